@@ -1,0 +1,350 @@
+use std::sync::Arc;
+
+use crate::backend::Dialect;
+use crate::error::{Error, Result};
+use crate::schema::{Action, ForeignKeyDef, RelationKind, TableDef};
+use crate::sql::{SqlBuilder, Statement};
+use crate::value::Value;
+
+use super::{DatabaseAction, ResolvedRelation, resolve_relation};
+
+/// A set of rows, described by how to find them rather than by loading them.
+#[derive(Debug)]
+enum RowSet {
+    /// Rows of `table` whose `column` is one of `keys`.
+    Keys {
+        column: &'static str,
+        keys: Arc<[Value]>,
+    },
+    /// Rows of a child table whose `fk_column` references `parent_column` of
+    /// the rows of `parent_table` in `parent`.
+    Children {
+        fk_column: &'static str,
+        parent_table: &'static TableDef,
+        parent_column: &'static str,
+        parent: Arc<RowSet>,
+    },
+    /// `base` and, recursively, every row of `table` that references a row of
+    /// the set through one of `edges` (self-referential foreign keys).
+    Tree {
+        table: &'static TableDef,
+        base: Arc<RowSet>,
+        edges: Vec<&'static ForeignKeyDef>,
+        name: String,
+    },
+}
+
+impl RowSet {
+    /// Appends a condition on the columns of the table this set belongs to.
+    fn push_condition(&self, b: &mut SqlBuilder<'_>) {
+        match self {
+            RowSet::Keys { column, keys } => {
+                b.ident(column);
+                if keys.len() == 1 {
+                    b.push(" = ").bind(keys[0].clone());
+                } else {
+                    b.push(" IN (")
+                        .list(keys.iter(), |b, k| {
+                            b.bind(k.clone());
+                        })
+                        .push(")");
+                }
+            }
+            RowSet::Children {
+                fk_column,
+                parent_table,
+                parent_column,
+                parent,
+            } => match &**parent {
+                // The first level needs no subquery: the keys are the values.
+                RowSet::Keys { column, keys } if column == parent_column => {
+                    RowSet::Keys {
+                        column: fk_column,
+                        keys: keys.clone(),
+                    }
+                    .push_condition(b);
+                }
+                _ => {
+                    b.ident(fk_column)
+                        .push(" IN (SELECT ")
+                        .ident(parent_column)
+                        .push(" FROM ")
+                        .ident(parent_table.name)
+                        .push(" WHERE ");
+                    parent.push_condition(b);
+                    b.push(")");
+                }
+            },
+            RowSet::Tree {
+                table,
+                base,
+                edges,
+                name,
+            } => {
+                let pk = table.primary_key_column().name;
+                b.ident(pk)
+                    .push(" IN (WITH RECURSIVE ")
+                    .ident(name)
+                    .push(" (")
+                    .ident("k")
+                    .push(") AS (SELECT ")
+                    .ident(pk)
+                    .push(" FROM ")
+                    .ident(table.name)
+                    .push(" WHERE ");
+                base.push_condition(b);
+                b.push(" UNION SELECT ")
+                    .qualified("c", pk)
+                    .push(" FROM ")
+                    .ident(table.name)
+                    .push(" AS ")
+                    .ident("c")
+                    .push(" JOIN ")
+                    .ident(table.name)
+                    .push(" AS ")
+                    .ident("p")
+                    .push(" ON ");
+                for (i, edge) in edges.iter().enumerate() {
+                    if i > 0 {
+                        b.push(" OR ");
+                    }
+                    b.qualified("c", edge.column)
+                        .push(" = ")
+                        .qualified("p", edge.references_column);
+                }
+                b.push(" JOIN ")
+                    .ident(name)
+                    .push(" ON ")
+                    .qualified("p", pk)
+                    .push(" = ")
+                    .qualified(name, "k")
+                    .push(") SELECT ")
+                    .ident("k")
+                    .push(" FROM ")
+                    .ident(name)
+                    .push(")");
+            }
+        }
+    }
+}
+
+/// What a [`Step`] does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StepKind {
+    /// `DELETE FROM table WHERE ...`.
+    Delete,
+    /// `UPDATE table SET column = NULL WHERE ...`.
+    SetNull {
+        /// The foreign-key column.
+        column: &'static str,
+    },
+    /// `UPDATE table SET column = <default> WHERE ...`.
+    SetDefault {
+        /// The foreign-key column.
+        column: &'static str,
+    },
+}
+
+/// One write of a delete plan.
+#[derive(Debug, Clone)]
+pub struct Step {
+    /// The table written.
+    pub table: &'static str,
+    /// What the statement does.
+    pub kind: StepKind,
+    /// The statement.
+    pub statement: Statement,
+}
+
+/// A `RESTRICT` / `NO ACTION` relationship to verify before writing anything:
+/// the delete is refused when the count is not zero.
+#[derive(Debug, Clone)]
+pub struct RestrictCheck {
+    /// The table rows would be deleted from.
+    pub parent_table: &'static str,
+    /// The referencing table.
+    pub table: &'static str,
+    /// The referencing column.
+    pub column: &'static str,
+    /// `RESTRICT` or `NO ACTION`.
+    pub action: Action,
+    /// `SELECT COUNT(*) FROM table WHERE column IN (...)`.
+    pub statement: Statement,
+}
+
+/// Everything one delete will do, in order: checks first, then writes
+/// (children before parents).
+#[derive(Debug, Clone, Default)]
+pub struct DeletePlan {
+    /// Restrict checks, run before any write.
+    pub checks: Vec<RestrictCheck>,
+    /// Writes, leaves first; the last one deletes the requested rows.
+    pub steps: Vec<Step>,
+    /// Relationships whose action the database applies (`passive_deletes`),
+    /// with the model and field that declared them.
+    pub passive: Vec<(DatabaseAction, &'static str, &'static str)>,
+}
+
+struct Planner<'d> {
+    dialect: &'d dyn Dialect,
+    plan: DeletePlan,
+    path: Vec<&'static str>,
+    trees: usize,
+}
+
+/// Plans the delete of the rows of `table` whose primary key is one of
+/// `keys`: every statement, leaves first. `keys` must fit the dialect's
+/// bind-parameter limit (the executor chunks).
+pub fn plan_delete(
+    dialect: &dyn Dialect,
+    table: &'static TableDef,
+    keys: Vec<Value>,
+) -> Result<DeletePlan> {
+    let mut planner = Planner {
+        dialect,
+        plan: DeletePlan::default(),
+        path: Vec::new(),
+        trees: 0,
+    };
+    let rows = RowSet::Keys {
+        column: table.primary_key_column().name,
+        keys: keys.into(),
+    };
+    planner.visit(table, Arc::new(rows))?;
+    Ok(planner.plan)
+}
+
+impl Planner<'_> {
+    fn statement(&self, head: impl FnOnce(&mut SqlBuilder<'_>), rows: &RowSet) -> Statement {
+        let mut b = SqlBuilder::new(self.dialect);
+        head(&mut b);
+        b.push(" WHERE ");
+        rows.push_condition(&mut b);
+        b.finish()
+    }
+
+    fn visit(&mut self, table: &'static TableDef, rows: Arc<RowSet>) -> Result<()> {
+        if self.path.contains(&table.name) {
+            return Err(Error::InvalidRelation {
+                model: table.model,
+                relation: "*",
+                reason: format!(
+                    "cascade cycle through tables {} -> {}: cascades through several tables that reference each other are not supported (self-referential ones are)",
+                    self.path.join(" -> "),
+                    table.name
+                ),
+            });
+        }
+        self.path.push(table.name);
+        let relations = table
+            .relations
+            .iter()
+            .filter(|r| r.kind == RelationKind::HasMany)
+            .map(|r| resolve_relation(table, r))
+            .collect::<Result<Vec<ResolvedRelation>>>()?;
+
+        let is_tree_edge = |r: &ResolvedRelation| {
+            r.child.name == table.name && r.action == Action::Cascade && !r.passive
+        };
+        let edges: Vec<&'static ForeignKeyDef> = relations
+            .iter()
+            .filter(|r| is_tree_edge(r))
+            .map(|r| r.fk)
+            .collect();
+        let rows = if edges.is_empty() {
+            rows
+        } else {
+            self.trees += 1;
+            Arc::new(RowSet::Tree {
+                table,
+                base: rows,
+                edges,
+                name: format!("_orm_tree{}", self.trees),
+            })
+        };
+
+        for r in &relations {
+            if r.passive {
+                self.plan.passive.push((
+                    DatabaseAction {
+                        table: r.child.name,
+                        column: r.fk.column,
+                        action: r.fk.on_delete.unwrap_or(r.action),
+                    },
+                    table.model,
+                    r.relation.field,
+                ));
+                continue;
+            }
+            if is_tree_edge(r) {
+                continue;
+            }
+            let children = RowSet::Children {
+                fk_column: r.fk.column,
+                parent_table: table,
+                parent_column: r.fk.references_column,
+                parent: rows.clone(),
+            };
+            match r.action {
+                Action::Cascade => self.visit(r.child, Arc::new(children))?,
+                Action::SetNull | Action::SetDefault => {
+                    let column = r.fk.column;
+                    let default = match r.action {
+                        Action::SetDefault => r.child.column(column).and_then(|c| c.default),
+                        _ => None,
+                    };
+                    let statement = self.statement(
+                        |b| {
+                            b.push("UPDATE ")
+                                .ident(r.child.name)
+                                .push(" SET ")
+                                .ident(column)
+                                .push(" = ")
+                                .push(default.unwrap_or("NULL"));
+                        },
+                        &children,
+                    );
+                    let kind = if r.action == Action::SetNull {
+                        StepKind::SetNull { column }
+                    } else {
+                        StepKind::SetDefault { column }
+                    };
+                    self.plan.steps.push(Step {
+                        table: r.child.name,
+                        kind,
+                        statement,
+                    });
+                }
+                Action::Restrict | Action::NoAction => {
+                    let statement = self.statement(
+                        |b| {
+                            b.push("SELECT COUNT(*) FROM ").ident(r.child.name);
+                        },
+                        &children,
+                    );
+                    self.plan.checks.push(RestrictCheck {
+                        parent_table: table.name,
+                        table: r.child.name,
+                        column: r.fk.column,
+                        action: r.action,
+                        statement,
+                    });
+                }
+            }
+        }
+
+        let statement = self.statement(
+            |b| {
+                b.push("DELETE FROM ").ident(table.name);
+            },
+            &rows,
+        );
+        self.plan.steps.push(Step {
+            table: table.name,
+            kind: StepKind::Delete,
+            statement,
+        });
+        self.path.pop();
+        Ok(())
+    }
+}

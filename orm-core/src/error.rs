@@ -1,0 +1,149 @@
+//! The error type.
+
+use crate::value::DecodeError;
+
+/// Everything that can go wrong, typed so callers can match on it.
+///
+/// Database errors are classified by the backend: constraint violations carry
+/// the table, column or constraint the database named.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A `UNIQUE` or primary-key constraint failed.
+    #[error("unique constraint violated{}", describe(table, columns, constraint))]
+    UniqueViolation {
+        /// Table, when the database names it.
+        table: Option<String>,
+        /// Columns, when the database names them.
+        columns: Vec<String>,
+        /// Constraint name, when the database names it.
+        constraint: Option<String>,
+        /// The database's own message.
+        message: String,
+    },
+    /// A `NOT NULL` constraint failed.
+    #[error("NOT NULL constraint violated{}", describe(table, columns, &None))]
+    NotNullViolation {
+        /// Table, when the database names it.
+        table: Option<String>,
+        /// Column, when the database names it.
+        columns: Vec<String>,
+        /// The database's own message.
+        message: String,
+    },
+    /// A foreign-key constraint failed.
+    #[error("foreign key constraint violated{}", describe(table, &[], constraint))]
+    ForeignKeyViolation {
+        /// Table, when the database names it.
+        table: Option<String>,
+        /// Constraint name, when the database names it.
+        constraint: Option<String>,
+        /// The database's own message.
+        message: String,
+    },
+    /// A `CHECK` constraint failed.
+    #[error("check constraint violated{}", describe(table, &[], constraint))]
+    CheckViolation {
+        /// Table, when the database names it.
+        table: Option<String>,
+        /// Constraint name, when the database names it.
+        constraint: Option<String>,
+        /// The database's own message.
+        message: String,
+    },
+    /// A delete was refused because rows still reference the rows being
+    /// deleted through a `RESTRICT` / `NO ACTION` foreign key. Nothing was written.
+    #[error(
+        "cannot delete from `{parent_table}`: {count} row(s) in `{table}` still reference it through `{table}.{column}` (ON DELETE {action}); delete or detach them first"
+    )]
+    Restricted {
+        /// The table whose rows were to be deleted.
+        parent_table: &'static str,
+        /// The referencing table.
+        table: &'static str,
+        /// The referencing column.
+        column: &'static str,
+        /// How many referencing rows exist.
+        count: u64,
+        /// `RESTRICT` or `NO ACTION`.
+        action: crate::Action,
+    },
+    /// No row has this primary key.
+    #[error("no row in `{table}` with {column} = {key}")]
+    NotFound {
+        /// The table searched.
+        table: &'static str,
+        /// The primary-key column.
+        column: &'static str,
+        /// The key, as SQL would print it.
+        key: String,
+    },
+    /// The model value has no primary key yet (it was never inserted).
+    #[error("`{model}` has no primary key value yet; insert it first")]
+    MissingPrimaryKey {
+        /// The Rust model name.
+        model: &'static str,
+    },
+    /// A value read from the database does not fit the field.
+    #[error("cannot decode `{table}.{column}`: {source}")]
+    Decode {
+        /// The table read.
+        table: &'static str,
+        /// The column read.
+        column: &'static str,
+        /// Why.
+        #[source]
+        source: DecodeError,
+    },
+    /// `passive_deletes` leaves `ON DELETE` to the database, but this
+    /// connection does not enforce foreign keys, so the delete would orphan rows.
+    #[error(
+        "`{model}::{relation}` has passive_deletes, but this connection does not enforce foreign keys (SQLite: PRAGMA foreign_keys = ON); nothing was deleted"
+    )]
+    ForeignKeysNotEnforced {
+        /// The parent model.
+        model: &'static str,
+        /// The relationship field.
+        relation: &'static str,
+    },
+    /// A relationship's metadata does not resolve (e.g. the models were not
+    /// checked together). The message says which.
+    #[error("invalid relationship `{model}::{relation}`: {reason}")]
+    InvalidRelation {
+        /// The model holding the relationship field.
+        model: &'static str,
+        /// The relationship field.
+        relation: &'static str,
+        /// What is wrong.
+        reason: String,
+    },
+    /// The connection URL or options are invalid.
+    #[error("invalid configuration: {0}")]
+    Config(String),
+    /// Any other error from the driver.
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+}
+
+fn describe(table: &Option<String>, columns: &[String], constraint: &Option<String>) -> String {
+    let mut out = String::new();
+    if let Some(t) = table {
+        out.push_str(" on `");
+        out.push_str(t);
+        if !columns.is_empty() {
+            out.push('(');
+            out.push_str(&columns.join(", "));
+            out.push(')');
+        }
+        out.push('`');
+    }
+    if let Some(c) = constraint {
+        out.push_str(" (constraint `");
+        out.push_str(c);
+        out.push_str("`)");
+    }
+    out
+}
+
+/// `Result<T, orm_core::Error>`.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

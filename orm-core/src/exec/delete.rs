@@ -1,0 +1,207 @@
+//! Runs delete plans: checks, then writes, in one transaction (a savepoint
+//! when the caller is already in one).
+
+use crate::HasMany;
+use crate::backend::{Backend, Connection};
+use crate::delete::{
+    DeletePlan, DeleteReport, EffectKind, StepKind, plan_delete, resolve_relation,
+};
+use crate::error::{Error, Result};
+use crate::model::{Model, RowSource};
+use crate::query::Expr;
+use crate::relation::Rel;
+use crate::sql::{self, SqlBuilder, Statement};
+use crate::value::Value;
+
+use super::run;
+
+fn decode_key<M: Model>(row: &mut dyn RowSource) -> Result<Value> {
+    row.next_value(M::TABLE.primary_key_column().kind)
+}
+
+/// Plans one chunk of keys per statement set, so no statement exceeds the
+/// bind-parameter limit.
+fn plan_chunks<B: Backend, M: Model>(keys: Vec<Value>) -> Result<Vec<DeletePlan>> {
+    let chunk = B::DIALECT.max_bind_parameters().max(1);
+    let mut plans = Vec::with_capacity(keys.len().div_ceil(chunk));
+    let mut keys = keys.into_iter().peekable();
+    while keys.peek().is_some() {
+        let part: Vec<Value> = keys.by_ref().take(chunk).collect();
+        plans.push(plan_delete(B::DIALECT, M::TABLE, part)?);
+    }
+    Ok(plans)
+}
+
+async fn run_plans<B: Backend>(
+    conn: &mut Connection<B>,
+    plans: &[DeletePlan],
+    report: &mut DeleteReport,
+) -> Result<()> {
+    // 1. passive_deletes needs a database that enforces foreign keys.
+    if let Some((_, model, relation)) = plans.iter().flat_map(|p| &p.passive).next() {
+        if !B::foreign_keys_enforced(conn).await? {
+            return Err(Error::ForeignKeysNotEnforced { model, relation });
+        }
+    }
+    for plan in plans {
+        for (action, _, _) in &plan.passive {
+            if !report.left_to_database.contains(action) {
+                report.left_to_database.push(action.clone());
+            }
+        }
+    }
+    // 2. RESTRICT / NO ACTION: refuse before anything is written.
+    for check in plans.iter().flat_map(|p| &p.checks) {
+        let counts = run::fetch::<B, u64>(conn, &check.statement, run::decode_count).await?;
+        report.statements.push(check.statement.clone());
+        let count = counts.into_iter().next().unwrap_or(0);
+        if count > 0 {
+            return Err(Error::Restricted {
+                parent_table: check.parent_table,
+                table: check.table,
+                column: check.column,
+                count,
+                action: check.action,
+            });
+        }
+    }
+    // 3. Writes, leaves first.
+    for step in plans.iter().flat_map(|p| &p.steps) {
+        let rows = run::execute::<B>(conn, &step.statement).await?;
+        report.statements.push(step.statement.clone());
+        let (kind, column) = match step.kind {
+            StepKind::Delete => (EffectKind::Deleted, None),
+            StepKind::SetNull { column } => (EffectKind::SetNull, Some(column)),
+            StepKind::SetDefault { column } => (EffectKind::SetDefault, Some(column)),
+        };
+        report.record(step.table, column, kind, rows);
+    }
+    Ok(())
+}
+
+async fn in_transaction<B: Backend>(
+    conn: &mut Connection<B>,
+    keys: Option<Vec<Value>>,
+    select_keys: Option<Statement>,
+    table: &'static crate::TableDef,
+    plans_for: fn(Vec<Value>) -> Result<Vec<DeletePlan>>,
+    decode: fn(&mut dyn RowSource) -> Result<Value>,
+    dry_run: bool,
+    require_found: bool,
+) -> Result<DeleteReport> {
+    let mut tx = sqlx::Connection::begin(&mut *conn)
+        .await
+        .map_err(B::map_error)?;
+    let mut report = DeleteReport {
+        dry_run,
+        ..DeleteReport::default()
+    };
+    let keys = match (keys, select_keys) {
+        (Some(keys), _) => keys,
+        (None, Some(select)) => {
+            let keys = run::fetch::<B, Value>(&mut tx, &select, decode).await?;
+            report.statements.push(select);
+            keys
+        }
+        (None, None) => Vec::new(),
+    };
+    let first_key = keys.first().cloned();
+    let plans = plans_for(keys)?;
+    run_plans::<B>(&mut tx, &plans, &mut report).await?;
+    if require_found && report.deleted(table.name) == 0 {
+        let key = first_key.unwrap_or(Value::Null(table.primary_key_column().kind));
+        return Err(super::crud::not_found(table, &key));
+    }
+    if dry_run {
+        tx.rollback().await.map_err(B::map_error)?;
+    } else {
+        tx.commit().await.map_err(B::map_error)?;
+    }
+    Ok(report)
+}
+
+/// Deletes one model's row with every cascade (or plans it).
+pub(crate) async fn delete_model<B: Backend, M: Model>(
+    conn: &mut Connection<B>,
+    model: &M,
+    dry_run: bool,
+) -> Result<DeleteReport> {
+    let key = model.primary_key();
+    if key.is_null() {
+        return Err(Error::MissingPrimaryKey {
+            model: M::TABLE.model,
+        });
+    }
+    in_transaction::<B>(
+        conn,
+        Some(vec![key]),
+        None,
+        M::TABLE,
+        plan_chunks::<B, M>,
+        decode_key::<M>,
+        dry_run,
+        true,
+    )
+    .await
+}
+
+/// Deletes every row matching `filter` with every cascade (or plans it).
+/// The matching keys are read first, inside the transaction, so that the
+/// cascade's own updates cannot change which rows the filter selects.
+pub(crate) async fn delete_where<B: Backend, M: Model>(
+    conn: &mut Connection<B>,
+    filter: Expr,
+    dry_run: bool,
+) -> Result<DeleteReport> {
+    let table = M::TABLE;
+    let mut b = SqlBuilder::new(B::DIALECT);
+    b.push("SELECT ")
+        .ident(table.primary_key_column().name)
+        .push(" FROM ")
+        .ident(table.name)
+        .push(" WHERE ");
+    sql::push_condition(&mut b, table, &filter);
+    in_transaction::<B>(
+        conn,
+        None,
+        Some(b.finish()),
+        table,
+        plan_chunks::<B, M>,
+        decode_key::<M>,
+        dry_run,
+        false,
+    )
+    .await
+}
+
+/// Sets the foreign key of every child of `parent` in `relation` to `NULL`.
+pub(crate) async fn detach<B: Backend, P: Model, C: Model>(
+    conn: &mut Connection<B>,
+    parent: &mut P,
+    relation: Rel<P, HasMany<C>>,
+) -> Result<u64> {
+    let resolved = resolve_relation(P::TABLE, relation.def())?;
+    let key_index = P::TABLE
+        .column_index(resolved.fk.references_column)
+        .unwrap_or(P::TABLE.primary_key);
+    let key = parent
+        .column_value(key_index)
+        .unwrap_or(Value::Null(P::TABLE.columns[key_index].kind));
+    if key.is_null() {
+        return Err(Error::MissingPrimaryKey {
+            model: P::TABLE.model,
+        });
+    }
+    let mut b = SqlBuilder::new(B::DIALECT);
+    b.push("UPDATE ")
+        .ident(resolved.child.name)
+        .push(" SET ")
+        .ident(resolved.fk.column)
+        .push(" = NULL WHERE ")
+        .ident(resolved.fk.column)
+        .push(" = ")
+        .bind(key);
+    let rows = run::execute::<B>(conn, &b.finish()).await?;
+    *relation.field_mut(parent) = HasMany::Loaded(Vec::new());
+    Ok(rows)
+}

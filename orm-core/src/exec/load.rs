@@ -1,0 +1,159 @@
+//! Relationship loading: one query per relationship per chunk of keys.
+
+use std::collections::HashMap;
+use std::future::Future;
+
+use crate::backend::{Backend, Connection};
+use crate::delete::resolve_relation;
+use crate::error::Result;
+use crate::model::{Model, RowSource};
+use crate::query::Expr;
+use crate::relation::{BelongsTo, HasMany, Rel};
+use crate::sql;
+use crate::value::Value;
+
+use super::run;
+
+/// A relationship handle that can fill its field on a slice of models.
+/// Implemented for `Rel<P, HasMany<C>>` and `Rel<C, BelongsTo<P>>`.
+pub trait LoadRelation<M: Model>: Send + Sync {
+    /// Loads the relationship of every model in `models`.
+    #[doc(hidden)]
+    fn load_into<'a, B: Backend>(
+        &'a self,
+        conn: &'a mut Connection<B>,
+        models: &'a mut [M],
+    ) -> impl Future<Output = Result<()>> + Send + 'a;
+}
+
+/// A hashable form of a key value (integers of every width compare equal).
+#[derive(Hash, PartialEq, Eq)]
+enum GroupKey {
+    Int(i64),
+    Bool(bool),
+    Text(String),
+    Bytes(Vec<u8>),
+    Float(u64),
+}
+
+fn group_key(value: &Value) -> Option<GroupKey> {
+    Some(match value {
+        Value::Null(_) => return None,
+        Value::Bool(v) => GroupKey::Bool(*v),
+        Value::I16(_) | Value::I32(_) | Value::I64(_) => GroupKey::Int(value.as_i64()?),
+        Value::F32(v) => GroupKey::Float(f64::from(*v).to_bits()),
+        Value::F64(v) => GroupKey::Float(v.to_bits()),
+        Value::Text(v) => GroupKey::Text(v.clone()),
+        Value::Bytes(v) => GroupKey::Bytes(v.clone()),
+    })
+}
+
+fn decode_model<M: Model>(row: &mut dyn RowSource) -> Result<M> {
+    M::decode(row)
+}
+
+/// The distinct non-NULL values of column `index` of `models`.
+fn distinct_keys<M: Model>(models: &[M], index: usize) -> Vec<Value> {
+    let mut seen = std::collections::HashSet::new();
+    models
+        .iter()
+        .filter_map(|m| m.column_value(index))
+        .filter(|v| group_key(v).is_some_and(|k| seen.insert(k)))
+        .collect()
+}
+
+/// Every row of `T` whose column `index` is one of `keys`, one query per
+/// chunk of keys.
+async fn fetch_by_column<B: Backend, T: Model>(
+    conn: &mut Connection<B>,
+    index: usize,
+    keys: Vec<Value>,
+) -> Result<Vec<T>> {
+    let mut out = Vec::new();
+    let chunk = B::DIALECT.max_bind_parameters().max(1);
+    let mut keys = keys.into_iter().peekable();
+    while keys.peek().is_some() {
+        let filter = Expr::In {
+            column: index,
+            values: keys.by_ref().take(chunk).collect(),
+            negated: false,
+        };
+        let statement = sql::select(B::DIALECT, T::TABLE, Some(&filter), &[], None, None);
+        out.extend(run::fetch::<B, T>(conn, &statement, decode_model::<T>).await?);
+    }
+    Ok(out)
+}
+
+impl<P: Model, C: Model + Clone> LoadRelation<P> for Rel<P, HasMany<C>> {
+    async fn load_into<'a, B: Backend>(
+        &'a self,
+        conn: &'a mut Connection<B>,
+        models: &'a mut [P],
+    ) -> Result<()> {
+        let resolved = resolve_relation(P::TABLE, self.def())?;
+        let parent_index = P::TABLE
+            .column_index(resolved.fk.references_column)
+            .unwrap_or(P::TABLE.primary_key);
+        let child_index = C::TABLE
+            .column_index(resolved.fk.column)
+            .unwrap_or(C::TABLE.primary_key);
+        let keys = distinct_keys(models, parent_index);
+        let children = if keys.is_empty() {
+            Vec::new()
+        } else {
+            fetch_by_column::<B, C>(conn, child_index, keys).await?
+        };
+        let mut groups: HashMap<GroupKey, Vec<C>> = HashMap::new();
+        for child in children {
+            if let Some(key) = child.column_value(child_index).as_ref().and_then(group_key) {
+                groups.entry(key).or_default().push(child);
+            }
+        }
+        for model in models.iter_mut() {
+            let items = model
+                .column_value(parent_index)
+                .as_ref()
+                .and_then(group_key)
+                .and_then(|k| groups.get(&k).cloned())
+                .unwrap_or_default();
+            *self.field_mut(model) = HasMany::Loaded(items);
+        }
+        Ok(())
+    }
+}
+
+impl<C: Model, P: Model + Clone> LoadRelation<C> for Rel<C, BelongsTo<P>> {
+    async fn load_into<'a, B: Backend>(
+        &'a self,
+        conn: &'a mut Connection<B>,
+        models: &'a mut [C],
+    ) -> Result<()> {
+        let resolved = resolve_relation(C::TABLE, self.def())?;
+        let fk_index = C::TABLE
+            .column_index(resolved.fk.column)
+            .unwrap_or(C::TABLE.primary_key);
+        let parent_index = P::TABLE
+            .column_index(resolved.fk.references_column)
+            .unwrap_or(P::TABLE.primary_key);
+        let keys = distinct_keys(models, fk_index);
+        let parents = if keys.is_empty() {
+            Vec::new()
+        } else {
+            fetch_by_column::<B, P>(conn, parent_index, keys).await?
+        };
+        let by_key: HashMap<GroupKey, P> = parents
+            .into_iter()
+            .filter_map(|p| Some((group_key(&p.column_value(parent_index)?)?, p)))
+            .collect();
+        for model in models.iter_mut() {
+            let parent = model
+                .column_value(fk_index)
+                .as_ref()
+                .and_then(group_key)
+                .and_then(|k| by_key.get(&k).cloned())
+                .map(Box::new);
+            *self.field_mut(model) = BelongsTo::Loaded(parent);
+        }
+        Ok(())
+    }
+}

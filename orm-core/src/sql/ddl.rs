@@ -1,0 +1,128 @@
+use crate::backend::Dialect;
+use crate::schema::TableDef;
+
+use super::SqlBuilder;
+
+/// `CREATE TABLE IF NOT EXISTS` for one table: columns, primary key and every
+/// foreign key with its `ON DELETE` / `ON UPDATE` exactly as declared.
+pub fn create_table(dialect: &dyn Dialect, table: &TableDef) -> String {
+    let mut b = SqlBuilder::new(dialect);
+    b.push("CREATE TABLE IF NOT EXISTS ")
+        .ident(table.name)
+        .push(" (");
+    for column in table.columns {
+        b.push("\n    ").ident(column.name).push(" ");
+        let auto = if column.auto_increment && column.sql_type.is_none() {
+            dialect.auto_increment_type(column.kind)
+        } else {
+            None
+        };
+        match (column.sql_type, auto) {
+            (Some(name), _) => b.push(name),
+            (None, Some(name)) => b.push(name),
+            (None, None) => b.push(dialect.type_name(column.kind)),
+        };
+        if !column.nullable {
+            b.push(" NOT NULL");
+        }
+        if let Some(default) = column.default {
+            b.push(" DEFAULT ").push(default);
+        }
+        b.push(",");
+    }
+    b.push("\n    PRIMARY KEY (")
+        .ident(table.primary_key_column().name)
+        .push(")");
+    for fk in table.foreign_keys {
+        b.push(",\n    FOREIGN KEY (")
+            .ident(fk.column)
+            .push(") REFERENCES ")
+            .ident(fk.references_table)
+            .push(" (")
+            .ident(fk.references_column)
+            .push(")");
+        if let Some(action) = fk.on_delete {
+            b.push(" ON DELETE ").push(action.as_sql());
+        }
+        if let Some(action) = fk.on_update {
+            b.push(" ON UPDATE ").push(action.as_sql());
+        }
+    }
+    b.push("\n)");
+    b.finish().sql
+}
+
+/// The indexes of one table: declared `unique` and `index` columns, and an
+/// index on every foreign-key column (neither SQLite nor PostgreSQL creates
+/// one, and without it every parent delete scans the child table).
+pub fn create_index_statements(dialect: &dyn Dialect, table: &TableDef) -> Vec<String> {
+    let mut out = Vec::new();
+    for (i, column) in table.columns.iter().enumerate() {
+        let is_fk = table.foreign_key_on(column.name).is_some();
+        let unique = column.unique && !column.primary_key;
+        let plain = !unique && (column.index || is_fk) && i != table.primary_key;
+        if !unique && !plain {
+            continue;
+        }
+        let mut b = SqlBuilder::new(dialect);
+        let prefix = if unique { "ux" } else { "ix" };
+        b.push(if unique {
+            "CREATE UNIQUE INDEX IF NOT EXISTS "
+        } else {
+            "CREATE INDEX IF NOT EXISTS "
+        })
+        .ident(&format!("{prefix}_{}_{}", table.name, column.name))
+        .push(" ON ")
+        .ident(table.name)
+        .push(" (")
+        .ident(column.name)
+        .push(")");
+        out.push(b.finish().sql);
+    }
+    out
+}
+
+/// Tables ordered so that every table comes after the tables it references
+/// (self-references and cycles do not block: the remaining tables keep their
+/// given order).
+pub fn dependency_order<'t>(tables: &[&'t TableDef]) -> Vec<&'t TableDef> {
+    let mut placed: Vec<&TableDef> = Vec::with_capacity(tables.len());
+    let mut pending: Vec<&TableDef> = tables.to_vec();
+    while !pending.is_empty() {
+        let ready = pending.iter().position(|t| {
+            t.foreign_keys.iter().all(|fk| {
+                fk.references_table == t.name
+                    || placed.iter().any(|p| p.name == fk.references_table)
+                    || !pending.iter().any(|p| p.name == fk.references_table)
+            })
+        });
+        // A cycle: take the first pending table as is.
+        let next = pending.remove(ready.unwrap_or(0));
+        placed.push(next);
+    }
+    placed
+}
+
+/// The whole DDL for a set of tables, in dependency order: each table's
+/// `CREATE TABLE` followed by its indexes. Paste it into a migration.
+pub fn ddl_for(dialect: &dyn Dialect, tables: &[&TableDef]) -> Vec<String> {
+    let mut out = Vec::new();
+    for table in dependency_order(tables) {
+        out.push(create_table(dialect, table));
+        out.extend(create_index_statements(dialect, table));
+    }
+    out
+}
+
+/// `DROP TABLE IF EXISTS` for each table, dependents first.
+pub fn drop_tables(dialect: &dyn Dialect, tables: &[&TableDef]) -> Vec<String> {
+    dependency_order(tables)
+        .into_iter()
+        .rev()
+        .map(|table| {
+            let mut b = SqlBuilder::new(dialect);
+            b.push("DROP TABLE IF EXISTS ").ident(table.name);
+            b.finish().sql
+        })
+        .collect()
+}

@@ -1,0 +1,618 @@
+//! `#[model(...)]`, `#[field(...)]` and `#[relationship(...)]`: keys parsed
+//! once into typed slots.
+//!
+//! Every key keeps the tokens it came from, so later errors (and the
+//! compile-time relationship checks) land on the key the user wrote. A bad key
+//! is reported and skipped; parsing carries on with the next one so that all
+//! mistakes of one attribute show up together.
+
+use proc_macro2::{Ident, TokenStream, TokenTree};
+use quote::{ToTokens, quote};
+use syn::meta::ParseNestedMeta;
+use syn::parse::ParseStream;
+use syn::{Attribute, Lit, LitStr, Meta, Token};
+
+use crate::ctxt::Ctxt;
+
+/// One of the three attributes the derive reads.
+pub struct Scope {
+    /// The attribute name.
+    pub name: &'static str,
+    /// Every key it accepts.
+    pub keys: &'static [&'static str],
+    /// A short example of its use, for messages.
+    pub example: &'static str,
+}
+
+/// `#[model(...)]` on the struct.
+pub const MODEL: Scope = Scope {
+    name: "model",
+    keys: &["table"],
+    example: "#[model(table = \"team\")]",
+};
+
+/// `#[field(...)]` on a column field.
+pub const FIELD: Scope = Scope {
+    name: "field",
+    keys: &[
+        "primary_key",
+        "foreign_key",
+        "ondelete",
+        "onupdate",
+        "index",
+        "unique",
+        "column",
+        "default",
+        "sql_type",
+    ],
+    example: "#[field(primary_key)]",
+};
+
+/// `#[relationship(...)]` on a `HasMany<T>` / `BelongsTo<T>` field.
+pub const RELATIONSHIP: Scope = Scope {
+    name: "relationship",
+    keys: &[
+        "back_populates",
+        "cascade_delete",
+        "passive_deletes",
+        "foreign_key",
+    ],
+    example: "#[relationship(back_populates = \"team\")]",
+};
+
+const SCOPES: [&Scope; 3] = [&MODEL, &FIELD, &RELATIONSHIP];
+
+/// A referential action, spelled exactly as in SQL.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    /// `CASCADE`.
+    Cascade,
+    /// `SET NULL`.
+    SetNull,
+    /// `RESTRICT`.
+    Restrict,
+    /// `NO ACTION`.
+    NoAction,
+    /// `SET DEFAULT`.
+    SetDefault,
+}
+
+impl Action {
+    const ALL: [(&'static str, Action); 5] = [
+        ("CASCADE", Action::Cascade),
+        ("SET NULL", Action::SetNull),
+        ("RESTRICT", Action::Restrict),
+        ("NO ACTION", Action::NoAction),
+        ("SET DEFAULT", Action::SetDefault),
+    ];
+
+    fn from_sql(text: &str) -> Option<Action> {
+        Action::ALL
+            .iter()
+            .find(|(sql, _)| *sql == text)
+            .map(|(_, action)| *action)
+    }
+
+    fn listed() -> String {
+        let names: Vec<String> = Action::ALL
+            .iter()
+            .map(|(sql, _)| format!("\"{sql}\""))
+            .collect();
+        names.join(", ")
+    }
+}
+
+impl ToTokens for Action {
+    fn to_tokens(&self, tokens: &mut TokenStream) {
+        let variant = match self {
+            Action::Cascade => quote!(Cascade),
+            Action::SetNull => quote!(SetNull),
+            Action::Restrict => quote!(Restrict),
+            Action::NoAction => quote!(NoAction),
+            Action::SetDefault => quote!(SetDefault),
+        };
+        tokens.extend(quote!(::orm_core::Action::#variant));
+    }
+}
+
+/// `ondelete = "..."` / `onupdate = "..."`.
+pub struct ActionSetting {
+    /// The key (`ondelete`).
+    pub key: Ident,
+    /// The parsed action.
+    pub action: Action,
+    /// The literal, where errors about the action go.
+    pub lit: LitStr,
+}
+
+/// `#[field(foreign_key = "table.column")]`.
+pub struct ForeignKey {
+    /// The referenced table.
+    pub table: String,
+    /// The referenced column.
+    pub column: String,
+    /// The literal as written.
+    pub lit: LitStr,
+}
+
+/// `#[field(default = ...)]`, rendered as SQL text.
+pub struct SqlDefault {
+    /// The SQL expression, verbatim for a string, rendered for other literals.
+    pub sql: String,
+}
+
+/// The keys of `#[model(...)]`.
+#[derive(Default)]
+pub struct Container {
+    /// `table = "..."`.
+    pub table: Option<LitStr>,
+}
+
+/// The keys of every `#[field(...)]` on one field.
+#[derive(Default)]
+pub struct Field {
+    /// `primary_key`.
+    pub primary_key: Option<Ident>,
+    /// `foreign_key = "table.column"`.
+    pub foreign_key: Option<ForeignKey>,
+    /// `ondelete = "..."`.
+    pub ondelete: Option<ActionSetting>,
+    /// `onupdate = "..."`.
+    pub onupdate: Option<ActionSetting>,
+    /// `index`.
+    pub index: Option<Ident>,
+    /// `unique`.
+    pub unique: Option<Ident>,
+    /// `column = "..."`.
+    pub column: Option<LitStr>,
+    /// `default = ...`.
+    pub default: Option<SqlDefault>,
+    /// `sql_type = "..."`.
+    pub sql_type: Option<LitStr>,
+}
+
+/// The keys of every `#[relationship(...)]` on one field.
+#[derive(Default)]
+pub struct Relationship {
+    /// `back_populates = "field"`.
+    pub back_populates: Option<LitStr>,
+    /// `cascade_delete`.
+    pub cascade_delete: Option<Ident>,
+    /// `passive_deletes`.
+    pub passive_deletes: Option<Ident>,
+    /// `foreign_key = "column"`.
+    pub foreign_key: Option<LitStr>,
+}
+
+/// A slot for one key: set once, a second occurrence is reported on itself.
+struct Slot<'c, T> {
+    cx: &'c Ctxt,
+    scope: &'static str,
+    value: Option<T>,
+}
+
+impl<'c, T> Slot<'c, T> {
+    fn new(cx: &'c Ctxt, scope: &Scope) -> Self {
+        Slot {
+            cx,
+            scope: scope.name,
+            value: None,
+        }
+    }
+
+    fn set(&mut self, key: &Ident, value: T) {
+        if self.value.is_some() {
+            self.cx.error_spanned_by(
+                key,
+                format!(
+                    "duplicate key `{key}` in `#[{}(...)]`: it is already set for this field; keep one",
+                    self.scope
+                ),
+            );
+        } else {
+            self.value = Some(value);
+        }
+    }
+
+    fn get(self) -> Option<T> {
+        self.value
+    }
+}
+
+impl Container {
+    /// Reads every `#[model(...)]` of the struct.
+    pub fn from_attrs(cx: &Ctxt, attrs: &[&Attribute]) -> Container {
+        let mut table = Slot::new(cx, &MODEL);
+        for attr in attrs {
+            parse_keys(cx, attr, &MODEL, |key, meta| {
+                if key == "table" {
+                    let lit = non_empty(string(key, meta, "\"team\"")?, "table name")?;
+                    table.set(key, lit);
+                }
+                Ok(())
+            });
+        }
+        Container { table: table.get() }
+    }
+}
+
+impl Field {
+    /// Reads every `#[field(...)]` of one field.
+    pub fn from_attrs(cx: &Ctxt, attrs: &[&Attribute]) -> Field {
+        let mut primary_key = Slot::new(cx, &FIELD);
+        let mut foreign_key = Slot::new(cx, &FIELD);
+        let mut ondelete = Slot::new(cx, &FIELD);
+        let mut onupdate = Slot::new(cx, &FIELD);
+        let mut index = Slot::new(cx, &FIELD);
+        let mut unique = Slot::new(cx, &FIELD);
+        let mut column = Slot::new(cx, &FIELD);
+        let mut default = Slot::new(cx, &FIELD);
+        let mut sql_type = Slot::new(cx, &FIELD);
+        for attr in attrs {
+            parse_keys(cx, attr, &FIELD, |key, meta| {
+                match key.to_string().as_str() {
+                    "primary_key" => primary_key.set(key, flag(key, meta)?),
+                    "index" => index.set(key, flag(key, meta)?),
+                    "unique" => unique.set(key, flag(key, meta)?),
+                    "foreign_key" => foreign_key.set(key, table_column(key, meta)?),
+                    "ondelete" => ondelete.set(key, action(key, meta)?),
+                    "onupdate" => onupdate.set(key, action(key, meta)?),
+                    "column" => {
+                        let lit = non_empty(string(key, meta, "\"name\"")?, "column name")?;
+                        column.set(key, lit);
+                    }
+                    "sql_type" => {
+                        let lit = non_empty(string(key, meta, "\"VARCHAR(40)\"")?, "SQL type")?;
+                        sql_type.set(key, lit);
+                    }
+                    "default" => default.set(key, sql_default(key, meta)?),
+                    _ => {}
+                }
+                Ok(())
+            });
+        }
+        Field {
+            primary_key: primary_key.get(),
+            foreign_key: foreign_key.get(),
+            ondelete: ondelete.get(),
+            onupdate: onupdate.get(),
+            index: index.get(),
+            unique: unique.get(),
+            column: column.get(),
+            default: default.get(),
+            sql_type: sql_type.get(),
+        }
+    }
+}
+
+impl Relationship {
+    /// Reads every `#[relationship(...)]` of one field.
+    pub fn from_attrs(cx: &Ctxt, attrs: &[&Attribute]) -> Relationship {
+        let mut back_populates = Slot::new(cx, &RELATIONSHIP);
+        let mut cascade_delete = Slot::new(cx, &RELATIONSHIP);
+        let mut passive_deletes = Slot::new(cx, &RELATIONSHIP);
+        let mut foreign_key = Slot::new(cx, &RELATIONSHIP);
+        for attr in attrs {
+            parse_keys(cx, attr, &RELATIONSHIP, |key, meta| {
+                match key.to_string().as_str() {
+                    "cascade_delete" => cascade_delete.set(key, flag(key, meta)?),
+                    "passive_deletes" => passive_deletes.set(key, flag(key, meta)?),
+                    "back_populates" => {
+                        let lit = non_empty(string(key, meta, "\"team\"")?, "field name")?;
+                        back_populates.set(key, lit);
+                    }
+                    "foreign_key" => foreign_key.set(key, column_name(key, meta)?),
+                    _ => {}
+                }
+                Ok(())
+            });
+        }
+        Relationship {
+            back_populates: back_populates.get(),
+            cascade_delete: cascade_delete.get(),
+            passive_deletes: passive_deletes.get(),
+            foreign_key: foreign_key.get(),
+        }
+    }
+}
+
+/// Walks the `key`, `key = value` list of one attribute, reporting unknown
+/// keys (with a suggestion) and handing known ones to `on_key`. An error in
+/// one key is recorded and the key skipped, so the next keys are still read.
+fn parse_keys(
+    cx: &Ctxt,
+    attr: &Attribute,
+    scope: &Scope,
+    mut on_key: impl FnMut(&Ident, &ParseNestedMeta) -> syn::Result<()>,
+) {
+    match &attr.meta {
+        Meta::Path(_) => return,
+        Meta::NameValue(meta) => {
+            cx.error_spanned_by(
+                meta,
+                format!(
+                    "expected `#[{}(...)]` with a list of keys, e.g. `{}`",
+                    scope.name, scope.example
+                ),
+            );
+            return;
+        }
+        Meta::List(_) => {}
+    }
+    let parsed = attr.parse_nested_meta(|meta| {
+        let known = meta
+            .path
+            .get_ident()
+            .filter(|key| scope.keys.contains(&key.to_string().as_str()));
+        let outcome = match known {
+            Some(key) => on_key(&key.clone(), &meta),
+            None => Err(syn::Error::new_spanned(
+                &meta.path,
+                unknown_key_message(scope, &meta.path.to_token_stream().to_string()),
+            )),
+        };
+        if let Err(error) = outcome {
+            cx.syn_error(error);
+            skip_value(meta.input)?;
+        }
+        Ok(())
+    });
+    if let Err(error) = parsed {
+        cx.syn_error(error);
+    }
+}
+
+/// Skips the rest of one key's value, up to the next `,` of the list.
+fn skip_value(input: ParseStream) -> syn::Result<()> {
+    while !input.is_empty() && !input.peek(Token![,]) {
+        input.parse::<TokenTree>()?;
+    }
+    Ok(())
+}
+
+/// A flag key such as `primary_key`: it takes no value.
+fn flag(key: &Ident, meta: &ParseNestedMeta) -> syn::Result<Ident> {
+    if meta.input.is_empty() || meta.input.peek(Token![,]) {
+        return Ok(key.clone());
+    }
+    skip_value(meta.input)?;
+    Err(meta.error(format!(
+        "`{key}` is a flag and takes no value: write `{key}` alone"
+    )))
+}
+
+/// `key = "..."`.
+fn string(key: &Ident, meta: &ParseNestedMeta, example: &str) -> syn::Result<LitStr> {
+    if !meta.input.peek(Token![=]) {
+        return Err(syn::Error::new_spanned(
+            key,
+            format!("`{key}` needs a value: `{key} = {example}`"),
+        ));
+    }
+    let input = meta.value()?;
+    if input.peek(LitStr) {
+        return input.parse();
+    }
+    let found: TokenTree = input.parse().map_err(|_| {
+        syn::Error::new_spanned(
+            key,
+            format!("`{key}` needs a value after `=`: `{key} = {example}`"),
+        )
+    })?;
+    Err(syn::Error::new_spanned(
+        found,
+        format!("expected a string literal: `{key} = {example}`"),
+    ))
+}
+
+fn non_empty(lit: LitStr, what: &str) -> syn::Result<LitStr> {
+    if lit.value().trim().is_empty() {
+        return Err(syn::Error::new_spanned(
+            &lit,
+            format!("the {what} cannot be empty"),
+        ));
+    }
+    Ok(lit)
+}
+
+/// `foreign_key = "table.column"` on a column.
+fn table_column(key: &Ident, meta: &ParseNestedMeta) -> syn::Result<ForeignKey> {
+    let lit = string(key, meta, "\"team.id\"")?;
+    let value = lit.value();
+    match value.split('.').collect::<Vec<_>>()[..] {
+        [table, column] if is_name(table) && is_name(column) => Ok(ForeignKey {
+            table: table.to_owned(),
+            column: column.to_owned(),
+            lit,
+        }),
+        _ => Err(syn::Error::new_spanned(
+            &lit,
+            format!(
+                "malformed `foreign_key = \"{value}\"`: expected \"table.column\" naming the referenced table and column, e.g. `foreign_key = \"team.id\"`"
+            ),
+        )),
+    }
+}
+
+/// `foreign_key = "column"` on a relationship: a column of the child, no table.
+fn column_name(key: &Ident, meta: &ParseNestedMeta) -> syn::Result<LitStr> {
+    let lit = non_empty(string(key, meta, "\"team_id\"")?, "column name")?;
+    let value = lit.value();
+    if let Some((_, column)) = value.split_once('.') {
+        return Err(syn::Error::new_spanned(
+            &lit,
+            format!(
+                "in `#[relationship(...)]`, `foreign_key` names the foreign-key column alone (e.g. `foreign_key = \"{column}\"`), not \"table.column\""
+            ),
+        ));
+    }
+    Ok(lit)
+}
+
+fn is_name(text: &str) -> bool {
+    !text.is_empty() && text.trim() == text
+}
+
+/// `ondelete = "CASCADE"`: exactly one of the five SQL spellings.
+fn action(key: &Ident, meta: &ParseNestedMeta) -> syn::Result<ActionSetting> {
+    let lit = string(key, meta, "\"CASCADE\"")?;
+    let value = lit.value();
+    match Action::from_sql(&value) {
+        Some(action) => Ok(ActionSetting {
+            key: key.clone(),
+            action,
+            lit,
+        }),
+        None => {
+            let mut message = format!(
+                "unknown action \"{value}\" for `{key}`: expected one of {}",
+                Action::listed()
+            );
+            let upper = value.trim().to_uppercase().replace('_', " ");
+            if let Some((sql, _)) = Action::ALL.iter().find(|(sql, _)| *sql == upper) {
+                message.push_str(&format!(" (write it as in SQL: \"{sql}\")"));
+            }
+            Err(syn::Error::new_spanned(&lit, message))
+        }
+    }
+}
+
+/// `default = "SQL"`, or a number or bool rendered as SQL.
+fn sql_default(key: &Ident, meta: &ParseNestedMeta) -> syn::Result<SqlDefault> {
+    const EXAMPLE: &str = "\"'unknown'\"` (SQL text), `default = 0` or `default = true";
+    if !meta.input.peek(Token![=]) {
+        return Err(syn::Error::new_spanned(
+            key,
+            format!("`{key}` needs a value: `{key} = {EXAMPLE}`"),
+        ));
+    }
+    let input = meta.value()?;
+    let lit: Lit = input.parse().map_err(|error| {
+        syn::Error::new(
+            error.span(),
+            format!("expected a literal: `{key} = {EXAMPLE}`"),
+        )
+    })?;
+    let sql = match &lit {
+        Lit::Str(s) => {
+            if s.value().trim().is_empty() {
+                return Err(syn::Error::new_spanned(
+                    s,
+                    "`default` is SQL text and cannot be empty; for an empty string write `default = \"''\"`",
+                ));
+            }
+            s.value()
+        }
+        Lit::Int(i) => i.base10_digits().to_owned(),
+        Lit::Float(f) => f.base10_digits().to_owned(),
+        Lit::Bool(b) => if b.value() { "TRUE" } else { "FALSE" }.to_owned(),
+        other => {
+            return Err(syn::Error::new_spanned(
+                other,
+                format!(
+                    "unsupported literal for `default`: use a string of SQL text, a number or a bool, e.g. `{key} = {EXAMPLE}`"
+                ),
+            ));
+        }
+    };
+    Ok(SqlDefault { sql })
+}
+
+fn unknown_key_message(scope: &Scope, key: &str) -> String {
+    let mut message = format!("unknown key `{key}` in `#[{}(...)]`", scope.name);
+    if let Some(near) = nearest(key, scope.keys) {
+        message.push_str(&format!(": did you mean `{near}`?"));
+        return message;
+    }
+    if let Some(other) = SCOPES
+        .iter()
+        .find(|other| other.name != scope.name && other.keys.contains(&key))
+    {
+        message.push_str(&format!(
+            ": `{key}` belongs in `#[{}(...)]`, e.g. `{}`",
+            other.name, other.example
+        ));
+        return message;
+    }
+    if matches!(key, "nullable" | "null" | "optional" | "not_null") {
+        message.push_str(": nullability comes from the field type; declare it as `Option<T>`");
+        return message;
+    }
+    let keys: Vec<String> = scope.keys.iter().map(|k| format!("`{k}`")).collect();
+    message.push_str(&format!("; expected one of {}", keys.join(", ")));
+    message
+}
+
+/// The key `key` was most likely meant to be, if any is close enough.
+fn nearest(key: &str, keys: &[&'static str]) -> Option<&'static str> {
+    const ALIASES: [(&str, &str); 9] = [
+        ("pk", "primary_key"),
+        ("primary", "primary_key"),
+        ("fk", "foreign_key"),
+        ("references", "foreign_key"),
+        ("rename", "column"),
+        ("name", "column"),
+        ("name", "table"),
+        ("type", "sql_type"),
+        ("cascade", "cascade_delete"),
+    ];
+    let key = key.to_lowercase();
+    let alias = ALIASES
+        .iter()
+        .filter(|(alias, _)| *alias == key)
+        .find_map(|(_, target)| keys.iter().copied().find(|k| k == target));
+    if alias.is_some() {
+        return alias;
+    }
+    keys.iter()
+        .copied()
+        .map(|candidate| (levenshtein(&key, candidate), candidate))
+        .filter(|(distance, candidate)| {
+            *distance <= (candidate.len() / 3).max(2)
+                || (key.len() >= 4 && (candidate.starts_with(&key) || key.starts_with(candidate)))
+        })
+        .min_by_key(|(distance, _)| *distance)
+        .map(|(_, candidate)| candidate)
+}
+
+/// The edit distance between two strings (insertions, deletions, substitutions).
+fn levenshtein(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut current = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let substitution = previous[j] + usize::from(ca != *cb);
+            current[j + 1] = substitution.min(previous[j + 1] + 1).min(current[j] + 1);
+        }
+        previous = current;
+    }
+    previous[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn distance() {
+        assert_eq!(levenshtein("", "abc"), 3);
+        assert_eq!(levenshtein("primary_kye", "primary_key"), 2);
+        assert_eq!(levenshtein("on_delete", "ondelete"), 1);
+        assert_eq!(levenshtein("same", "same"), 0);
+    }
+
+    #[test]
+    fn suggestions() {
+        assert_eq!(nearest("primary_kye", FIELD.keys), Some("primary_key"));
+        assert_eq!(nearest("on_delete", FIELD.keys), Some("ondelete"));
+        assert_eq!(nearest("pk", FIELD.keys), Some("primary_key"));
+        assert_eq!(nearest("table_name", MODEL.keys), Some("table"));
+        assert_eq!(
+            nearest("cascade", RELATIONSHIP.keys),
+            Some("cascade_delete")
+        );
+        assert_eq!(nearest("zzz", FIELD.keys), None);
+        assert_eq!(nearest("cascade_delete", FIELD.keys), None);
+    }
+}

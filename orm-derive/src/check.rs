@@ -1,0 +1,99 @@
+//! Rules that involve more than one attribute or field, one `check_*` fn each.
+//!
+//! Rules that need another model (the foreign key behind a relationship, the
+//! `back_populates` field) cannot be decided here; they become `const` checks
+//! in the generated code (see `expand::checks`).
+
+use crate::ast::Model;
+use crate::ctxt::Ctxt;
+
+/// Runs every single-struct rule.
+pub fn check(cx: &Ctxt, model: &Model) {
+    check_primary_key(cx, model);
+    check_actions_need_foreign_key(cx, model);
+    check_unique_column_names(cx, model);
+    check_self_reference(cx, model);
+}
+
+/// Exactly one `#[field(primary_key)]`.
+fn check_primary_key(cx: &Ctxt, model: &Model) {
+    let mut keys = model
+        .columns
+        .iter()
+        .filter_map(|column| Some((column, column.attrs.primary_key.as_ref()?)));
+    let Some((first, _)) = keys.next() else {
+        cx.error_spanned_by(
+            model.ident,
+            format!(
+                "`{}` has no primary key: mark one field `#[field(primary_key)]`, e.g. `#[field(primary_key)] pub id: Option<i64>`",
+                model.name
+            ),
+        );
+        return;
+    };
+    for (_, key) in keys {
+        cx.error_spanned_by(
+            key,
+            format!(
+                "composite primary keys are not supported: `{}` already has the primary key `{}`; use `unique` for this field instead",
+                model.name, first.field
+            ),
+        );
+    }
+}
+
+/// `ondelete` / `onupdate` describe a foreign key, so they need one.
+fn check_actions_need_foreign_key(cx: &Ctxt, model: &Model) {
+    for column in &model.columns {
+        let attrs = &column.attrs;
+        if attrs.foreign_key.is_some() {
+            continue;
+        }
+        for setting in [&attrs.ondelete, &attrs.onupdate].into_iter().flatten() {
+            cx.error_spanned_by(
+                &setting.key,
+                format!(
+                    "`{}` applies to a foreign key, but `{}::{}` has none: add `foreign_key = \"table.column\"` to this `#[field(...)]` or remove `{}`",
+                    setting.key, model.name, column.field, setting.key
+                ),
+            );
+        }
+    }
+}
+
+/// Two fields may not map to the same column.
+fn check_unique_column_names(cx: &Ctxt, model: &Model) {
+    for (i, column) in model.columns.iter().enumerate() {
+        let Some(earlier) = model.columns[..i].iter().find(|c| c.name == column.name) else {
+            continue;
+        };
+        let message = format!(
+            "column `{}` is already used by field `{}`: give one of them another name with `#[field(column = \"...\")]`",
+            column.name, earlier.field
+        );
+        match &column.attrs.column {
+            Some(lit) => cx.error_spanned_by(lit, message),
+            None => cx.error_spanned_by(column.member, message),
+        }
+    }
+}
+
+/// A foreign key to the model's own table must name one of its columns.
+fn check_self_reference(cx: &Ctxt, model: &Model) {
+    for column in &model.columns {
+        let Some(foreign_key) = &column.attrs.foreign_key else {
+            continue;
+        };
+        if foreign_key.table == model.table
+            && !model.columns.iter().any(|c| c.name == foreign_key.column)
+        {
+            cx.error_spanned_by(
+                &foreign_key.lit,
+                format!(
+                    "`foreign_key = \"{}.{}\"` refers to this model's own table, which has no column `{}`",
+                    foreign_key.table, foreign_key.column, foreign_key.column
+                ),
+            );
+        }
+    }
+}

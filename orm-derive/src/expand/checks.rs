@@ -1,0 +1,304 @@
+//! Checks that span two models, evaluated by the compiler as constants.
+//!
+//! For every relationship field the derive emits
+//! `const _: () = match ::orm_core::check::relation(...) { ... };`. Each
+//! failure arm panics with a message written here and spanned on the
+//! attribute tokens it is about, so `rustc` reports
+//! `error[E0080]: evaluation panicked: <message>` right under them.
+
+use proc_macro2::{Delimiter, Group, Span, TokenStream, TokenTree};
+use quote::{ToTokens, quote, quote_spanned};
+use syn::ext::IdentExt;
+use syn::{GenericArgument, PathArguments, Type};
+
+use super::{index, replace_self};
+use crate::ast::{Column, Model, Relation};
+use crate::attr::{Action, ActionSetting};
+
+/// Every cross-model check of the model.
+pub fn checks(model: &Model) -> TokenStream {
+    let relations = model
+        .relations
+        .iter()
+        .enumerate()
+        .map(|(i, relation)| relation_check(model, i, relation));
+    let set_null = model.columns.iter().flat_map(|column| {
+        let attrs = &column.attrs;
+        [&attrs.ondelete, &attrs.onupdate]
+            .into_iter()
+            .flatten()
+            .filter(|setting| setting.action == Action::SetNull)
+            .map(|setting| set_null_check(model, column, setting))
+    });
+    quote! {
+        #(#relations)*
+        #(#set_null)*
+    }
+}
+
+/// `ondelete = "SET NULL"` needs a nullable column.
+fn set_null_check(model: &Model, column: &Column, setting: &ActionSetting) -> TokenStream {
+    let ty = replace_self(column.ty, model.ident);
+    let message = format!(
+        "`{} = \"SET NULL\"` on `{}::{}` needs a nullable column: declare the field as `Option<_>`",
+        setting.key, model.name, column.field
+    );
+    let panic = panic_at(&setting.lit, &message);
+    quote! {
+        const _: () = if !<#ty as ::orm_core::ColumnValue>::NULLABLE {
+            #panic
+        };
+    }
+}
+
+/// What the messages call the two models of a relationship.
+struct Names {
+    /// `Team::heroes`.
+    field: String,
+    /// The model holding the field.
+    owner: String,
+    /// The other model, as far as the field's type says.
+    target: String,
+}
+
+fn relation_check(model: &Model, i: usize, relation: &Relation) -> TokenStream {
+    let ident = model.ident;
+    let ty = replace_self(relation.ty, ident);
+    let names = Names {
+        field: format!("`{}::{}`", model.name, relation.field),
+        owner: format!("`{}`", model.name),
+        target: target_name(relation.ty, &model.name).map_or_else(
+            || "the related model".to_owned(),
+            |name| format!("`{name}`"),
+        ),
+    };
+    let i = index(i);
+    let arms = problem_arms(model, relation, &names, &ty);
+    let ty_span = first_span(relation.ty);
+    let target = quote_spanned!(ty_span=> <<#ty as ::orm_core::Relationship>::Target as ::orm_core::Model>::TABLE);
+    quote! {
+        const _: () = match ::orm_core::check::relation(
+            <#ident as ::orm_core::Model>::TABLE,
+            #i,
+            #target,
+        ) {
+            ::core::result::Result::Ok(()) => (),
+            #arms
+        };
+    }
+}
+
+/// One arm per `RelationProblem`, each panicking on the tokens it concerns.
+fn problem_arms(model: &Model, relation: &Relation, n: &Names, ty: &TokenStream) -> TokenStream {
+    let attrs = &relation.attrs;
+    let Names {
+        field,
+        owner,
+        target,
+    } = n;
+    let table = &model.table;
+    let pk = model
+        .primary_key()
+        .map_or("id", |i| model.columns[i].name.as_str());
+    let on_type: &dyn ToTokens = &relation.ty;
+    let named_fk = attrs
+        .foreign_key
+        .as_ref()
+        .map(|lit| lit.value())
+        .unwrap_or_default();
+    let back = attrs
+        .back_populates
+        .as_ref()
+        .map(|lit| lit.value())
+        .unwrap_or_default();
+    let flags = match (&attrs.cascade_delete, &attrs.passive_deletes) {
+        (Some(_), Some(_)) => "`cascade_delete` and `passive_deletes`",
+        (None, Some(_)) => "`passive_deletes`",
+        _ => "`cascade_delete`",
+    };
+    let cascade: &dyn ToTokens = match &attrs.cascade_delete {
+        Some(key) => key,
+        None => on_type,
+    };
+    let passive: &dyn ToTokens = match &attrs.passive_deletes {
+        Some(key) => key,
+        None => on_type,
+    };
+    let named: &dyn ToTokens = match &attrs.foreign_key {
+        Some(lit) => lit,
+        None => on_type,
+    };
+    let back_lit: &dyn ToTokens = match &attrs.back_populates {
+        Some(lit) => lit,
+        None => on_type,
+    };
+    let flag_tokens: &dyn ToTokens = match (&attrs.cascade_delete, &attrs.passive_deletes) {
+        (Some(key), _) | (None, Some(key)) => key,
+        (None, None) => on_type,
+    };
+
+    let by_kind = |span: &dyn ToTokens, has_many: String, belongs_to: String| {
+        let has_many = panic_at(span, &has_many);
+        let belongs_to = panic_at(span, &belongs_to);
+        quote! {
+            match <#ty as ::orm_core::Relationship>::KIND {
+                ::orm_core::RelationKind::HasMany => #has_many,
+                ::orm_core::RelationKind::BelongsTo => #belongs_to,
+            }
+        }
+    };
+    let arms = [
+        (
+            quote!(NoForeignKey),
+            by_kind(
+                on_type,
+                format!(
+                    "{field} has no foreign key to follow: no field of {target} declares `#[field(foreign_key = \"{table}.{pk}\")]`; add one to {target}"
+                ),
+                format!(
+                    "{field} has no foreign key to follow: no field of {owner} declares a `foreign_key` referencing the table of {target}; add one, e.g. `#[field(foreign_key = \"<table>.<column>\")]`"
+                ),
+            ),
+        ),
+        (
+            quote!(AmbiguousForeignKey),
+            by_kind(
+                on_type,
+                format!(
+                    "{field} is ambiguous: {target} has several foreign keys to table `{table}`; pick one with `#[relationship(foreign_key = \"column\")]`"
+                ),
+                format!(
+                    "{field} is ambiguous: {owner} has several foreign keys to the table of {target}; pick one with `#[relationship(foreign_key = \"column\")]`"
+                ),
+            ),
+        ),
+        (
+            quote!(NamedForeignKeyMissing),
+            by_kind(
+                named,
+                format!(
+                    "`foreign_key = \"{named_fk}\"` on {field}: {target} has no column `{named_fk}` with a foreign key to table `{table}`; name a field of {target} declared with `#[field(foreign_key = \"{table}.<column>\")]`"
+                ),
+                format!(
+                    "`foreign_key = \"{named_fk}\"` on {field}: {owner} has no column `{named_fk}` with a foreign key to the table of {target}; name a field declared with `#[field(foreign_key = \"<table>.<column>\")]`"
+                ),
+            ),
+        ),
+        (
+            quote!(CascadeContradiction),
+            panic_at(
+                cascade,
+                &format!(
+                    "`cascade_delete` on {field} contradicts the foreign key of {target}, whose `ondelete` is not CASCADE: declare `ondelete = \"CASCADE\"` on it or drop `cascade_delete`"
+                ),
+            ),
+        ),
+        (
+            quote!(PassiveWithoutOnDelete),
+            panic_at(
+                passive,
+                &format!(
+                    "`passive_deletes` on {field} leaves the delete to the database, but the foreign key of {target} declares no `ondelete`: add one (e.g. `ondelete = \"CASCADE\"`) or drop `passive_deletes`"
+                ),
+            ),
+        ),
+        (
+            quote!(SetNullNotNullable),
+            panic_at(
+                on_type,
+                &format!(
+                    "deleting a {owner} sets the foreign key of its {target} rows to NULL (no `cascade_delete`, no `ondelete`), but that column is not an `Option`: make it `Option<_>`, add `cascade_delete`, or declare `ondelete`"
+                ),
+            ),
+        ),
+        (
+            quote!(BackPopulatesMissing),
+            by_kind(
+                back_lit,
+                format!(
+                    "`back_populates = \"{back}\"` on {field}: {target} has no relationship field `{back}`; name the `BelongsTo<{}>` field of {target}",
+                    model.name
+                ),
+                format!(
+                    "`back_populates = \"{back}\"` on {field}: {target} has no relationship field `{back}`; name the `HasMany<{}>` field of {target}",
+                    model.name
+                ),
+            ),
+        ),
+        (
+            quote!(BackPopulatesSameKind),
+            by_kind(
+                back_lit,
+                format!(
+                    "`back_populates = \"{back}\"` on {field}: that field of {target} is a `HasMany` too; the other side of a `HasMany` is a `BelongsTo<{}>` field",
+                    model.name
+                ),
+                format!(
+                    "`back_populates = \"{back}\"` on {field}: that field of {target} is a `BelongsTo` too; the other side of a `BelongsTo` is a `HasMany<{}>` field",
+                    model.name
+                ),
+            ),
+        ),
+        (
+            quote!(DeleteFlagsOnBelongsTo),
+            panic_at(
+                flag_tokens,
+                &format!(
+                    "{flags} on {field}: delete behaviour is declared on the parent side; move it to the `HasMany<{}>` field of {target}",
+                    model.name
+                ),
+            ),
+        ),
+    ];
+    arms.into_iter()
+        .map(|(variant, body)| {
+            quote! {
+                ::core::result::Result::Err(::orm_core::check::RelationProblem::#variant) => #body,
+            }
+        })
+        .collect()
+}
+
+/// `::core::panic!("message")` spanning `tokens`: the path takes the span of
+/// their first token and the parentheses the span of their last, so the
+/// compiler underlines all of them.
+fn panic_at(tokens: &dyn ToTokens, message: &str) -> TokenStream {
+    let stream = tokens.to_token_stream();
+    let first = first_span(&stream);
+    let last = stream.into_iter().last().map_or(first, |tree| tree.span());
+    let message = message.replace('{', "{{").replace('}', "}}");
+    let mut args = Group::new(Delimiter::Parenthesis, quote!(#message));
+    args.set_span(last);
+    let path = quote_spanned!(first=> ::core::panic!);
+    let mut out = path;
+    out.extend([TokenTree::Group(args)]);
+    out
+}
+
+fn first_span(tokens: impl ToTokens) -> Span {
+    tokens
+        .into_token_stream()
+        .into_iter()
+        .next()
+        .map_or_else(Span::call_site, |tree| tree.span())
+}
+
+/// `Hero` in `HasMany<Hero>` or `BelongsTo<crate::Hero>`, for messages only.
+fn target_name(ty: &Type, model: &str) -> Option<String> {
+    let Type::Path(path) = ty else {
+        return None;
+    };
+    let PathArguments::AngleBracketed(args) = &path.path.segments.last()?.arguments else {
+        return None;
+    };
+    let [GenericArgument::Type(Type::Path(inner))] = args.args.iter().collect::<Vec<_>>()[..]
+    else {
+        return None;
+    };
+    let name = inner.path.segments.last()?.ident.unraw().to_string();
+    Some(if name == "Self" {
+        model.to_owned()
+    } else {
+        name
+    })
+}

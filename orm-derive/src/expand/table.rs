@@ -1,0 +1,122 @@
+//! `Model::TABLE`: the `TableDef` constant.
+
+use proc_macro2::TokenStream;
+use quote::{quote, quote_spanned};
+use syn::spanned::Spanned;
+
+use super::index;
+use crate::ast::{Column, Model, Relation};
+
+/// `::orm_core::TableDef { ... }` for the model.
+pub fn table_def(model: &Model) -> TokenStream {
+    let name = &model.table;
+    let model_name = &model.name;
+    let primary_key = index(model.primary_key().unwrap_or(0));
+    let columns = model.columns.iter().map(column_def);
+    let foreign_keys = model.columns.iter().filter_map(foreign_key_def);
+    let relations = model.relations.iter().map(relation_def);
+    quote! {
+        ::orm_core::TableDef {
+            name: #name,
+            model: #model_name,
+            columns: &[#(#columns),*],
+            primary_key: #primary_key,
+            foreign_keys: &[#(#foreign_keys),*],
+            relations: &[#(#relations),*],
+        }
+    }
+}
+
+fn column_def(column: &Column) -> TokenStream {
+    let ty = column.ty;
+    let value = quote_spanned!(ty.span()=> <#ty as ::orm_core::ColumnValue>);
+    let name = &column.name;
+    let field = &column.field;
+    let attrs = &column.attrs;
+    let is_pk = attrs.primary_key.is_some();
+    let nullable = if is_pk {
+        quote!(false)
+    } else {
+        quote!(#value::NULLABLE)
+    };
+    let auto_increment = if is_pk {
+        quote!(#value::KIND.is_integer())
+    } else {
+        quote!(false)
+    };
+    let sql_type = option(attrs.sql_type.as_ref().map(|lit| quote!(#lit)));
+    let default = option(attrs.default.as_ref().map(|default| {
+        let sql = &default.sql;
+        quote!(#sql)
+    }));
+    let unique = attrs.unique.is_some();
+    let index = attrs.index.is_some();
+    quote! {
+        ::orm_core::ColumnDef {
+            name: #name,
+            field: #field,
+            kind: #value::KIND,
+            sql_type: #sql_type,
+            nullable: #nullable,
+            primary_key: #is_pk,
+            auto_increment: #auto_increment,
+            unique: #unique,
+            index: #index,
+            default: #default,
+        }
+    }
+}
+
+fn foreign_key_def(column: &Column) -> Option<TokenStream> {
+    let attrs = &column.attrs;
+    let foreign_key = attrs.foreign_key.as_ref()?;
+    let name = &column.name;
+    let table = &foreign_key.table;
+    let referenced = &foreign_key.column;
+    let on_delete = option(attrs.ondelete.as_ref().map(|s| {
+        let action = s.action;
+        quote!(#action)
+    }));
+    let on_update = option(attrs.onupdate.as_ref().map(|s| {
+        let action = s.action;
+        quote!(#action)
+    }));
+    Some(quote! {
+        ::orm_core::ForeignKeyDef {
+            column: #name,
+            references_table: #table,
+            references_column: #referenced,
+            on_delete: #on_delete,
+            on_update: #on_update,
+        }
+    })
+}
+
+fn relation_def(relation: &Relation) -> TokenStream {
+    let ty = relation.ty;
+    let rel = quote_spanned!(ty.span()=> <#ty as ::orm_core::Relationship>);
+    let field = &relation.field;
+    let attrs = &relation.attrs;
+    let foreign_key = option(attrs.foreign_key.as_ref().map(|lit| quote!(#lit)));
+    let back_populates = option(attrs.back_populates.as_ref().map(|lit| quote!(#lit)));
+    let cascade_delete = attrs.cascade_delete.is_some();
+    let passive_deletes = attrs.passive_deletes.is_some();
+    quote! {
+        ::orm_core::RelationDef {
+            field: #field,
+            kind: #rel::KIND,
+            target: || <#rel::Target as ::orm_core::Model>::TABLE,
+            foreign_key: #foreign_key,
+            back_populates: #back_populates,
+            cascade_delete: #cascade_delete,
+            passive_deletes: #passive_deletes,
+        }
+    }
+}
+
+fn option(value: Option<TokenStream>) -> TokenStream {
+    match value {
+        Some(value) => quote!(::core::option::Option::Some(#value)),
+        None => quote!(::core::option::Option::None),
+    }
+}

@@ -1,0 +1,86 @@
+//! Helpers shared by the behaviour tests and the examples: SQL echo (like
+//! SQLAlchemy's `echo=True`), captured SQL logs, and database URLs.
+
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+
+use tracing_subscriber::fmt::MakeWriter;
+
+/// Prints every statement the ORM runs, with its parameters, on stdout —
+/// what `echo=True` does in SQLAlchemy. Reads `RUST_LOG`-free: only the
+/// `orm::sql` target at DEBUG is shown.
+pub fn echo_sql() {
+    let _ = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::DEBUG)
+        .without_time()
+        .with_level(false)
+        .with_target(false)
+        .with_ansi(false)
+        .with_writer(std::io::stdout)
+        .try_init();
+}
+
+/// The database URL from `DATABASE_URL`, or `default`.
+pub fn database_url(default: &str) -> String {
+    std::env::var("DATABASE_URL").unwrap_or_else(|_| default.to_owned())
+}
+
+/// A buffer receiving the `orm::sql` log of the current thread.
+#[derive(Clone, Default)]
+pub struct SqlLog(Arc<Mutex<Vec<u8>>>);
+
+impl SqlLog {
+    /// The statements logged so far, one per entry.
+    pub fn statements(&self) -> Vec<String> {
+        let bytes = self.0.lock().map(|b| b.clone()).unwrap_or_default();
+        String::from_utf8_lossy(&bytes)
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+            .map(|l| l.trim().to_owned())
+            .collect()
+    }
+
+    /// Forgets what was logged.
+    pub fn clear(&self) {
+        if let Ok(mut b) = self.0.lock() {
+            b.clear();
+        }
+    }
+}
+
+/// The writer handed to the subscriber.
+pub struct SqlLogWriter(Arc<Mutex<Vec<u8>>>);
+
+impl Write for SqlLogWriter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if let Ok(mut b) = self.0.lock() {
+            b.extend_from_slice(buf);
+        }
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl<'a> MakeWriter<'a> for SqlLog {
+    type Writer = SqlLogWriter;
+    fn make_writer(&'a self) -> SqlLogWriter {
+        SqlLogWriter(self.0.clone())
+    }
+}
+
+/// Captures the `orm::sql` log of the current thread until the guard drops.
+/// Use with `#[tokio::test]` (a current-thread runtime).
+pub fn capture_sql() -> (tracing::subscriber::DefaultGuard, SqlLog) {
+    let log = SqlLog::default();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::DEBUG)
+        .without_time()
+        .with_level(false)
+        .with_target(false)
+        .with_ansi(false)
+        .with_writer(log.clone())
+        .finish();
+    (tracing::subscriber::set_default(subscriber), log)
+}

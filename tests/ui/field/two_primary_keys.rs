@@ -1,0 +1,11 @@
+use orm_core::Model;
+
+#[derive(Model)]
+struct Membership {
+    #[field(primary_key)]
+    team_id: i64,
+    #[field(primary_key)]
+    hero_id: i64,
+}
+
+fn main() {}

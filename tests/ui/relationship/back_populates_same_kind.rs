@@ -1,0 +1,23 @@
+use orm_core::{BelongsTo, HasMany, Model};
+
+#[derive(Model)]
+struct Team {
+    #[field(primary_key)]
+    id: Option<i64>,
+    #[relationship(back_populates = "team", cascade_delete)]
+    heroes: HasMany<Hero>,
+}
+
+#[derive(Model)]
+struct Hero {
+    #[field(primary_key)]
+    id: Option<i64>,
+    #[field(foreign_key = "team.id")]
+    team_id: Option<i64>,
+    #[relationship(back_populates = "heroes")]
+    team: BelongsTo<Team>,
+    #[relationship(back_populates = "team")]
+    teammates: BelongsTo<Team>,
+}
+
+fn main() {}

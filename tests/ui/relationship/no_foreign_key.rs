@@ -1,0 +1,18 @@
+use orm_core::{HasMany, Model};
+
+#[derive(Model)]
+struct Team {
+    #[field(primary_key)]
+    id: Option<i64>,
+    #[relationship(cascade_delete)]
+    heroes: HasMany<Hero>,
+}
+
+#[derive(Model)]
+struct Hero {
+    #[field(primary_key)]
+    id: Option<i64>,
+    team_id: Option<i64>,
+}
+
+fn main() {}

@@ -1,0 +1,21 @@
+use orm_core::{BelongsTo, HasMany, Model};
+
+#[derive(Model)]
+struct Team {
+    #[field(primary_key)]
+    id: Option<i64>,
+    #[relationship(back_populates = "team")]
+    heroes: HasMany<Hero>,
+}
+
+#[derive(Model)]
+struct Hero {
+    #[field(primary_key)]
+    id: Option<i64>,
+    #[field(foreign_key = "team.id")]
+    team_id: i64,
+    #[relationship(back_populates = "heroes")]
+    team: BelongsTo<Team>,
+}
+
+fn main() {}
