@@ -48,8 +48,9 @@ pub(crate) fn map_error(error: sqlx::Error) -> Error {
                 message,
             }
         }
-        // SQLITE_CONSTRAINT_FOREIGNKEY
-        787 => Error::ForeignKeyViolation {
+        // SQLITE_CONSTRAINT_FOREIGNKEY; SQLITE_CONSTRAINT_TRIGGER is what
+        // SQLite reports when ON DELETE RESTRICT fires.
+        787 | 1811 if message.contains("FOREIGN KEY") => Error::ForeignKeyViolation {
             table: None,
             constraint: None,
             message,
