@@ -24,11 +24,11 @@ enum RowSet {
         parent_column: &'static str,
         parent: Arc<RowSet>,
     },
-    /// `base` and, recursively, every row of `table` that references a row of
-    /// the set through one of `edges` (self-referential foreign keys).
+    /// Rows of `table` collected into the temporary table `name`: a base set
+    /// and, recursively, every row that references a row of the set through
+    /// one of `edges` (self-referential foreign keys).
     Tree {
         table: &'static TableDef,
-        base: Arc<RowSet>,
         edges: Vec<&'static ForeignKeyDef>,
         name: String,
     },
@@ -75,50 +75,9 @@ impl RowSet {
                     b.push(")");
                 }
             },
-            RowSet::Tree {
-                table,
-                base,
-                edges,
-                name,
-            } => {
-                let pk = table.primary_key_column().name;
-                b.ident(pk)
-                    .push(" IN (WITH RECURSIVE ")
-                    .ident(name)
-                    .push(" (")
-                    .ident("k")
-                    .push(") AS (SELECT ")
-                    .ident(pk)
-                    .push(" FROM ")
-                    .ident(table.name)
-                    .push(" WHERE ");
-                base.push_condition(b);
-                b.push(" UNION SELECT ")
-                    .qualified("c", pk)
-                    .push(" FROM ")
-                    .ident(table.name)
-                    .push(" AS ")
-                    .ident("c")
-                    .push(" JOIN ")
-                    .ident(table.name)
-                    .push(" AS ")
-                    .ident("p")
-                    .push(" ON ");
-                for (i, edge) in edges.iter().enumerate() {
-                    if i > 0 {
-                        b.push(" OR ");
-                    }
-                    b.qualified("c", edge.column)
-                        .push(" = ")
-                        .qualified("p", edge.references_column);
-                }
-                b.push(" JOIN ")
-                    .ident(name)
-                    .push(" ON ")
-                    .qualified("p", pk)
-                    .push(" = ")
-                    .qualified(name, "k")
-                    .push(") SELECT ")
+            RowSet::Tree { table, name, .. } => {
+                b.ident(table.primary_key_column().name)
+                    .push(" IN (SELECT ")
                     .ident("k")
                     .push(" FROM ")
                     .ident(name)
@@ -141,6 +100,14 @@ pub enum StepKind {
     /// `UPDATE table SET column = <default> WHERE ...`.
     SetDefault {
         /// The foreign-key column.
+        column: &'static str,
+    },
+    /// `UPDATE table SET column = NULL` on the rows of a self-referential
+    /// tree about to be deleted, so that deleting them fires no database
+    /// cascade from one to the next (SQLite stops such recursion at depth
+    /// 1,000). Not reported: the rows are deleted by the next step.
+    Unlink {
+        /// The self-referential foreign-key column.
         column: &'static str,
     },
 }
@@ -176,6 +143,10 @@ pub struct RestrictCheck {
 /// (children before parents).
 #[derive(Debug, Clone, Default)]
 pub struct DeletePlan {
+    /// Statements that prepare the plan without touching user tables: each
+    /// self-referential tree's rows are collected once, with a recursive CTE,
+    /// into a temporary table.
+    pub prepare: Vec<Statement>,
     /// Restrict checks, run before any write.
     pub checks: Vec<RestrictCheck>,
     /// Writes, leaves first; the last one deletes the requested rows.
@@ -183,6 +154,8 @@ pub struct DeletePlan {
     /// Relationships whose action the database applies (`passive_deletes`),
     /// with the model and field that declared them.
     pub passive: Vec<(DatabaseAction, &'static str, &'static str)>,
+    /// Statements that drop the temporary tables of `prepare`.
+    pub cleanup: Vec<Statement>,
 }
 
 struct Planner<'d> {
@@ -190,21 +163,25 @@ struct Planner<'d> {
     plan: DeletePlan,
     path: Vec<&'static str>,
     trees: usize,
+    chunk: usize,
 }
 
 /// Plans the delete of the rows of `table` whose primary key is one of
 /// `keys`: every statement, leaves first. `keys` must fit the dialect's
-/// bind-parameter limit (the executor chunks).
+/// bind-parameter limit (the executor chunks); `chunk` numbers the plan so
+/// that the temporary tables of several chunks do not collide.
 pub fn plan_delete(
     dialect: &dyn Dialect,
     table: &'static TableDef,
     keys: Vec<Value>,
+    chunk: usize,
 ) -> Result<DeletePlan> {
     let mut planner = Planner {
         dialect,
         plan: DeletePlan::default(),
         path: Vec::new(),
         trees: 0,
+        chunk,
     };
     let rows = RowSet::Keys {
         column: table.primary_key_column().name,
@@ -215,6 +192,79 @@ pub fn plan_delete(
 }
 
 impl Planner<'_> {
+    /// Collects `base` and every row below it through `edges` into the
+    /// temporary table `name`, with one recursive CTE (`UNION` makes cycles
+    /// terminate).
+    fn collect_tree(
+        &mut self,
+        table: &'static TableDef,
+        base: &RowSet,
+        edges: &[&'static ForeignKeyDef],
+        name: &str,
+    ) {
+        let pk = table.primary_key_column();
+        let mut b = SqlBuilder::new(self.dialect);
+        b.push("CREATE TEMPORARY TABLE ")
+            .ident(name)
+            .push(" (")
+            .ident("k")
+            .push(" ")
+            .push(self.dialect.type_name(pk.kind))
+            .push(" PRIMARY KEY)");
+        self.plan.prepare.push(b.finish());
+
+        let cte = "_orm_walk";
+        let mut b = SqlBuilder::new(self.dialect);
+        b.push("INSERT INTO ")
+            .ident(name)
+            .push(" (")
+            .ident("k")
+            .push(") WITH RECURSIVE ")
+            .ident(cte)
+            .push(" (")
+            .ident("k")
+            .push(") AS (SELECT ")
+            .ident(pk.name)
+            .push(" FROM ")
+            .ident(table.name)
+            .push(" WHERE ");
+        base.push_condition(&mut b);
+        b.push(" UNION SELECT ")
+            .qualified("c", pk.name)
+            .push(" FROM ")
+            .ident(table.name)
+            .push(" AS ")
+            .ident("c")
+            .push(" JOIN ")
+            .ident(table.name)
+            .push(" AS ")
+            .ident("p")
+            .push(" ON ");
+        for (i, edge) in edges.iter().enumerate() {
+            if i > 0 {
+                b.push(" OR ");
+            }
+            b.qualified("c", edge.column)
+                .push(" = ")
+                .qualified("p", edge.references_column);
+        }
+        b.push(" JOIN ")
+            .ident(cte)
+            .push(" ON ")
+            .qualified("p", pk.name)
+            .push(" = ")
+            .qualified(cte, "k")
+            .push(") SELECT ")
+            .ident("k")
+            .push(" FROM ")
+            .ident(cte);
+        self.plan.prepare.push(b.finish());
+
+        let mut b = SqlBuilder::new(self.dialect);
+        b.push("DROP TABLE ").ident(name);
+        self.plan.cleanup.push(b.finish());
+    }
+
     fn statement(&self, head: impl FnOnce(&mut SqlBuilder<'_>), rows: &RowSet) -> Statement {
         let mut b = SqlBuilder::new(self.dialect);
         head(&mut b);
@@ -255,12 +305,9 @@ impl Planner<'_> {
             rows
         } else {
             self.trees += 1;
-            Arc::new(RowSet::Tree {
-                table,
-                base: rows,
-                edges,
-                name: format!("_orm_tree{}", self.trees),
-            })
+            let name = format!("_orm_tree_{}_{}", self.chunk, self.trees);
+            self.collect_tree(table, &rows, &edges, &name);
+            Arc::new(RowSet::Tree { table, edges, name })
         };
 
         for r in &relations {
@@ -333,6 +380,30 @@ impl Planner<'_> {
             }
         }
 
+        if let RowSet::Tree { edges, .. } = &*rows {
+            for edge in edges {
+                if !table.column(edge.column).is_some_and(|c| c.nullable) {
+                    continue;
+                }
+                let statement = self.statement(
+                    |b| {
+                        b.push("UPDATE ")
+                            .ident(table.name)
+                            .push(" SET ")
+                            .ident(edge.column)
+                            .push(" = NULL");
+                    },
+                    &rows,
+                );
+                self.plan.steps.push(Step {
+                    table: table.name,
+                    kind: StepKind::Unlink {
+                        column: edge.column,
+                    },
+                    statement,
+                });
+            }
+        }
         let statement = self.statement(
             |b| {
                 b.push("DELETE FROM ").ident(table.name);

@@ -27,7 +27,7 @@ fn plan_chunks<B: Backend, M: Model>(keys: Vec<Value>) -> Result<Vec<DeletePlan>
     let mut keys = keys.into_iter().peekable();
     while keys.peek().is_some() {
         let part: Vec<Value> = keys.by_ref().take(chunk).collect();
-        plans.push(plan_delete(B::DIALECT, M::TABLE, part)?);
+        plans.push(plan_delete(B::DIALECT, M::TABLE, part, plans.len())?);
     }
     Ok(plans)
 }
@@ -50,7 +50,12 @@ async fn run_plans<B: Backend>(
             }
         }
     }
-    // 2. RESTRICT / NO ACTION: refuse before anything is written.
+    // 2. Collect self-referential trees (temporary tables only).
+    for statement in plans.iter().flat_map(|p| &p.prepare) {
+        run::execute::<B>(conn, statement).await?;
+        report.statements.push(statement.clone());
+    }
+    // 3. RESTRICT / NO ACTION: refuse before anything is written.
     for check in plans.iter().flat_map(|p| &p.checks) {
         let counts = run::fetch::<B, u64>(conn, &check.statement, run::decode_count).await?;
         report.statements.push(check.statement.clone());
@@ -65,16 +70,21 @@ async fn run_plans<B: Backend>(
             });
         }
     }
-    // 3. Writes, leaves first.
+    // 4. Writes, leaves first.
     for step in plans.iter().flat_map(|p| &p.steps) {
         let rows = run::execute::<B>(conn, &step.statement).await?;
         report.statements.push(step.statement.clone());
         let (kind, column) = match step.kind {
+            StepKind::Unlink { .. } => continue,
             StepKind::Delete => (EffectKind::Deleted, None),
             StepKind::SetNull { column } => (EffectKind::SetNull, Some(column)),
             StepKind::SetDefault { column } => (EffectKind::SetDefault, Some(column)),
         };
         report.record(step.table, column, kind, rows);
+    }
+    for statement in plans.iter().flat_map(|p| &p.cleanup) {
+        run::execute::<B>(conn, statement).await?;
+        report.statements.push(statement.clone());
     }
     Ok(())
 }

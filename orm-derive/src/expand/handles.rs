@@ -17,10 +17,17 @@ pub fn handles(model: &Model) -> TokenStream {
         let name = handle_name(column.member, &column.field);
         let doc = format!("Column `{}.{}`.", model.table, column.name);
         let i = index(i);
-        let handle = quote_spanned!(ty.span()=> ::orm_core::Column<#ident, #ty>);
+        let span = ty.span();
+        let handle = quote_spanned!(span=> ::orm_core::Column<#ident, #ty>);
+        let value = quote_spanned! {span=>
+            {
+                let _ = <#ty as ::orm_core::ColumnValue>::KIND;
+                ::orm_core::Column::new(#i)
+            }
+        };
         quote! {
             #[doc = #doc]
-            #vis const #name: #handle = ::orm_core::Column::new(#i);
+            #vis const #name: #handle = #value;
         }
     });
     let relations = model.relations.iter().enumerate().map(|(i, relation)| {
@@ -28,10 +35,17 @@ pub fn handles(model: &Model) -> TokenStream {
         let name = handle_name(member, &relation.field);
         let doc = format!("Relationship `{}::{}`.", model.name, relation.field);
         let i = index(i);
-        let handle = quote_spanned!(ty.span()=> ::orm_core::Rel<#ident, #ty>);
+        let span = ty.span();
+        let handle = quote_spanned!(span=> ::orm_core::Rel<#ident, #ty>);
+        let value = quote_spanned! {span=>
+            {
+                let _ = <#ty as ::orm_core::Relationship>::KIND;
+                ::orm_core::Rel::new(#i, |__model| &mut __model.#member)
+            }
+        };
         quote! {
             #[doc = #doc]
-            #vis const #name: #handle = ::orm_core::Rel::new(#i, |__model| &mut __model.#member);
+            #vis const #name: #handle = #value;
         }
     });
     quote! {

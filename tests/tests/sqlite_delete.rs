@@ -1,0 +1,377 @@
+//! The delete engine beyond one level: three levels, self-referential trees
+//! (with cycles), bulk delete by filter, dry-run plans, joining a caller's
+//! transaction, statement counts at scale, and detaching children.
+
+mod common;
+
+use common::{count, memory_db};
+use orm_core::{BelongsTo, Error, Executor, HasMany, Model};
+
+#[derive(Model, Debug, Clone)]
+#[model(table = "team")]
+pub struct Team {
+    #[field(primary_key)]
+    pub id: Option<i64>,
+    pub name: String,
+    #[relationship(back_populates = "team", cascade_delete)]
+    pub heroes: HasMany<Hero>,
+}
+
+#[derive(Model, Debug, Clone)]
+#[model(table = "hero")]
+pub struct Hero {
+    #[field(primary_key)]
+    pub id: Option<i64>,
+    pub name: String,
+    #[field(foreign_key = "team.id", ondelete = "CASCADE")]
+    pub team_id: Option<i64>,
+    #[relationship(back_populates = "heroes")]
+    pub team: BelongsTo<Team>,
+    #[relationship(back_populates = "hero", cascade_delete)]
+    pub powers: HasMany<Power>,
+    #[relationship(back_populates = "hero")]
+    pub sidekicks: HasMany<Sidekick>,
+}
+
+#[derive(Model, Debug, Clone)]
+#[model(table = "power")]
+pub struct Power {
+    #[field(primary_key)]
+    pub id: Option<i64>,
+    pub name: String,
+    #[field(foreign_key = "hero.id", ondelete = "CASCADE")]
+    pub hero_id: i64,
+    #[relationship(back_populates = "powers")]
+    pub hero: BelongsTo<Hero>,
+}
+
+/// Kept when their hero goes: SET NULL at the second level.
+#[derive(Model, Debug, Clone)]
+#[model(table = "sidekick")]
+pub struct Sidekick {
+    #[field(primary_key)]
+    pub id: Option<i64>,
+    pub name: String,
+    #[field(foreign_key = "hero.id", ondelete = "SET NULL")]
+    pub hero_id: Option<i64>,
+    #[relationship(back_populates = "sidekicks")]
+    pub hero: BelongsTo<Hero>,
+}
+
+#[derive(Model, Debug, Clone)]
+#[model(table = "category")]
+pub struct Category {
+    #[field(primary_key)]
+    pub id: Option<i64>,
+    pub name: String,
+    #[field(foreign_key = "category.id", ondelete = "CASCADE")]
+    pub parent_id: Option<i64>,
+    #[relationship(back_populates = "children")]
+    pub parent: BelongsTo<Category>,
+    #[relationship(back_populates = "parent", cascade_delete)]
+    pub children: HasMany<Category>,
+}
+
+const TABLES: [&orm_core::TableDef; 4] = [Team::TABLE, Hero::TABLE, Power::TABLE, Sidekick::TABLE];
+
+fn team(name: &str) -> Team {
+    Team {
+        id: None,
+        name: name.into(),
+        heroes: HasMany::NotLoaded,
+    }
+}
+fn hero(name: &str, team: &Team) -> Hero {
+    Hero {
+        id: None,
+        name: name.into(),
+        team_id: team.id,
+        team: BelongsTo::NotLoaded,
+        powers: HasMany::NotLoaded,
+        sidekicks: HasMany::NotLoaded,
+    }
+}
+fn power(name: &str, hero: &Hero) -> Power {
+    Power {
+        id: None,
+        name: name.into(),
+        hero_id: hero.id.unwrap(),
+        hero: BelongsTo::NotLoaded,
+    }
+}
+fn sidekick(name: &str, hero: &Hero) -> Sidekick {
+    Sidekick {
+        id: None,
+        name: name.into(),
+        hero_id: hero.id,
+        hero: BelongsTo::NotLoaded,
+    }
+}
+
+/// Two teams, each with `heroes` heroes, each with `powers` powers and one sidekick.
+async fn seed(db: &orm_sqlite::Db, heroes: usize, powers: usize) -> (Team, Team) {
+    db.create_all(&TABLES).await.unwrap();
+    let mut teams = vec![team("Keep"), team("Doomed")];
+    db.insert_many(&mut teams).await.unwrap();
+    for t in &teams {
+        let mut hs: Vec<Hero> = (0..heroes)
+            .map(|i| hero(&format!("{}-{i}", t.name), t))
+            .collect();
+        db.insert_many(&mut hs).await.unwrap();
+        let mut ps: Vec<Power> = hs
+            .iter()
+            .flat_map(|h| (0..powers).map(move |j| power(&format!("p{j}"), h)))
+            .collect();
+        db.insert_many(&mut ps).await.unwrap();
+        let mut ss: Vec<Sidekick> = hs.iter().map(|h| sidekick("kid", h)).collect();
+        db.insert_many(&mut ss).await.unwrap();
+    }
+    let doomed = teams.pop().unwrap();
+    (teams.pop().unwrap(), doomed)
+}
+
+async fn scalar(db: &orm_sqlite::Db, sql: &str) -> i64 {
+    sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
+        .fetch_one(db.pool())
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn three_levels_cascade_leaves_first_and_nulls_second_level_set_null() {
+    for fk in [true, false] {
+        let db = memory_db(fk).await;
+        let (_, doomed) = seed(&db, 3, 2).await;
+        let report = db.delete(doomed).await.unwrap();
+        assert_eq!(report.deleted("power"), 6, "{report}");
+        assert_eq!(report.deleted("hero"), 3);
+        assert_eq!(report.deleted("team"), 1);
+        assert_eq!(report.nullified("sidekick"), 3);
+        assert_eq!(count(&db, "team").await, 1);
+        assert_eq!(count(&db, "hero").await, 3);
+        assert_eq!(count(&db, "power").await, 6);
+        assert_eq!(count(&db, "sidekick").await, 6, "sidekicks are kept");
+        assert_eq!(
+            scalar(&db, "SELECT COUNT(*) FROM sidekick WHERE hero_id IS NULL").await,
+            3
+        );
+        assert_eq!(
+            scalar(
+                &db,
+                "SELECT COUNT(*) FROM power WHERE hero_id NOT IN (SELECT id FROM hero)"
+            )
+            .await,
+            0,
+            "no orphans (fk={fk})"
+        );
+        // Leaves first: power, then sidekick update, then hero, then team.
+        let order: Vec<&str> = report
+            .statements
+            .iter()
+            .map(|s| s.sql.split(' ').nth(2).unwrap_or(""))
+            .collect();
+        let pos = |t: &str| order.iter().position(|o| o.contains(t)).unwrap();
+        assert!(pos("\"power\"") < pos("\"hero\""), "{order:?}");
+    }
+}
+
+#[tokio::test]
+async fn cascade_over_ten_thousand_children_is_a_handful_of_statements() {
+    let db = memory_db(true).await;
+    let (_, doomed) = seed(&db, 10_000, 1).await;
+    let (_guard, log) = orm_tests::capture_sql();
+    let report = db.delete(doomed).await.unwrap();
+    let logged = log.statements();
+    assert_eq!(report.deleted("hero"), 10_000);
+    assert_eq!(report.deleted("power"), 10_000);
+    assert_eq!(report.nullified("sidekick"), 10_000);
+    // DELETE power, UPDATE sidekick, DELETE hero, DELETE team.
+    assert_eq!(report.statements.len(), 4, "{report}");
+    assert_eq!(logged.len(), 4, "{logged:#?}");
+    assert_eq!(count(&db, "hero").await, 10_000);
+}
+
+#[tokio::test]
+async fn bulk_delete_by_filter_cascades_like_deleting_each_row() {
+    for fk in [true, false] {
+        let db = memory_db(fk).await;
+        seed(&db, 4, 3).await;
+        let report = db.delete_where(Team::NAME.eq("Doomed")).await.unwrap();
+        assert_eq!(report.deleted("team"), 1);
+        assert_eq!(report.deleted("hero"), 4);
+        assert_eq!(report.deleted("power"), 12);
+        assert_eq!(count(&db, "hero").await, 4);
+        assert_eq!(count(&db, "power").await, 12);
+
+        // Deleting heroes by filter cascades to their powers too.
+        let report = Hero::query()
+            .filter(Hero::NAME.like("Keep-%"))
+            .delete(&db)
+            .await
+            .unwrap();
+        assert_eq!(report.deleted("hero"), 4);
+        assert_eq!(report.deleted("power"), 12, "fk={fk}");
+        assert_eq!(count(&db, "power").await, 0);
+    }
+}
+
+#[tokio::test]
+async fn plan_reports_the_same_as_the_delete_without_writing() {
+    let db = memory_db(true).await;
+    let (_, doomed) = seed(&db, 5, 2).await;
+    let plan = db.plan_delete(&doomed).await.unwrap();
+    assert!(plan.dry_run);
+    assert_eq!(
+        (
+            count(&db, "team").await,
+            count(&db, "hero").await,
+            count(&db, "power").await
+        ),
+        (2, 10, 20)
+    );
+    let report = db.delete(doomed).await.unwrap();
+    assert!(!report.dry_run);
+    assert_eq!(plan.effects, report.effects);
+    assert_eq!(plan.statements, report.statements);
+    assert_eq!(plan.deleted("power"), 10);
+}
+
+#[tokio::test]
+async fn a_delete_inside_a_callers_transaction_joins_it() {
+    let db = memory_db(true).await;
+    let (keep, doomed) = seed(&db, 2, 2).await;
+    let mut tx = db.begin().await.unwrap();
+    tx.delete(doomed).await.unwrap();
+    assert_eq!(
+        tx.count(&Hero::query()).await.unwrap(),
+        2,
+        "visible inside the transaction"
+    );
+    tx.rollback().await.unwrap();
+    assert_eq!(
+        count(&db, "hero").await,
+        4,
+        "rolled back with the caller's transaction"
+    );
+
+    let mut tx = db.begin().await.unwrap();
+    tx.delete(keep).await.unwrap();
+    drop(tx); // rollback on drop
+    assert_eq!(count(&db, "team").await, 2);
+}
+
+#[tokio::test]
+async fn a_restricted_delete_inside_a_transaction_leaves_the_transaction_usable() {
+    let db = memory_db(true).await;
+    db.create_all(&[Team::TABLE, Hero::TABLE, Power::TABLE, Sidekick::TABLE])
+        .await
+        .unwrap();
+    let mut t = team("A");
+    let mut tx = db.begin().await.unwrap();
+    tx.insert(&mut t).await.unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(count(&db, "team").await, 1);
+}
+
+#[tokio::test]
+async fn self_referential_tree_cascades_to_any_depth() {
+    // 10,000 deep: SQLite's own ON DELETE CASCADE stops recursing at 1,000.
+    const DEPTH: i64 = 10_000;
+    for fk in [true, false] {
+        let db = memory_db(fk).await;
+        db.create_all(&[Category::TABLE]).await.unwrap();
+        let node = |id: i64, parent_id: Option<i64>| Category {
+            id: Some(id),
+            name: format!("c{id}"),
+            parent_id,
+            parent: BelongsTo::NotLoaded,
+            children: HasMany::NotLoaded,
+        };
+        let mut chain: Vec<Category> = (1..=DEPTH)
+            .map(|i| node(i, (i > 1).then_some(i - 1)))
+            .collect();
+        chain.push(node(DEPTH + 1, None)); // unrelated
+        db.insert_many(&mut chain).await.unwrap();
+        let root = db.get::<Category>(1i64).await.unwrap();
+        let report = db.delete(root).await.unwrap();
+        assert_eq!(
+            report.deleted("category"),
+            DEPTH as u64,
+            "fk={fk}: {report}"
+        );
+        // Collect the tree, unlink it, delete it, drop the temporary table.
+        assert!(report.statements.len() <= 5, "{report}");
+        assert_eq!(count(&db, "category").await, 1);
+    }
+}
+
+#[tokio::test]
+async fn self_referential_cycles_terminate() {
+    let db = memory_db(false).await;
+    db.create_all(&[Category::TABLE]).await.unwrap();
+    // 1 -> 2 -> 3 -> 1 (a cycle, possible with enforcement off or deferred), and 4 alone.
+    for (id, parent) in [(1, 3), (2, 1), (3, 2), (4, 4)] {
+        db.execute_sql(
+            "INSERT INTO category (id, name, parent_id) VALUES (?, 'c', ?)",
+            vec![orm_core::Value::I64(id), orm_core::Value::I64(parent)],
+        )
+        .await
+        .unwrap();
+    }
+    let two = db.get::<Category>(2i64).await.unwrap();
+    let report = db.delete(two).await.unwrap();
+    assert_eq!(report.deleted("category"), 3);
+    assert_eq!(count(&db, "category").await, 1);
+}
+
+#[tokio::test]
+#[allow(dead_code)]
+async fn detach_nulls_children_with_one_update() {
+    #[derive(Model, Debug, Clone)]
+    #[model(table = "team")]
+    pub struct Guild {
+        #[field(primary_key)]
+        pub id: Option<i64>,
+        pub name: String,
+        #[relationship(back_populates = "team", passive_deletes)]
+        pub heroes: HasMany<Member>,
+    }
+    #[derive(Model, Debug, Clone)]
+    #[model(table = "hero")]
+    pub struct Member {
+        #[field(primary_key)]
+        pub id: Option<i64>,
+        pub name: String,
+        #[field(foreign_key = "team.id", ondelete = "RESTRICT")]
+        pub team_id: Option<i64>,
+        #[relationship(back_populates = "heroes")]
+        pub team: BelongsTo<Guild>,
+    }
+    let db = memory_db(true).await;
+    db.create_all(&[Guild::TABLE, Member::TABLE]).await.unwrap();
+    let mut g = Guild {
+        id: None,
+        name: "g".into(),
+        heroes: HasMany::NotLoaded,
+    };
+    db.insert(&mut g).await.unwrap();
+    let mut members: Vec<Member> = (0..3)
+        .map(|i| Member {
+            id: None,
+            name: format!("m{i}"),
+            team_id: g.id,
+            team: BelongsTo::NotLoaded,
+        })
+        .collect();
+    db.insert_many(&mut members).await.unwrap();
+    let err = db.delete(g.clone()).await.unwrap_err();
+    assert!(matches!(err, Error::ForeignKeyViolation { .. }), "{err:?}");
+    assert_eq!(db.detach(&mut g, Guild::HEROES).await.unwrap(), 3);
+    assert_eq!(g.heroes.get().map(<[Member]>::len), Some(0));
+    db.delete(g).await.unwrap();
+    assert_eq!(count(&db, "team").await, 0);
+    assert_eq!(
+        scalar(&db, "SELECT COUNT(*) FROM hero WHERE team_id IS NULL").await,
+        3
+    );
+}
