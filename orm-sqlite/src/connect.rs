@@ -27,6 +27,11 @@ impl SqliteOptions {
     /// Parses an sqlx SQLite URL: `sqlite::memory:`, `sqlite://file.db`,
     /// `sqlite:///absolute/path.db`, with optional `?mode=...` parameters.
     pub fn from_url(url: &str) -> Result<Self> {
+        if !url.starts_with("sqlite:") {
+            return Err(Error::Config(format!(
+                "`{url}` is not a SQLite URL (expected `sqlite::memory:` or `sqlite://path.db`)"
+            )));
+        }
         let in_memory = url.contains(":memory:") || url.contains("mode=memory");
         let options = SqliteConnectOptions::from_str(url)
             .map_err(|e| Error::Config(format!("invalid SQLite URL `{url}`: {e}")))?

@@ -16,8 +16,9 @@ pub fn handles(model: &Model) -> TokenStream {
         let ty = column.ty;
         let name = handle_name(column.member, &column.field);
         let doc = format!("Column `{}.{}`.", model.table, column.name);
-        let i = index(i);
         let span = ty.span();
+        let mut i = index(i);
+        i.set_span(span);
         let handle = quote_spanned!(span=> ::orm_core::Column<#ident, #ty>);
         let value = quote_spanned! {span=>
             {
@@ -34,8 +35,11 @@ pub fn handles(model: &Model) -> TokenStream {
         let (ty, member) = (relation.ty, relation.member);
         let name = handle_name(member, &relation.field);
         let doc = format!("Relationship `{}::{}`.", model.name, relation.field);
-        let i = index(i);
         let span = ty.span();
+        let mut i = index(i);
+        i.set_span(span);
+        let mut member = member.clone();
+        member.set_span(span);
         let handle = quote_spanned!(span=> ::orm_core::Rel<#ident, #ty>);
         let value = quote_spanned! {span=>
             {
