@@ -2,10 +2,9 @@
 //! `Team::HEROES: Rel<Team, HasMany<Hero>>`.
 
 use proc_macro2::{Ident, TokenStream};
-use quote::{quote, quote_spanned};
-use syn::spanned::Spanned;
+use quote::quote;
 
-use super::index;
+use super::{index, respan};
 use crate::ast::{Model, upper_snake_case};
 
 /// The inherent `impl` holding one associated constant per field.
@@ -16,40 +15,35 @@ pub fn handles(model: &Model) -> TokenStream {
         let ty = column.ty;
         let name = handle_name(column.member, &column.field);
         let doc = format!("Column `{}.{}`.", model.table, column.name);
-        let span = ty.span();
-        let mut i = index(i);
-        i.set_span(span);
-        let handle = quote_spanned!(span=> ::orm_core::Column<#ident, #ty>);
-        let value = quote_spanned! {span=>
-            {
-                let _ = <#ty as ::orm_core::ColumnValue>::KIND;
-                ::orm_core::Column::new(#i)
-            }
-        };
+        let i = index(i);
+        // The `KIND` use comes first so that, when the type is not a column
+        // type, its plain error hides the one `Column::new`'s bound would add.
+        let new = respan(quote!(::orm_core::Column::new(#i)), ty);
+        let value = quote! {{
+            let _ = <#ty as ::orm_core::ColumnValue>::KIND;
+            #new
+        }};
         quote! {
             #[doc = #doc]
-            #vis const #name: #handle = #value;
+            #vis const #name: ::orm_core::Column<#ident, #ty> = #value;
         }
     });
     let relations = model.relations.iter().enumerate().map(|(i, relation)| {
         let (ty, member) = (relation.ty, relation.member);
         let name = handle_name(member, &relation.field);
         let doc = format!("Relationship `{}::{}`.", model.name, relation.field);
-        let span = ty.span();
-        let mut i = index(i);
-        i.set_span(span);
-        let mut member = member.clone();
-        member.set_span(span);
-        let handle = quote_spanned!(span=> ::orm_core::Rel<#ident, #ty>);
-        let value = quote_spanned! {span=>
-            {
-                let _ = <#ty as ::orm_core::Relationship>::KIND;
-                ::orm_core::Rel::new(#i, |__model| &mut __model.#member)
-            }
-        };
+        let i = index(i);
+        let new = respan(
+            quote!(::orm_core::Rel::new(#i, |__model| &mut __model.#member)),
+            ty,
+        );
+        let value = quote! {{
+            let _ = <#ty as ::orm_core::Relationship>::KIND;
+            #new
+        }};
         quote! {
             #[doc = #doc]
-            #vis const #name: #handle = #value;
+            #vis const #name: ::orm_core::Rel<#ident, #ty> = #value;
         }
     });
     quote! {

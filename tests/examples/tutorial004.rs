@@ -1,0 +1,135 @@
+//! Cascade delete, step 4: `passive_deletes` on the relationship and
+//! `ondelete = "RESTRICT"` on the foreign key. Deleting a team that still has
+//! heroes fails with a typed error (`Error::ForeignKeyViolation`) and nothing
+//! changes. The program prints the error and exits 0.
+//!
+//! Run: `cargo run --example tutorial004` (`DATABASE_URL` overrides the
+//! default SQLite file `tutorial.db`, created if missing).
+
+// ANCHOR: models
+use orm_core::prelude::*;
+
+#[derive(Model, Debug, Clone)]
+#[model(table = "team")]
+pub struct Team {
+    #[field(primary_key)]
+    pub id: Option<i64>,
+    #[field(index)]
+    pub name: String,
+    pub headquarters: String,
+    #[relationship(back_populates = "team", passive_deletes)]
+    pub heroes: HasMany<Hero>,
+}
+
+#[derive(Model, Debug, Clone)]
+#[model(table = "hero")]
+pub struct Hero {
+    #[field(primary_key)]
+    pub id: Option<i64>,
+    #[field(index)]
+    pub name: String,
+    pub secret_name: String,
+    #[field(index)]
+    pub age: Option<i32>,
+    #[field(foreign_key = "team.id", ondelete = "RESTRICT")]
+    pub team_id: Option<i64>,
+    #[relationship(back_populates = "heroes")]
+    pub team: BelongsTo<Team>,
+}
+// ANCHOR_END: models
+
+impl Team {
+    fn new(name: &str, headquarters: &str) -> Team {
+        Team {
+            id: None,
+            name: name.into(),
+            headquarters: headquarters.into(),
+            heroes: HasMany::NotLoaded,
+        }
+    }
+}
+
+impl Hero {
+    fn new(name: &str, secret_name: &str, age: Option<i32>, team: &Team) -> Hero {
+        Hero {
+            id: None,
+            name: name.into(),
+            secret_name: secret_name.into(),
+            age,
+            team_id: team.id,
+            team: BelongsTo::NotLoaded,
+        }
+    }
+}
+
+// ANCHOR: create
+async fn create_db_and_tables(db: &orm_sqlite::Db) -> Result<(), Error> {
+    db.drop_all(&[Team::TABLE, Hero::TABLE]).await?;
+    db.create_all(&[Team::TABLE, Hero::TABLE]).await?;
+    Ok(())
+}
+
+async fn create_heroes(db: &orm_sqlite::Db) -> Result<(), Error> {
+    let mut teams = [
+        Team::new("Z-Force", "Sister Margaret's Bar"),
+        Team::new("Preventers", "Sharp Tower"),
+        Team::new("Wakaland", "Wakaland Capital City"),
+    ];
+    db.insert_many(&mut teams).await?;
+    let [z_force, preventers, wakaland] = &teams;
+    let mut heroes = [
+        Hero::new("Deadpond", "Dive Wilson", None, z_force),
+        Hero::new("Rusty-Man", "Tommy Sharp", Some(48), preventers),
+        Hero::new("Spider-Boy", "Pedro Parqueador", None, preventers),
+        Hero::new("Black Lion", "Trevor Challa", Some(35), wakaland),
+        Hero::new("Princess Sure-E", "Sure-E", None, wakaland),
+    ];
+    db.insert_many(&mut heroes).await?;
+    Ok(())
+}
+// ANCHOR_END: create
+
+// ANCHOR: delete
+async fn delete_team(db: &orm_sqlite::Db) -> Result<(), Error> {
+    let team: Team = db.get(3i64).await?;
+    println!("Team Wakaland: {team:?}");
+    match db.delete(team).await {
+        Err(error @ Error::ForeignKeyViolation { .. }) => {
+            println!("The database refused the delete: {error}");
+            println!("{error:?}");
+        }
+        Err(other) => return Err(other),
+        Ok(report) => {
+            return Err(Error::Config(format!(
+                "the delete should have failed: {report}"
+            )));
+        }
+    }
+    Ok(())
+}
+// ANCHOR_END: delete
+
+// ANCHOR: select
+async fn check_nothing_changed(db: &orm_sqlite::Db) -> Result<(), Error> {
+    let teams = Team::query().count(db).await?;
+    let heroes = Hero::query().filter(Hero::TEAM_ID.eq(3)).all(db).await?;
+    println!(
+        "Teams: {teams}; Wakaland still has {} heroes: {heroes:?}",
+        heroes.len()
+    );
+    assert_eq!((teams, heroes.len()), (3, 2));
+    Ok(())
+}
+// ANCHOR_END: select
+
+#[tokio::main]
+async fn main() -> Result<(), Error> {
+    orm_tests::echo_sql();
+    let db = orm_sqlite::connect(&orm_tests::database_url("sqlite://tutorial.db")).await?;
+    create_db_and_tables(&db).await?;
+    create_heroes(&db).await?;
+    delete_team(&db).await?;
+    check_nothing_changed(&db).await?;
+    db.close().await;
+    Ok(())
+}

@@ -1,0 +1,128 @@
+//! Cascade delete, step 5: as step 4 (`passive_deletes`, `RESTRICT`), but
+//! the heroes are detached first — their `team_id` set to NULL — so the
+//! team can be deleted.
+//!
+//! Run: `cargo run --example tutorial005` (`DATABASE_URL` overrides the
+//! default SQLite file `tutorial.db`, created if missing).
+
+// ANCHOR: models
+use orm_core::prelude::*;
+
+#[derive(Model, Debug, Clone)]
+#[model(table = "team")]
+pub struct Team {
+    #[field(primary_key)]
+    pub id: Option<i64>,
+    #[field(index)]
+    pub name: String,
+    pub headquarters: String,
+    #[relationship(back_populates = "team", passive_deletes)]
+    pub heroes: HasMany<Hero>,
+}
+
+#[derive(Model, Debug, Clone)]
+#[model(table = "hero")]
+pub struct Hero {
+    #[field(primary_key)]
+    pub id: Option<i64>,
+    #[field(index)]
+    pub name: String,
+    pub secret_name: String,
+    #[field(index)]
+    pub age: Option<i32>,
+    #[field(foreign_key = "team.id", ondelete = "RESTRICT")]
+    pub team_id: Option<i64>,
+    #[relationship(back_populates = "heroes")]
+    pub team: BelongsTo<Team>,
+}
+// ANCHOR_END: models
+
+impl Team {
+    fn new(name: &str, headquarters: &str) -> Team {
+        Team {
+            id: None,
+            name: name.into(),
+            headquarters: headquarters.into(),
+            heroes: HasMany::NotLoaded,
+        }
+    }
+}
+
+impl Hero {
+    fn new(name: &str, secret_name: &str, age: Option<i32>, team: &Team) -> Hero {
+        Hero {
+            id: None,
+            name: name.into(),
+            secret_name: secret_name.into(),
+            age,
+            team_id: team.id,
+            team: BelongsTo::NotLoaded,
+        }
+    }
+}
+
+// ANCHOR: create
+async fn create_db_and_tables(db: &orm_sqlite::Db) -> Result<(), Error> {
+    db.drop_all(&[Team::TABLE, Hero::TABLE]).await?;
+    db.create_all(&[Team::TABLE, Hero::TABLE]).await?;
+    Ok(())
+}
+
+async fn create_heroes(db: &orm_sqlite::Db) -> Result<(), Error> {
+    let mut teams = [
+        Team::new("Z-Force", "Sister Margaret's Bar"),
+        Team::new("Preventers", "Sharp Tower"),
+        Team::new("Wakaland", "Wakaland Capital City"),
+    ];
+    db.insert_many(&mut teams).await?;
+    let [z_force, preventers, wakaland] = &teams;
+    let mut heroes = [
+        Hero::new("Deadpond", "Dive Wilson", None, z_force),
+        Hero::new("Rusty-Man", "Tommy Sharp", Some(48), preventers),
+        Hero::new("Spider-Boy", "Pedro Parqueador", None, preventers),
+        Hero::new("Black Lion", "Trevor Challa", Some(35), wakaland),
+        Hero::new("Princess Sure-E", "Sure-E", None, wakaland),
+    ];
+    db.insert_many(&mut heroes).await?;
+    Ok(())
+}
+// ANCHOR_END: create
+
+// ANCHOR: delete
+async fn delete_team(db: &orm_sqlite::Db) -> Result<(), Error> {
+    let mut team: Team = db.get(3i64).await?;
+    // Detach the heroes first: one UPDATE sets their team_id to NULL.
+    let detached = db.detach(&mut team, Team::HEROES).await?;
+    println!("Detached {detached} heroes from team: {team:?}");
+    let report = db.delete(team).await?;
+    println!("Deleted:\n{report}");
+    Ok(())
+}
+// ANCHOR_END: delete
+
+// ANCHOR: select
+async fn select_heroes_without_team(db: &orm_sqlite::Db) -> Result<(), Error> {
+    for name in ["Black Lion", "Princess Sure-E"] {
+        let hero = Hero::query()
+            .filter(Hero::NAME.eq(name))
+            .first(db)
+            .await?
+            .ok_or(Error::Config(format!("{name} not found")))?;
+        println!("{name} has no team: {hero:?}");
+        assert_eq!(hero.team_id, None, "{name} should have no team");
+    }
+    Ok(())
+}
+// ANCHOR_END: select
+
+#[tokio::main]
+async fn main() -> Result<(), Error> {
+    orm_tests::echo_sql();
+    let db = orm_sqlite::connect(&orm_tests::database_url("sqlite://tutorial.db")).await?;
+    create_db_and_tables(&db).await?;
+    create_heroes(&db).await?;
+    delete_team(&db).await?;
+    select_heroes_without_team(&db).await?;
+    db.close().await;
+    Ok(())
+}
