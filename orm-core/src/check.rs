@@ -172,12 +172,11 @@ pub const fn relation(
             }
         }
         RelationKind::HasMany => {
-            if rel.cascade_delete {
-                if let Some(action) = fk.on_delete {
-                    if !matches!(action, Action::Cascade) {
-                        return Err(RelationProblem::CascadeContradiction);
-                    }
-                }
+            if rel.cascade_delete
+                && let Some(action) = fk.on_delete
+                && !matches!(action, Action::Cascade)
+            {
+                return Err(RelationProblem::CascadeContradiction);
             }
             if rel.passive_deletes && fk.on_delete.is_none() {
                 return Err(RelationProblem::PassiveWithoutOnDelete);

@@ -38,10 +38,10 @@ async fn run_plans<B: Backend>(
     report: &mut DeleteReport,
 ) -> Result<()> {
     // 1. passive_deletes needs a database that enforces foreign keys.
-    if let Some((_, model, relation)) = plans.iter().flat_map(|p| &p.passive).next() {
-        if !B::foreign_keys_enforced(conn).await? {
-            return Err(Error::ForeignKeysNotEnforced { model, relation });
-        }
+    if let Some((_, model, relation)) = plans.iter().flat_map(|p| &p.passive).next()
+        && !B::foreign_keys_enforced(conn).await?
+    {
+        return Err(Error::ForeignKeysNotEnforced { model, relation });
     }
     for plan in plans {
         for (action, _, _) in &plan.passive {
@@ -89,15 +89,18 @@ async fn run_plans<B: Backend>(
     Ok(())
 }
 
-async fn in_transaction<B: Backend>(
+/// The rows a delete starts from.
+enum Roots {
+    /// One model's key: the delete fails with `NotFound` when it is gone.
+    Key(Value),
+    /// The keys a `SELECT` returns (bulk delete by filter).
+    Select(Statement),
+}
+
+async fn in_transaction<B: Backend, M: Model>(
     conn: &mut Connection<B>,
-    keys: Option<Vec<Value>>,
-    select_keys: Option<Statement>,
-    table: &'static crate::TableDef,
-    plans_for: fn(Vec<Value>) -> Result<Vec<DeletePlan>>,
-    decode: fn(&mut dyn RowSource) -> Result<Value>,
+    roots: Roots,
     dry_run: bool,
-    require_found: bool,
 ) -> Result<DeleteReport> {
     let mut tx = sqlx::Connection::begin(&mut *conn)
         .await
@@ -106,21 +109,20 @@ async fn in_transaction<B: Backend>(
         dry_run,
         ..DeleteReport::default()
     };
-    let keys = match (keys, select_keys) {
-        (Some(keys), _) => keys,
-        (None, Some(select)) => {
-            let keys = run::fetch::<B, Value>(&mut tx, &select, decode).await?;
+    let (keys, single) = match roots {
+        Roots::Key(key) => (vec![key], true),
+        Roots::Select(select) => {
+            let keys = run::fetch::<B, Value>(&mut tx, &select, decode_key::<M>).await?;
             report.statements.push(select);
-            keys
+            (keys, false)
         }
-        (None, None) => Vec::new(),
     };
     let first_key = keys.first().cloned();
-    let plans = plans_for(keys)?;
+    let plans = plan_chunks::<B, M>(keys)?;
     run_plans::<B>(&mut tx, &plans, &mut report).await?;
-    if require_found && report.deleted(table.name) == 0 {
-        let key = first_key.unwrap_or(Value::Null(table.primary_key_column().kind));
-        return Err(super::crud::not_found(table, &key));
+    if single && report.deleted(M::TABLE.name) == 0 {
+        let key = first_key.unwrap_or(Value::Null(M::TABLE.primary_key_column().kind));
+        return Err(super::crud::not_found(M::TABLE, &key));
     }
     if dry_run {
         tx.rollback().await.map_err(B::map_error)?;
@@ -142,17 +144,7 @@ pub(crate) async fn delete_model<B: Backend, M: Model>(
             model: M::TABLE.model,
         });
     }
-    in_transaction::<B>(
-        conn,
-        Some(vec![key]),
-        None,
-        M::TABLE,
-        plan_chunks::<B, M>,
-        decode_key::<M>,
-        dry_run,
-        true,
-    )
-    .await
+    in_transaction::<B, M>(conn, Roots::Key(key), dry_run).await
 }
 
 /// Deletes every row matching `filter` with every cascade (or plans it).
@@ -171,17 +163,7 @@ pub(crate) async fn delete_where<B: Backend, M: Model>(
         .ident(table.name)
         .push(" WHERE ");
     sql::push_condition(&mut b, table, &filter);
-    in_transaction::<B>(
-        conn,
-        None,
-        Some(b.finish()),
-        table,
-        plan_chunks::<B, M>,
-        decode_key::<M>,
-        dry_run,
-        false,
-    )
-    .await
+    in_transaction::<B, M>(conn, Roots::Select(b.finish()), dry_run).await
 }
 
 /// Sets the foreign key of every child of `parent` in `relation` to `NULL`.

@@ -33,10 +33,10 @@ pub fn handles(model: &Model) -> TokenStream {
         let name = handle_name(member, &relation.field);
         let doc = format!("Relationship `{}::{}`.", model.name, relation.field);
         let i = index(i);
-        let new = respan(
-            quote!(::orm_core::Rel::new(#i, |__model| &mut __model.#member)),
-            ty,
-        );
+        // rustc blames the closure argument for `Rel::new`'s bound, so the
+        // closure, too, must span exactly the type.
+        let field = respan(quote!(|__model| &mut __model.#member), ty);
+        let new = respan(quote!(::orm_core::Rel::new(#i, #field)), ty);
         let value = quote! {{
             let _ = <#ty as ::orm_core::Relationship>::KIND;
             #new

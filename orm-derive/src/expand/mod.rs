@@ -60,30 +60,19 @@ fn replace_self(tokens: impl ToTokens, ident: &Ident) -> TokenStream {
 }
 
 /// `code` re-spanned to cover exactly the tokens of `like`: its first token
-/// takes the span of their first token, every other token the span of their
-/// last. An error on any part of `code` is then reported under all of `like`
-/// (stable `proc_macro` cannot join spans), and errors from several pieces of
-/// generated code about the same field type share one span and collapse
-/// into one.
+/// takes the span of their first token, every other top-level token (a group
+/// as a whole, its contents untouched) the span of their last. The
+/// expression `code` then spans all of `like` (stable `proc_macro` cannot
+/// join spans), so an error about it is reported under the whole field type,
+/// where it merges with the other errors about that type.
 fn respan(code: TokenStream, like: &dyn ToTokens) -> TokenStream {
     let mut like = like.to_token_stream().into_iter();
     let first = like.next().map_or_else(Span::call_site, |tree| tree.span());
     let last = like.last().map_or(first, |tree| tree.span());
-    let mut spans = std::iter::once(first).chain(std::iter::repeat(last));
-    respan_all(code, &mut spans)
-}
-
-fn respan_all(code: TokenStream, spans: &mut impl Iterator<Item = Span>) -> TokenStream {
     code.into_iter()
-        .map(|mut tree| {
-            let span = spans.next().unwrap_or_else(Span::call_site);
-            if let TokenTree::Group(group) = &tree {
-                let mut inner = Group::new(group.delimiter(), respan_all(group.stream(), spans));
-                inner.set_span(span);
-                tree = TokenTree::Group(inner);
-            } else {
-                tree.set_span(span);
-            }
+        .enumerate()
+        .map(|(i, mut tree)| {
+            tree.set_span(if i == 0 { first } else { last });
             tree
         })
         .collect()

@@ -4,7 +4,7 @@ use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
 
-use super::index;
+use super::{index, respan};
 use crate::ast::Model;
 
 /// `push_values`, `column_value`, `set_column_value` and `decode`.
@@ -27,14 +27,8 @@ pub fn methods(model: &Model) -> TokenStream {
         .zip(&indexes)
         .map(|(c, i)| {
             let (ty, member) = (c.ty, c.member);
-            quote_spanned! {ty.span()=>
-                ::orm_core::__private::write_column::<#ty>(
-                    &mut self.#member,
-                    __value,
-                    <Self as ::orm_core::Model>::TABLE,
-                    #i,
-                )
-            }
+            let call = respan(quote!(::orm_core::__private::write_column::<#ty>), ty);
+            quote!(#call(&mut self.#member, __value, <Self as ::orm_core::Model>::TABLE, #i))
         })
         .collect();
     let read: Vec<_> = model
@@ -43,13 +37,18 @@ pub fn methods(model: &Model) -> TokenStream {
         .zip(&indexes)
         .map(|(c, i)| {
             let ty = c.ty;
-            quote_spanned! {ty.span()=>
-                ::orm_core::__private::read_column::<#ty>(
-                    __row,
-                    <Self as ::orm_core::Model>::TABLE,
-                    #i,
-                )?
-            }
+            let call = respan(quote!(::orm_core::__private::read_column::<#ty>), ty);
+            quote!(#call(__row, <Self as ::orm_core::Model>::TABLE, #i)?)
+        })
+        .collect();
+    // When a field type is not a column type, this plain use reports it once;
+    // the helpers' bounds below, on the same span, are then not reported again.
+    let kinds: Vec<_> = model
+        .columns
+        .iter()
+        .map(|c| {
+            let ty = c.ty;
+            quote!(<#ty as ::orm_core::ColumnValue>::KIND)
         })
         .collect();
     let relations = model.relations.iter().map(|r| {
@@ -74,6 +73,7 @@ pub fn methods(model: &Model) -> TokenStream {
             __index: usize,
             __value: ::orm_core::Value,
         ) -> ::orm_core::Result<()> {
+            let _: [::orm_core::ColumnKind; #count] = [#(#kinds),*];
             match __index {
                 #(#indexes => #write,)*
                 _ => ::core::result::Result::Err(::orm_core::Error::Config(::std::format!(
@@ -86,6 +86,7 @@ pub fn methods(model: &Model) -> TokenStream {
         }
 
         fn decode(__row: &mut dyn ::orm_core::RowSource) -> ::orm_core::Result<Self> {
+            let _: [::orm_core::ColumnKind; #count] = [#(#kinds),*];
             ::core::result::Result::Ok(Self {
                 #(#members: #read,)*
                 #(#relations,)*
