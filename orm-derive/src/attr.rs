@@ -169,6 +169,8 @@ pub struct Field {
     pub default: Option<SqlDefault>,
     /// `sql_type = "..."`.
     pub sql_type: Option<LitStr>,
+    /// `primary_key` was written but rejected (misspelled, or given a value).
+    pub primary_key_rejected: bool,
 }
 
 /// The keys of every `#[relationship(...)]` on one field.
@@ -205,7 +207,7 @@ impl<'c, T> Slot<'c, T> {
             self.cx.error_spanned_by(
                 key,
                 format!(
-                    "duplicate key `{key}` in `#[{}(...)]`: it is already set for this field; keep one",
+                    "duplicate key `{key}` in `#[{}(...)]`: it is already set above; keep one",
                     self.scope
                 ),
             );
@@ -248,8 +250,9 @@ impl Field {
         let mut column = Slot::new(cx, &FIELD);
         let mut default = Slot::new(cx, &FIELD);
         let mut sql_type = Slot::new(cx, &FIELD);
+        let mut primary_key_rejected = false;
         for attr in attrs {
-            parse_keys(cx, attr, &FIELD, |key, meta| {
+            let failed = parse_keys(cx, attr, &FIELD, |key, meta| {
                 match key.to_string().as_str() {
                     "primary_key" => primary_key.set(key, flag(key, meta)?),
                     "index" => index.set(key, flag(key, meta)?),
@@ -270,6 +273,7 @@ impl Field {
                 }
                 Ok(())
             });
+            primary_key_rejected |= failed.contains(&"primary_key");
         }
         Field {
             primary_key: primary_key.get(),
@@ -281,6 +285,7 @@ impl Field {
             column: column.get(),
             default: default.get(),
             sql_type: sql_type.get(),
+            primary_key_rejected,
         }
     }
 }
@@ -319,14 +324,19 @@ impl Relationship {
 /// Walks the `key`, `key = value` list of one attribute, reporting unknown
 /// keys (with a suggestion) and handing known ones to `on_key`. An error in
 /// one key is recorded and the key skipped, so the next keys are still read.
+///
+/// Returns the keys the user meant but got wrong (a known key with a bad
+/// value, or the suggestion for an unknown key), so that rules depending on
+/// them do not report a follow-on error.
 fn parse_keys(
     cx: &Ctxt,
     attr: &Attribute,
     scope: &Scope,
     mut on_key: impl FnMut(&Ident, &ParseNestedMeta) -> syn::Result<()>,
-) {
+) -> Vec<&'static str> {
+    let mut failed = Vec::new();
     match &attr.meta {
-        Meta::Path(_) => return,
+        Meta::Path(_) => return failed,
         Meta::NameValue(meta) => {
             cx.error_spanned_by(
                 meta,
@@ -335,21 +345,22 @@ fn parse_keys(
                     scope.name, scope.example
                 ),
             );
-            return;
+            return failed;
         }
         Meta::List(_) => {}
     }
     let parsed = attr.parse_nested_meta(|meta| {
-        let known = meta
-            .path
-            .get_ident()
-            .filter(|key| scope.keys.contains(&key.to_string().as_str()));
-        let outcome = match known {
-            Some(key) => on_key(&key.clone(), &meta),
-            None => Err(syn::Error::new_spanned(
-                &meta.path,
-                unknown_key_message(scope, &meta.path.to_token_stream().to_string()),
-            )),
+        let name = meta.path.to_token_stream().to_string();
+        let known = scope.keys.iter().copied().find(|key| *key == name);
+        let outcome = match (known, meta.path.get_ident()) {
+            (Some(known), Some(key)) => on_key(&key.clone(), &meta).inspect_err(|_| failed.push(known)),
+            _ => {
+                failed.extend(nearest(&name, scope.keys));
+                Err(syn::Error::new_spanned(
+                    &meta.path,
+                    unknown_key_message(scope, &name),
+                ))
+            }
         };
         if let Err(error) = outcome {
             cx.syn_error(error);
@@ -360,6 +371,7 @@ fn parse_keys(
     if let Err(error) = parsed {
         cx.syn_error(error);
     }
+    failed
 }
 
 /// Skips the rest of one key's value, up to the next `,` of the list.
@@ -528,9 +540,14 @@ fn unknown_key_message(scope: &Scope, key: &str) -> String {
         .iter()
         .find(|other| other.name != scope.name && other.keys.contains(&key))
     {
+        let place = match other.name {
+            "model" => "on the struct",
+            "field" => "on a column field (`ondelete`/`onupdate` on the foreign-key field)",
+            _ => "on the `HasMany<_>` / `BelongsTo<_>` field",
+        };
         message.push_str(&format!(
-            ": `{key}` belongs in `#[{}(...)]`, e.g. `{}`",
-            other.name, other.example
+            ": `{key}` is a key of `#[{}(...)]`, which goes {place}",
+            other.name
         ));
         return message;
     }

@@ -22,6 +22,9 @@ fn check_primary_key(cx: &Ctxt, model: &Model) {
         .iter()
         .filter_map(|column| Some((column, column.attrs.primary_key.as_ref()?)));
     let Some((first, _)) = keys.next() else {
+        if model.columns.iter().any(|c| c.attrs.primary_key_rejected) {
+            return; // the misspelled or misused `primary_key` is reported already
+        }
         cx.error_spanned_by(
             model.ident,
             format!(

@@ -4,7 +4,7 @@ use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
 
-use super::{index, respan};
+use super::index;
 use crate::ast::Model;
 
 /// `push_values`, `column_value`, `set_column_value` and `decode`.
@@ -27,8 +27,14 @@ pub fn methods(model: &Model) -> TokenStream {
         .zip(&indexes)
         .map(|(c, i)| {
             let (ty, member) = (c.ty, c.member);
-            let call = respan(quote!(::orm_core::__private::write_column::<#ty>), ty);
-            quote!(#call(&mut self.#member, __value, <Self as ::orm_core::Model>::TABLE, #i))
+            quote! {
+                ::orm_core::__private::write_column::<#ty>(
+                    &mut self.#member,
+                    __value,
+                    <Self as ::orm_core::Model>::TABLE,
+                    #i,
+                )
+            }
         })
         .collect();
     let read: Vec<_> = model
@@ -37,8 +43,13 @@ pub fn methods(model: &Model) -> TokenStream {
         .zip(&indexes)
         .map(|(c, i)| {
             let ty = c.ty;
-            let call = respan(quote!(::orm_core::__private::read_column::<#ty>), ty);
-            quote!(#call(__row, <Self as ::orm_core::Model>::TABLE, #i)?)
+            quote! {
+                ::orm_core::__private::read_column::<#ty>(
+                    __row,
+                    <Self as ::orm_core::Model>::TABLE,
+                    #i,
+                )?
+            }
         })
         .collect();
     // When a field type is not a column type, this plain use reports it once;
