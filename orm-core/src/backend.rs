@@ -7,6 +7,9 @@ use crate::model::RowSource;
 use crate::schema::ColumnKind;
 use crate::value::Value;
 
+/// Builds one value from one row.
+pub type Decoder<T> = dyn Fn(&mut dyn RowSource) -> Result<T> + Send + Sync;
+
 /// The driver connection of backend `B`.
 pub type Connection<B> = <<B as Backend>::Database as sqlx::Database>::Connection;
 
@@ -75,7 +78,7 @@ pub trait Backend: Sized + Send + Sync + 'static {
         conn: &'c mut Connection<Self>,
         sql: &'c str,
         params: &'c [Value],
-        decode: fn(&mut dyn RowSource) -> Result<T>,
+        decode: &'c Decoder<T>,
     ) -> impl Future<Output = Result<Vec<T>>> + Send + 'c;
 
     /// Whether this connection enforces foreign keys right now

@@ -1,7 +1,88 @@
 //! The async core of the ORM: schema metadata, SQL generation, CRUD,
 //! relationship loading and the cascade-delete planner.
 //!
-//! Placeholder crate docs (the runnable example lives in orm-sqlite).
+//! Put `#[derive(Model)]` on plain structs; the derive turns their attributes
+//! into a [`TableDef`] constant (plain data, no SQL), typed column handles
+//! for queries and relationship handles for loading, and checks at compile
+//! time that related models agree on how deletes cascade.
+//!
+//! ```
+//! use orm_core::{Action, BelongsTo, HasMany, Model, Query};
+//!
+//! #[derive(Model, Debug, Clone)]
+//! #[model(table = "team")]
+//! pub struct Team {
+//!     #[field(primary_key)]
+//!     pub id: Option<i64>,
+//!     #[field(index)]
+//!     pub name: String,
+//!     #[relationship(back_populates = "team", cascade_delete)]
+//!     pub heroes: HasMany<Hero>,
+//! }
+//!
+//! #[derive(Model, Debug, Clone)]
+//! pub struct Hero {
+//!     #[field(primary_key)]
+//!     pub id: Option<i64>,
+//!     pub name: String,
+//!     pub age: Option<i32>, // Option<T>: a nullable column
+//!     #[field(foreign_key = "team.id", ondelete = "CASCADE")]
+//!     pub team_id: Option<i64>,
+//!     #[relationship(back_populates = "heroes")]
+//!     pub team: BelongsTo<Team>,
+//! }
+//!
+//! // The metadata is a constant: inspect it without a database.
+//! let hero = Hero::TABLE;
+//! assert_eq!(hero.name, "hero"); // default: the struct name in snake_case
+//! let columns: Vec<&str> = hero.columns.iter().map(|c| c.name).collect();
+//! assert_eq!(columns, ["id", "name", "age", "team_id"]); // relationships are not columns
+//! let fk = hero.foreign_key_on("team_id").expect("declared above");
+//! assert_eq!((fk.references_table, fk.on_delete), ("team", Some(Action::Cascade)));
+//! assert!(Team::HEROES.def().cascade_delete);
+//!
+//! // Queries are typed values built from the generated column handles.
+//! let query: Query<Hero> = Hero::query()
+//!     .filter(Hero::AGE.gt(30) & Hero::TEAM_ID.eq(3))
+//!     .order_by(Hero::NAME.asc())
+//!     .limit(10);
+//! assert!(query.filter_expr().is_some());
+//!
+//! // Running them needs a backend; code written against any backend compiles
+//! // here. Deleting a team deletes its heroes first, with one statement per
+//! // table, in one transaction, and reports what it did.
+//! async fn delete_team<B: orm_core::Backend>(db: &orm_core::Db<B>) -> orm_core::Result<u64> {
+//!     use orm_core::Executor;
+//!     let team: Team = db.get(3i64).await?;
+//!     let report = db.delete(team).await?;
+//!     Ok(report.deleted("hero"))
+//! }
+//! ```
+//!
+//! The SQLite backend, `orm-sqlite`, opens a database (foreign keys on) and
+//! has the same program running end to end in its crate documentation; the
+//! book in `docs/` (`mdbook build docs`) is the tutorial.
+//!
+//! # Where things are
+//!
+//! * [`Executor`]: every runtime operation (insert, get, query, update,
+//!   load, delete, plan, detach, `create_all`), implemented for [`&Db`](Db)
+//!   and for `&mut` [`Transaction`], so the same code runs in or out of a
+//!   transaction.
+//! * [`Query`], [`Filter`], [`Column`]: the typed query builder.
+//! * [`HasMany`], [`BelongsTo`], [`Rel`]: relationship fields and handles;
+//!   a relationship is [`NotLoaded`](HasMany::NotLoaded) until loaded.
+//! * [`DeleteReport`]: what a delete did, or (from a plan) would do: rows
+//!   deleted and set to `NULL` per table, and every statement.
+//! * [`Error`]: typed errors (`Restricted`, `ForeignKeyViolation`,
+//!   `NotFound`, ...), never a bare string.
+//! * [`schema`], [`sql`], [`delete`], [`check`]: the metadata, the SQL
+//!   generation (pure functions: [`sql::ddl_for`] gives the DDL as text for
+//!   migrations), the delete planner and the compile-time checks.
+//! * [`Backend`], [`Dialect`]: what a database backend implements.
+//!
+//! Every statement is logged on the `orm::sql` [`tracing`](https://docs.rs/tracing)
+//! target ([`SQL_TARGET`]) at `DEBUG`, with its parameters.
 
 #![deny(missing_docs)]
 
@@ -17,7 +98,7 @@ pub mod schema;
 pub mod sql;
 mod value;
 
-pub use backend::{Backend, Connection, Dialect};
+pub use backend::{Backend, Connection, Decoder, Dialect};
 pub use delete::{DatabaseAction, DeleteReport, Effect, EffectKind};
 pub use error::{Error, Result};
 pub use exec::{Db, Executor, LoadRelation, SQL_TARGET, SchemaReport, Transaction};

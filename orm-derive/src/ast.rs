@@ -3,7 +3,7 @@
 
 use proc_macro2::Ident;
 use syn::ext::IdentExt;
-use syn::{Attribute, Data, DeriveInput, Fields, Type, Visibility};
+use syn::{Attribute, Data, DeriveInput, Fields, FieldsNamed, Type, Visibility};
 
 use crate::attr;
 use crate::ctxt::Ctxt;
@@ -75,39 +75,7 @@ impl<'a> Model<'a> {
         }
         let container = attr::Container::from_attrs(cx, &with_path(&input.attrs, "model"));
 
-        let fields = match &input.data {
-            Data::Struct(data) => match &data.fields {
-                Fields::Named(fields) => fields,
-                Fields::Unnamed(fields) => {
-                    cx.error_spanned_by(
-                        fields,
-                        "`#[derive(Model)]` needs named fields (`struct Team { id: Option<i64>, ... }`): each column is named after its field",
-                    );
-                    return None;
-                }
-                Fields::Unit => {
-                    cx.error_spanned_by(
-                        &input.ident,
-                        "`#[derive(Model)]` needs a struct with named fields, at least a primary key: `struct Team { #[field(primary_key)] id: Option<i64> }`",
-                    );
-                    return None;
-                }
-            },
-            Data::Enum(data) => {
-                cx.error_spanned_by(
-                    data.enum_token,
-                    "`#[derive(Model)]` only supports structs with named fields, not enums",
-                );
-                return None;
-            }
-            Data::Union(data) => {
-                cx.error_spanned_by(
-                    data.union_token,
-                    "`#[derive(Model)]` only supports structs with named fields, not unions",
-                );
-                return None;
-            }
-        };
+        let fields = named_fields(cx, input)?;
 
         let name = input.ident.unraw().to_string();
         let mut model = Model {
@@ -122,55 +90,60 @@ impl<'a> Model<'a> {
             relations: Vec::new(),
         };
         for field in &fields.named {
-            let Some(member) = &field.ident else {
-                continue;
-            };
-            for attr in with_path(&field.attrs, "model") {
-                cx.error_spanned_by(
-                    attr,
-                    "`#[model(...)]` goes on the struct; on a field, use `#[field(...)]` or `#[relationship(...)]`",
-                );
-            }
-            let field_attrs = with_path(&field.attrs, "field");
-            let relation_attrs = with_path(&field.attrs, "relationship");
-            let field_name = member.unraw().to_string();
-            let position = |name| field.attrs.iter().position(|a| a.path().is_ident(name));
-            if let (Some(first_field), Some(first_relation)) =
-                (position("field"), position("relationship"))
-            {
-                cx.error_spanned_by(
-                    &field.attrs[first_field.max(first_relation)],
-                    format!(
-                        "`{field_name}` has both `#[field(...)]` and `#[relationship(...)]`: a field is either a column or a relationship, not both"
-                    ),
-                );
-            }
-            if relation_attrs.is_empty() {
-                let attrs = attr::Field::from_attrs(cx, &field_attrs);
-                model.columns.push(Column {
-                    member,
-                    name: match &attrs.column {
-                        Some(column) => column.value(),
-                        None => field_name.clone(),
-                    },
-                    field: field_name,
-                    ty: &field.ty,
-                    attrs,
-                });
-            } else {
-                if !field_attrs.is_empty() {
-                    // Still read them, so their own mistakes are reported too.
-                    attr::Field::from_attrs(cx, &field_attrs);
-                }
-                model.relations.push(Relation {
-                    member,
-                    field: field_name,
-                    ty: &field.ty,
-                    attrs: attr::Relationship::from_attrs(cx, &relation_attrs),
-                });
-            }
+            model.push_field(cx, field);
         }
         Some(model)
+    }
+
+    /// Adds one field, as a column or a relationship.
+    fn push_field(&mut self, cx: &Ctxt, field: &'a syn::Field) {
+        let Some(member) = &field.ident else {
+            return;
+        };
+        for attr in with_path(&field.attrs, "model") {
+            cx.error_spanned_by(
+                attr,
+                "`#[model(...)]` goes on the struct; on a field, use `#[field(...)]` or `#[relationship(...)]`",
+            );
+        }
+        let field_attrs = with_path(&field.attrs, "field");
+        let relation_attrs = with_path(&field.attrs, "relationship");
+        let field_name = member.unraw().to_string();
+        let position = |name| field.attrs.iter().position(|a| a.path().is_ident(name));
+        if let (Some(first_field), Some(first_relation)) =
+            (position("field"), position("relationship"))
+        {
+            cx.error_spanned_by(
+                &field.attrs[first_field.max(first_relation)],
+                format!(
+                    "`{field_name}` has both `#[field(...)]` and `#[relationship(...)]`: a field is either a column or a relationship, not both"
+                ),
+            );
+        }
+        if relation_attrs.is_empty() {
+            let attrs = attr::Field::from_attrs(cx, &field_attrs);
+            self.columns.push(Column {
+                member,
+                name: match &attrs.column {
+                    Some(column) => column.value(),
+                    None => field_name.clone(),
+                },
+                field: field_name,
+                ty: &field.ty,
+                attrs,
+            });
+        } else {
+            if !field_attrs.is_empty() {
+                // Still read them, so their own mistakes are reported too.
+                attr::Field::from_attrs(cx, &field_attrs);
+            }
+            self.relations.push(Relation {
+                member,
+                field: field_name,
+                ty: &field.ty,
+                attrs: attr::Relationship::from_attrs(cx, &relation_attrs),
+            });
+        }
     }
 
     /// The position of the primary-key column, when there is exactly one.
@@ -178,6 +151,43 @@ impl<'a> Model<'a> {
         self.columns
             .iter()
             .position(|column| column.attrs.primary_key.is_some())
+    }
+}
+
+/// The named fields of a struct; anything else is reported.
+fn named_fields<'a>(cx: &Ctxt, input: &'a DeriveInput) -> Option<&'a FieldsNamed> {
+    match &input.data {
+        Data::Struct(data) => match &data.fields {
+            Fields::Named(fields) => Some(fields),
+            Fields::Unnamed(fields) => {
+                cx.error_spanned_by(
+                    fields,
+                    "`#[derive(Model)]` needs named fields (`struct Team { id: Option<i64>, ... }`): each column is named after its field",
+                );
+                None
+            }
+            Fields::Unit => {
+                cx.error_spanned_by(
+                    &input.ident,
+                    "`#[derive(Model)]` needs a struct with named fields, at least a primary key: `struct Team { #[field(primary_key)] id: Option<i64> }`",
+                );
+                None
+            }
+        },
+        Data::Enum(data) => {
+            cx.error_spanned_by(
+                data.enum_token,
+                "`#[derive(Model)]` only supports structs with named fields, not enums",
+            );
+            None
+        }
+        Data::Union(data) => {
+            cx.error_spanned_by(
+                data.union_token,
+                "`#[derive(Model)]` only supports structs with named fields, not unions",
+            );
+            None
+        }
     }
 }
 

@@ -13,6 +13,7 @@ use syn::parse::ParseStream;
 use syn::{Attribute, Lit, LitStr, Meta, Token};
 
 use crate::ctxt::Ctxt;
+use crate::suggest::{nearest, unknown_key_message};
 
 /// One of the three attributes the derive reads.
 pub struct Scope {
@@ -60,10 +61,15 @@ pub const RELATIONSHIP: Scope = Scope {
     example: "#[relationship(back_populates = \"team\")]",
 };
 
-const SCOPES: [&Scope; 3] = [&MODEL, &FIELD, &RELATIONSHIP];
+/// All three, for messages about a key put in the wrong attribute.
+pub const SCOPES: [&Scope; 3] = [&MODEL, &FIELD, &RELATIONSHIP];
 
 /// A referential action, spelled exactly as in SQL.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[expect(
+    clippy::enum_variant_names,
+    reason = "mirrors `orm_core::Action` and SQL's `NO ACTION`"
+)]
 pub enum Action {
     /// `CASCADE`.
     Cascade,
@@ -169,8 +175,10 @@ pub struct Field {
     pub default: Option<SqlDefault>,
     /// `sql_type = "..."`.
     pub sql_type: Option<LitStr>,
-    /// `primary_key` was written but rejected (misspelled, or given a value).
-    pub primary_key_rejected: bool,
+    /// Keys that were written but rejected (misspelled, or with a bad
+    /// value): the rules that depend on them stay quiet instead of reporting
+    /// a follow-on error.
+    pub rejected: Vec<&'static str>,
 }
 
 /// The keys of every `#[relationship(...)]` on one field.
@@ -250,7 +258,7 @@ impl Field {
         let mut column = Slot::new(cx, &FIELD);
         let mut default = Slot::new(cx, &FIELD);
         let mut sql_type = Slot::new(cx, &FIELD);
-        let mut primary_key_rejected = false;
+        let mut rejected = Vec::new();
         for attr in attrs {
             let failed = parse_keys(cx, attr, &FIELD, |key, meta| {
                 match key.to_string().as_str() {
@@ -273,7 +281,7 @@ impl Field {
                 }
                 Ok(())
             });
-            primary_key_rejected |= failed.contains(&"primary_key");
+            rejected.extend(failed);
         }
         Field {
             primary_key: primary_key.get(),
@@ -285,8 +293,15 @@ impl Field {
             column: column.get(),
             default: default.get(),
             sql_type: sql_type.get(),
-            primary_key_rejected,
+            rejected,
         }
+    }
+}
+
+impl Field {
+    /// `true` when `key` was written but rejected.
+    pub fn rejected(&self, key: &str) -> bool {
+        self.rejected.contains(&key)
     }
 }
 
@@ -345,22 +360,22 @@ fn parse_keys(
                     scope.name, scope.example
                 ),
             );
-            return failed;
+            // Unreadable: any key may have been meant.
+            return scope.keys.to_vec();
         }
         Meta::List(_) => {}
     }
     let parsed = attr.parse_nested_meta(|meta| {
         let name = meta.path.to_token_stream().to_string();
         let known = scope.keys.iter().copied().find(|key| *key == name);
-        let outcome = match (known, meta.path.get_ident()) {
-            (Some(known), Some(key)) => on_key(&key.clone(), &meta).inspect_err(|_| failed.push(known)),
-            _ => {
-                failed.extend(nearest(&name, scope.keys));
-                Err(syn::Error::new_spanned(
-                    &meta.path,
-                    unknown_key_message(scope, &name),
-                ))
-            }
+        let outcome = if let (Some(known), Some(key)) = (known, meta.path.get_ident()) {
+            on_key(&key.clone(), &meta).inspect_err(|_| failed.push(known))
+        } else {
+            failed.extend(nearest(&name, scope.keys));
+            Err(syn::Error::new_spanned(
+                &meta.path,
+                unknown_key_message(scope, &name),
+            ))
         };
         if let Err(error) = outcome {
             cx.syn_error(error);
@@ -370,6 +385,8 @@ fn parse_keys(
     });
     if let Err(error) = parsed {
         cx.syn_error(error);
+        // The rest of the attribute is unreadable: any key may have been meant.
+        failed.extend(scope.keys);
     }
     failed
 }
@@ -469,24 +486,25 @@ fn is_name(text: &str) -> bool {
 fn action(key: &Ident, meta: &ParseNestedMeta) -> syn::Result<ActionSetting> {
     let lit = string(key, meta, "\"CASCADE\"")?;
     let value = lit.value();
-    match Action::from_sql(&value) {
-        Some(action) => Ok(ActionSetting {
+    if let Some(action) = Action::from_sql(&value) {
+        return Ok(ActionSetting {
             key: key.clone(),
             action,
             lit,
-        }),
-        None => {
-            let mut message = format!(
-                "unknown action \"{value}\" for `{key}`: expected one of {}",
-                Action::listed()
-            );
-            let upper = value.trim().to_uppercase().replace('_', " ");
-            if let Some((sql, _)) = Action::ALL.iter().find(|(sql, _)| *sql == upper) {
-                message.push_str(&format!(" (write it as in SQL: \"{sql}\")"));
-            }
-            Err(syn::Error::new_spanned(&lit, message))
-        }
+        });
     }
+    let upper = value.trim().to_uppercase().replace('_', " ");
+    let hint = match Action::ALL.iter().find(|(sql, _)| *sql == upper) {
+        Some((sql, _)) => format!(" (write it as in SQL: \"{sql}\")"),
+        None => String::new(),
+    };
+    Err(syn::Error::new_spanned(
+        &lit,
+        format!(
+            "unknown action \"{value}\" for `{key}`: expected one of {}{hint}",
+            Action::listed()
+        ),
+    ))
 }
 
 /// `default = "SQL"`, or a number or bool rendered as SQL.
@@ -528,108 +546,4 @@ fn sql_default(key: &Ident, meta: &ParseNestedMeta) -> syn::Result<SqlDefault> {
         }
     };
     Ok(SqlDefault { sql })
-}
-
-fn unknown_key_message(scope: &Scope, key: &str) -> String {
-    let mut message = format!("unknown key `{key}` in `#[{}(...)]`", scope.name);
-    if let Some(near) = nearest(key, scope.keys) {
-        message.push_str(&format!(": did you mean `{near}`?"));
-        return message;
-    }
-    if let Some(other) = SCOPES
-        .iter()
-        .find(|other| other.name != scope.name && other.keys.contains(&key))
-    {
-        let place = match other.name {
-            "model" => "on the struct",
-            "field" => "on a column field (`ondelete`/`onupdate` on the foreign-key field)",
-            _ => "on the `HasMany<_>` / `BelongsTo<_>` field",
-        };
-        message.push_str(&format!(
-            ": `{key}` is a key of `#[{}(...)]`, which goes {place}",
-            other.name
-        ));
-        return message;
-    }
-    if matches!(key, "nullable" | "null" | "optional" | "not_null") {
-        message.push_str(": nullability comes from the field type; declare it as `Option<T>`");
-        return message;
-    }
-    let keys: Vec<String> = scope.keys.iter().map(|k| format!("`{k}`")).collect();
-    message.push_str(&format!("; expected one of {}", keys.join(", ")));
-    message
-}
-
-/// The key `key` was most likely meant to be, if any is close enough.
-fn nearest(key: &str, keys: &[&'static str]) -> Option<&'static str> {
-    const ALIASES: [(&str, &str); 9] = [
-        ("pk", "primary_key"),
-        ("primary", "primary_key"),
-        ("fk", "foreign_key"),
-        ("references", "foreign_key"),
-        ("rename", "column"),
-        ("name", "column"),
-        ("name", "table"),
-        ("type", "sql_type"),
-        ("cascade", "cascade_delete"),
-    ];
-    let key = key.to_lowercase();
-    let alias = ALIASES
-        .iter()
-        .filter(|(alias, _)| *alias == key)
-        .find_map(|(_, target)| keys.iter().copied().find(|k| k == target));
-    if alias.is_some() {
-        return alias;
-    }
-    keys.iter()
-        .copied()
-        .map(|candidate| (levenshtein(&key, candidate), candidate))
-        .filter(|(distance, candidate)| {
-            *distance <= (candidate.len() / 3).max(2)
-                || (key.len() >= 4 && (candidate.starts_with(&key) || key.starts_with(candidate)))
-        })
-        .min_by_key(|(distance, _)| *distance)
-        .map(|(_, candidate)| candidate)
-}
-
-/// The edit distance between two strings (insertions, deletions, substitutions).
-fn levenshtein(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut previous: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut current = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let substitution = previous[j] + usize::from(ca != *cb);
-            current[j + 1] = substitution.min(previous[j + 1] + 1).min(current[j] + 1);
-        }
-        previous = current;
-    }
-    previous[b.len()]
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn distance() {
-        assert_eq!(levenshtein("", "abc"), 3);
-        assert_eq!(levenshtein("primary_kye", "primary_key"), 2);
-        assert_eq!(levenshtein("on_delete", "ondelete"), 1);
-        assert_eq!(levenshtein("same", "same"), 0);
-    }
-
-    #[test]
-    fn suggestions() {
-        assert_eq!(nearest("primary_kye", FIELD.keys), Some("primary_key"));
-        assert_eq!(nearest("on_delete", FIELD.keys), Some("ondelete"));
-        assert_eq!(nearest("pk", FIELD.keys), Some("primary_key"));
-        assert_eq!(nearest("table_name", MODEL.keys), Some("table"));
-        assert_eq!(
-            nearest("cascade", RELATIONSHIP.keys),
-            Some("cascade_delete")
-        );
-        assert_eq!(nearest("zzz", FIELD.keys), None);
-        assert_eq!(nearest("cascade_delete", FIELD.keys), None);
-    }
 }

@@ -22,7 +22,11 @@ fn check_primary_key(cx: &Ctxt, model: &Model) {
         .iter()
         .filter_map(|column| Some((column, column.attrs.primary_key.as_ref()?)));
     let Some((first, _)) = keys.next() else {
-        if model.columns.iter().any(|c| c.attrs.primary_key_rejected) {
+        if model
+            .columns
+            .iter()
+            .any(|c| c.attrs.rejected("primary_key"))
+        {
             return; // the misspelled or misused `primary_key` is reported already
         }
         cx.error_spanned_by(
@@ -49,7 +53,7 @@ fn check_primary_key(cx: &Ctxt, model: &Model) {
 fn check_actions_need_foreign_key(cx: &Ctxt, model: &Model) {
     for column in &model.columns {
         let attrs = &column.attrs;
-        if attrs.foreign_key.is_some() {
+        if attrs.foreign_key.is_some() || attrs.rejected("foreign_key") {
             continue;
         }
         for setting in [&attrs.ondelete, &attrs.onupdate].into_iter().flatten() {

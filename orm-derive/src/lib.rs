@@ -43,7 +43,7 @@
 //!
 //! | key | meaning |
 //! |---|---|
-//! | `table = "name"` | the table name; default: the struct name in snake_case (`HeroPower` → `hero_power`) |
+//! | `table = "name"` | the table name; default: the struct name in snake case (`HeroPower` → `hero_power`) |
 //!
 //! ## `#[field(...)]` on a column field
 //!
@@ -107,6 +107,7 @@ mod attr;
 mod check;
 mod ctxt;
 mod expand;
+mod suggest;
 
 use proc_macro::TokenStream;
 use syn::{DeriveInput, parse_macro_input};

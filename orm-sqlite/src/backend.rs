@@ -2,7 +2,9 @@ use futures_util::TryStreamExt;
 use sqlx::sqlite::{SqliteArguments, SqliteRow};
 use sqlx::{Arguments, AssertSqlSafe, Row};
 
-use orm_core::{Backend, ColumnKind, Connection, Dialect, Error, Result, RowSource, Value};
+use orm_core::{
+    Backend, ColumnKind, Connection, Decoder, Dialect, Error, Result, RowSource, Value,
+};
 
 /// The SQLite backend (a unit type, like `sqlx::Sqlite`).
 #[derive(Debug, Clone, Copy, Default)]
@@ -108,7 +110,7 @@ impl Backend for Sqlite {
         conn: &'c mut Connection<Self>,
         sql: &'c str,
         params: &'c [Value],
-        decode: fn(&mut dyn RowSource) -> Result<T>,
+        decode: &'c Decoder<T>,
     ) -> Result<Vec<T>> {
         let args = bind_all(params)?;
         let mut rows = sqlx::query_with(AssertSqlSafe(sql), args).fetch(&mut *conn);

@@ -113,6 +113,7 @@ async fn select_deleted_heroes(db: &orm_sqlite::Db) -> Result<(), Error> {
 }
 // ANCHOR_END: select
 
+// ANCHOR: main
 #[tokio::main]
 async fn main() -> Result<(), Error> {
     orm_tests::echo_sql();
@@ -124,3 +125,4 @@ async fn main() -> Result<(), Error> {
     db.close().await;
     Ok(())
 }
+// ANCHOR_END: main

@@ -1,7 +1,14 @@
-//! Smoke.
-use orm_core::{BelongsTo, HasMany, Model};
+//! What `#[derive(Model)]` generates, checked without a database: the
+//! `TableDef` constants, the field handles and the row glue.
 
-#[derive(Model, Debug, Clone)]
+use orm_core::check::{self, RelationProblem};
+use orm_core::{
+    Action, BelongsTo, ColumnKind, Error, HasMany, Model, RelationKind, RowSource, TableDef, Value,
+};
+
+// --- The models of the SQLModel cascade-delete tutorial (SPEC §5). ---
+
+#[derive(Model, Debug, Clone, PartialEq)]
 #[model(table = "team")]
 struct Team {
     #[field(primary_key)]
@@ -13,7 +20,7 @@ struct Team {
     heroes: HasMany<Hero>,
 }
 
-#[derive(Model, Debug, Clone)]
+#[derive(Model, Debug, Clone, PartialEq)]
 struct Hero {
     #[field(primary_key)]
     id: Option<i64>,
@@ -27,7 +34,438 @@ struct Hero {
     team: BelongsTo<Team>,
 }
 
+// --- A model using every key. ---
+
+#[derive(Model, Debug, Clone, PartialEq)]
+struct Inventor {
+    #[field(primary_key)]
+    id: Option<i64>,
+    name: String,
+    #[relationship(foreign_key = "owner_id", back_populates = "owner")]
+    owned: HasMany<Gadget>,
+    #[relationship(foreign_key = "maker_id", passive_deletes)]
+    made: HasMany<Gadget>,
+}
+
+#[derive(Model, Debug, Clone, PartialEq)]
+#[model(table = "gadgets")]
+struct Gadget {
+    #[field(primary_key, column = "gadget_id")]
+    id: Option<i64>,
+    #[field(unique, sql_type = "VARCHAR(40)")]
+    serial: String,
+    #[field(index, default = "'unknown'")]
+    label: String,
+    #[field(default = 0)]
+    charges: i32,
+    #[field(default = -1.5)]
+    weight: f64,
+    #[field(default = true)]
+    working: bool,
+    #[field(
+        foreign_key = "inventor.id",
+        ondelete = "SET NULL",
+        onupdate = "CASCADE"
+    )]
+    owner_id: Option<i64>,
+    #[field(
+        foreign_key = "inventor.id",
+        ondelete = "RESTRICT",
+        onupdate = "NO ACTION"
+    )]
+    maker_id: i64,
+    #[field(foreign_key = "team.id", ondelete = "SET DEFAULT")]
+    #[field(unique)]
+    team_id: Option<i64>,
+    payload: Option<Vec<u8>>,
+    small: u8,
+    r#type: String,
+    #[relationship(foreign_key = "owner_id", back_populates = "owned")]
+    owner: BelongsTo<Inventor>,
+}
+
+/// No `#[model(table)]`: the table is the struct name in snake case.
+#[derive(Model, Debug, Clone, PartialEq)]
+struct HeroPower {
+    #[field(primary_key)]
+    id: i64,
+    power_name: String,
+}
+
+/// A row for `Model::decode`, read from a list of values.
+struct Row {
+    values: std::vec::IntoIter<Value>,
+    kinds: Vec<ColumnKind>,
+}
+
+impl Row {
+    fn new(values: Vec<Value>) -> Row {
+        Row {
+            values: values.into_iter(),
+            kinds: Vec::new(),
+        }
+    }
+}
+
+impl RowSource for Row {
+    fn next_value(&mut self, kind: ColumnKind) -> orm_core::Result<Value> {
+        self.kinds.push(kind);
+        self.values
+            .next()
+            .ok_or_else(|| Error::Config("row has fewer values than columns".into()))
+    }
+}
+
+fn column_names(table: &TableDef) -> Vec<&'static str> {
+    table.columns.iter().map(|c| c.name).collect()
+}
+
+fn deadpond() -> Hero {
+    Hero {
+        id: Some(1),
+        name: "Deadpond".into(),
+        secret_name: "Dive Wilson".into(),
+        age: None,
+        team_id: Some(1),
+        team: BelongsTo::NotLoaded,
+    }
+}
+
 #[test]
-fn smoke() {
-    assert_eq!(Hero::TABLE.name, "hero");
+fn team_table() {
+    let table = Team::TABLE;
+    assert_eq!(table.name, "team");
+    assert_eq!(table.model, "Team");
+    assert_eq!(column_names(table), ["id", "name", "headquarters"]);
+    assert_eq!(table.primary_key, 0);
+    assert!(table.foreign_keys.is_empty());
+
+    let id = &table.columns[0];
+    assert_eq!(
+        (id.name, id.field, id.kind),
+        ("id", "id", ColumnKind::BigInt)
+    );
+    assert!(id.primary_key && id.auto_increment);
+    assert!(
+        !id.nullable,
+        "a primary key is never nullable, even as Option<i64>"
+    );
+
+    let name = &table.columns[1];
+    assert_eq!(name.kind, ColumnKind::Text);
+    assert!(name.index && !name.unique && !name.nullable && !name.primary_key);
+    assert!(!name.auto_increment);
+    assert_eq!((name.default, name.sql_type), (None, None));
+    assert!(!table.columns[2].index);
+
+    let [heroes] = table.relations else {
+        panic!("one relation expected");
+    };
+    assert_eq!(heroes.field, "heroes");
+    assert_eq!(heroes.kind, RelationKind::HasMany);
+    assert_eq!((heroes.target)().name, "hero");
+    assert_eq!(heroes.back_populates, Some("team"));
+    assert_eq!(heroes.foreign_key, None);
+    assert!(heroes.cascade_delete && !heroes.passive_deletes);
+}
+
+#[test]
+fn hero_table() {
+    let table = Hero::TABLE;
+    assert_eq!((table.name, table.model), ("hero", "Hero"));
+    assert_eq!(
+        column_names(table),
+        ["id", "name", "secret_name", "age", "team_id"]
+    );
+    let kinds: Vec<_> = table.columns.iter().map(|c| c.kind).collect();
+    let (big, text, int) = (ColumnKind::BigInt, ColumnKind::Text, ColumnKind::Int);
+    assert_eq!(kinds, [big, text, text, int, big]);
+    let nullable: Vec<_> = table.columns.iter().map(|c| c.nullable).collect();
+    assert_eq!(nullable, [false, false, false, true, true]);
+    assert_eq!(table.primary_key_column().name, "id");
+
+    let [fk] = table.foreign_keys else {
+        panic!("one foreign key expected");
+    };
+    assert_eq!(fk.column, "team_id");
+    assert_eq!((fk.references_table, fk.references_column), ("team", "id"));
+    assert_eq!(fk.on_delete, Some(Action::Cascade));
+    assert_eq!(fk.on_update, None);
+
+    let team = table.relation("team").expect("relation `team`");
+    assert_eq!(team.kind, RelationKind::BelongsTo);
+    assert_eq!((team.target)().name, "team");
+    assert_eq!(team.back_populates, Some("heroes"));
+    assert!(!team.cascade_delete && !team.passive_deletes);
+}
+
+#[test]
+fn every_key() {
+    let table = Gadget::TABLE;
+    assert_eq!((table.name, table.model), ("gadgets", "Gadget"));
+    assert_eq!(
+        column_names(table),
+        [
+            "gadget_id",
+            "serial",
+            "label",
+            "charges",
+            "weight",
+            "working",
+            "owner_id",
+            "maker_id",
+            "team_id",
+            "payload",
+            "small",
+            "type",
+        ]
+    );
+    let column = |name| table.column(name).expect(name);
+
+    let id = column("gadget_id");
+    assert_eq!(id.field, "id");
+    assert!(id.primary_key && id.auto_increment && !id.nullable);
+
+    let serial = column("serial");
+    assert!(serial.unique && !serial.index);
+    assert_eq!(serial.sql_type, Some("VARCHAR(40)"));
+
+    let label = column("label");
+    assert!(label.index && !label.unique);
+    assert_eq!(label.default, Some("'unknown'"));
+
+    assert_eq!(column("charges").default, Some("0"));
+    assert_eq!(column("charges").kind, ColumnKind::Int);
+    assert_eq!(column("weight").default, Some("-1.5"));
+    assert_eq!(column("weight").kind, ColumnKind::Double);
+    assert_eq!(column("working").default, Some("TRUE"));
+    assert_eq!(column("working").kind, ColumnKind::Bool);
+    assert!(
+        column("team_id").unique,
+        "keys of several #[field] attributes add up"
+    );
+
+    let payload = column("payload");
+    assert_eq!(payload.kind, ColumnKind::Blob);
+    assert!(payload.nullable);
+    assert_eq!(column("small").kind, ColumnKind::SmallInt);
+    assert!(!column("maker_id").nullable);
+
+    let r#type = column("type");
+    assert_eq!(r#type.field, "type", "`r#` is stripped");
+
+    let actions: Vec<_> = table
+        .foreign_keys
+        .iter()
+        .map(|fk| (fk.column, fk.references_table, fk.on_delete, fk.on_update))
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            (
+                "owner_id",
+                "inventor",
+                Some(Action::SetNull),
+                Some(Action::Cascade)
+            ),
+            (
+                "maker_id",
+                "inventor",
+                Some(Action::Restrict),
+                Some(Action::NoAction)
+            ),
+            ("team_id", "team", Some(Action::SetDefault), None),
+        ]
+    );
+
+    let owner = Gadget::OWNER.def();
+    assert_eq!(owner.kind, RelationKind::BelongsTo);
+    assert_eq!(owner.foreign_key, Some("owner_id"));
+    assert_eq!((owner.target)().name, "inventor");
+
+    let made = Inventor::MADE.def();
+    assert_eq!(made.kind, RelationKind::HasMany);
+    assert_eq!(made.foreign_key, Some("maker_id"));
+    assert!(made.passive_deletes && !made.cascade_delete);
+    assert_eq!(made.back_populates, None);
+    assert_eq!(Inventor::OWNED.def().back_populates, Some("owner"));
+}
+
+#[test]
+fn default_table_name() {
+    let table = HeroPower::TABLE;
+    assert_eq!((table.name, table.model), ("hero_power", "HeroPower"));
+    let id = table.primary_key_column();
+    assert!(id.auto_increment && !id.nullable);
+    assert_eq!(HeroPower::POWER_NAME.def().name, "power_name");
+}
+
+#[test]
+fn field_handles() {
+    assert_eq!(Hero::ID.index(), 0);
+    assert_eq!(Hero::NAME.index(), 1);
+    assert_eq!(Hero::NAME.def().name, "name");
+    assert_eq!(Hero::TEAM_ID.index(), 4);
+    assert_eq!(Hero::TEAM_ID.def().name, "team_id");
+    assert_eq!(Gadget::ID.def().name, "gadget_id");
+    assert_eq!(Gadget::TYPE.def().name, "type");
+    assert_eq!(Gadget::TYPE.index(), 11);
+
+    assert_eq!(Team::HEROES.def().field, "heroes");
+    assert_eq!(Hero::TEAM.def().field, "team");
+    assert_eq!(Inventor::MADE.def().field, "made");
+    assert_eq!(format!("{:?}", Team::HEROES), "Team::heroes");
+    assert_eq!(format!("{:?}", Hero::NAME), "hero.name");
+
+    let mut team = Team {
+        id: Some(1),
+        name: "Z-Force".into(),
+        headquarters: "Sister Margaret's Bar".into(),
+        heroes: HasMany::NotLoaded,
+    };
+    *Team::HEROES.field_mut(&mut team) = HasMany::Loaded(vec![deadpond()]);
+    assert_eq!(team.heroes.get().map(<[Hero]>::len), Some(1));
+}
+
+#[test]
+fn relations_check_at_run_time() {
+    for table in [Team::TABLE, Hero::TABLE, Inventor::TABLE, Gadget::TABLE] {
+        for (i, relation) in table.relations.iter().enumerate() {
+            assert_eq!(
+                check::relation(table, i, (relation.target)()),
+                Ok::<(), RelationProblem>(()),
+                "{}::{}",
+                table.model,
+                relation.field
+            );
+        }
+    }
+}
+
+#[test]
+fn values_in_column_order() {
+    let hero = deadpond();
+    let mut values = Vec::new();
+    hero.push_values(&mut values);
+    assert_eq!(
+        values,
+        [
+            Value::I64(1),
+            Value::Text("Deadpond".into()),
+            Value::Text("Dive Wilson".into()),
+            Value::Null(ColumnKind::Int),
+            Value::I64(1),
+        ]
+    );
+    for (i, value) in values.iter().enumerate() {
+        assert_eq!(hero.column_value(i).as_ref(), Some(value));
+    }
+    assert_eq!(hero.column_value(5), None);
+    assert_eq!(hero.primary_key(), Value::I64(1));
+
+    let unsaved = Hero {
+        id: None,
+        ..deadpond()
+    };
+    assert_eq!(unsaved.primary_key(), Value::Null(ColumnKind::BigInt));
+}
+
+#[test]
+fn decode_round_trip() {
+    let hero = Hero {
+        age: Some(48),
+        team: BelongsTo::Loaded(None),
+        ..deadpond()
+    };
+    let mut values = Vec::new();
+    hero.push_values(&mut values);
+
+    let mut row = Row::new(values);
+    let decoded = Hero::decode(&mut row).expect("decode");
+    assert_eq!(
+        decoded.team,
+        BelongsTo::NotLoaded,
+        "relations start not loaded"
+    );
+    assert_eq!(
+        decoded,
+        Hero {
+            team: BelongsTo::NotLoaded,
+            ..hero
+        }
+    );
+    let kinds: Vec<_> = Hero::TABLE.columns.iter().map(|c| c.kind).collect();
+    assert_eq!(
+        row.kinds, kinds,
+        "columns are read in order, with their kinds"
+    );
+
+    let gadget = Gadget {
+        id: Some(7),
+        serial: "X-1".into(),
+        label: "grappling hook".into(),
+        charges: 3,
+        weight: 0.5,
+        working: true,
+        owner_id: None,
+        maker_id: 2,
+        team_id: Some(1),
+        payload: Some(vec![1, 2, 3]),
+        small: 255,
+        r#type: "tool".into(),
+        owner: BelongsTo::NotLoaded,
+    };
+    let mut values = Vec::new();
+    gadget.push_values(&mut values);
+    assert_eq!(values.len(), Gadget::TABLE.columns.len());
+    assert_eq!(
+        Gadget::decode(&mut Row::new(values)).expect("decode"),
+        gadget
+    );
+}
+
+#[test]
+fn decode_errors_name_the_column() {
+    let mut values = Vec::new();
+    deadpond().push_values(&mut values);
+    values[3] = Value::Text("forty".into());
+    match Hero::decode(&mut Row::new(values)) {
+        Err(Error::Decode { table, column, .. }) => assert_eq!((table, column), ("hero", "age")),
+        other => panic!("expected a decode error, got {other:?}"),
+    }
+
+    let mut values = Vec::new();
+    deadpond().push_values(&mut values);
+    values[1] = Value::Null(ColumnKind::Text);
+    let error = Hero::decode(&mut Row::new(values)).expect_err("NULL name");
+    assert!(error.to_string().contains("hero.name"), "{error}");
+}
+
+#[test]
+fn set_column_value() {
+    let mut hero = deadpond();
+    hero.set_column_value(Hero::AGE.index(), Value::I32(30))
+        .expect("set age");
+    assert_eq!(hero.age, Some(30));
+    hero.set_column_value(3, Value::Null(ColumnKind::Int))
+        .expect("clear age");
+    assert_eq!(hero.age, None);
+    hero.set_column_value(0, Value::I64(42)).expect("set id");
+    assert_eq!(hero.id, Some(42));
+    hero.set_column_value(Hero::NAME.index(), Value::Text("Rusty-Man".into()))
+        .expect("set name");
+    assert_eq!(hero.name, "Rusty-Man");
+
+    match hero.set_column_value(1, Value::I64(5)) {
+        Err(Error::Decode { table, column, .. }) => assert_eq!((table, column), ("hero", "name")),
+        other => panic!("expected a decode error, got {other:?}"),
+    }
+    assert!(matches!(
+        hero.set_column_value(99, Value::I64(5)),
+        Err(Error::Config(_))
+    ));
+    assert_eq!(
+        hero.name, "Rusty-Man",
+        "a failed set leaves the field alone"
+    );
 }

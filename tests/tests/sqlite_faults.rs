@@ -55,23 +55,46 @@ pub struct Mission {
 }
 
 async fn seed(db: &orm_sqlite::Db) -> Team {
-    db.create_all(&[Team::TABLE, Hero::TABLE, Power::TABLE, Mission::TABLE]).await.unwrap();
-    let mut team = Team { id: None, name: "doomed".into(), heroes: HasMany::NotLoaded };
+    db.create_all(&[Team::TABLE, Hero::TABLE, Power::TABLE, Mission::TABLE])
+        .await
+        .unwrap();
+    let mut team = Team {
+        id: None,
+        name: "doomed".into(),
+        heroes: HasMany::NotLoaded,
+    };
     db.insert(&mut team).await.unwrap();
     let mut heroes: Vec<Hero> = (0..5)
-        .map(|_| Hero { id: None, team_id: team.id.unwrap(), team: BelongsTo::NotLoaded, powers: HasMany::NotLoaded, missions: HasMany::NotLoaded })
+        .map(|_| Hero {
+            id: None,
+            team_id: team.id.unwrap(),
+            team: BelongsTo::NotLoaded,
+            powers: HasMany::NotLoaded,
+            missions: HasMany::NotLoaded,
+        })
         .collect();
     db.insert_many(&mut heroes).await.unwrap();
     let mut powers: Vec<Power> = heroes
         .iter()
-        .flat_map(|h| (0..3).map(|_| Power { id: None, hero_id: h.id.unwrap(), hero: BelongsTo::NotLoaded }))
+        .flat_map(|h| {
+            (0..3).map(|_| Power {
+                id: None,
+                hero_id: h.id.unwrap(),
+                hero: BelongsTo::NotLoaded,
+            })
+        })
         .collect();
     db.insert_many(&mut powers).await.unwrap();
     team
 }
 
 async fn counts(db: &orm_sqlite::Db) -> [i64; 4] {
-    [count(db, "team").await, count(db, "hero").await, count(db, "power").await, count(db, "mission").await]
+    [
+        count(db, "team").await,
+        count(db, "hero").await,
+        count(db, "power").await,
+        count(db, "mission").await,
+    ]
 }
 
 #[tokio::test]
@@ -98,13 +121,26 @@ async fn restrict_deep_in_the_tree_is_refused_before_any_write() {
     for fk in [true, false] {
         let db = memory_db(fk).await;
         let team = seed(&db).await;
-        let mut mission = Mission { id: None, hero_id: Some(3), hero: BelongsTo::NotLoaded };
+        let mut mission = Mission {
+            id: None,
+            hero_id: Some(3),
+            hero: BelongsTo::NotLoaded,
+        };
         db.insert(&mut mission).await.unwrap();
         let before = counts(&db).await;
         let (_guard, log) = orm_tests::capture_sql();
         let err = db.delete(team).await.unwrap_err();
         assert!(
-            matches!(err, Error::Restricted { parent_table: "hero", table: "mission", column: "hero_id", count: 1, .. }),
+            matches!(
+                err,
+                Error::Restricted {
+                    parent_table: "hero",
+                    table: "mission",
+                    column: "hero_id",
+                    count: 1,
+                    ..
+                }
+            ),
             "{err:?}"
         );
         assert!(
@@ -127,7 +163,11 @@ async fn a_failed_cascade_inside_a_callers_transaction_rolls_back_only_itself() 
     .await
     .unwrap();
     let mut tx = db.begin().await.unwrap();
-    let mut other = Team { id: None, name: "kept".into(), heroes: HasMany::NotLoaded };
+    let mut other = Team {
+        id: None,
+        name: "kept".into(),
+        heroes: HasMany::NotLoaded,
+    };
     tx.insert(&mut other).await.unwrap();
     assert!(tx.delete(team).await.is_err());
     // The delete's savepoint was rolled back; the caller's work survives.
@@ -143,6 +183,8 @@ async fn a_closed_pool_is_a_typed_error_and_the_file_is_unchanged() {
     db.close().await;
     let err = db.delete(team).await.unwrap_err();
     assert!(matches!(err, Error::Database(_)), "{err:?}");
-    let reopened = orm_sqlite::connect(&format!("sqlite://{}", path.display())).await.unwrap();
+    let reopened = orm_sqlite::connect(&format!("sqlite://{}", path.display()))
+        .await
+        .unwrap();
     assert_eq!(counts(&reopened).await, [1, 5, 15, 0]);
 }

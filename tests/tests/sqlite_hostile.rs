@@ -39,7 +39,7 @@ const NASTY: [&str; 7] = [
     "quote ' double \" backslash \\ percent % underscore _",
     "NUL \0 inside",
     "emoji 🦀🔥 and accents éàü and RTL עברית",
-    "?", 
+    "?",
     "$1",
 ];
 
@@ -53,27 +53,54 @@ async fn hostile_values_round_trip_through_keyword_named_tables() {
             .iter()
             .map(|s| s.to_string())
             .chain([long.clone()])
-            .map(|g| Order { id: None, group: g.clone(), note: Some(g.clone()), blob: g.into_bytes(), lines: HasMany::NotLoaded })
+            .map(|g| Order {
+                id: None,
+                group: g.clone(),
+                note: Some(g.clone()),
+                blob: g.into_bytes(),
+                lines: HasMany::NotLoaded,
+            })
             .collect();
         db.insert_many(&mut orders).await.unwrap();
         for order in &orders {
             let mut lines: Vec<Line> = (0..3)
-                .map(|i| Line { id: None, order_id: order.id.unwrap(), text: format!("{i}{}", order.group), order: BelongsTo::NotLoaded })
+                .map(|i| Line {
+                    id: None,
+                    order_id: order.id.unwrap(),
+                    text: format!("{i}{}", order.group),
+                    order: BelongsTo::NotLoaded,
+                })
                 .collect();
             db.insert_many(&mut lines).await.unwrap();
         }
         for order in &orders {
             let back: Order = db.get(order.id.unwrap()).await.unwrap();
             assert_eq!(&back, order);
-            let found = Order::query().filter(Order::GROUP.eq(order.group.clone())).all(&db).await.unwrap();
-            assert_eq!(found.len(), 1, "exact match for {:?}", &order.group[..order.group.len().min(40)]);
+            let found = Order::query()
+                .filter(Order::GROUP.eq(order.group.clone()))
+                .all(&db)
+                .await
+                .unwrap();
+            assert_eq!(
+                found.len(),
+                1,
+                "exact match for {:?}",
+                &order.group[..order.group.len().min(40)]
+            );
         }
-        assert_eq!(Order::query().count(&db).await.unwrap(), 8, "no table was dropped");
+        assert_eq!(
+            Order::query().count(&db).await.unwrap(),
+            8,
+            "no table was dropped"
+        );
         // Cascade through the keyword-named tables and columns.
         let first = orders.remove(0);
         let report = db.delete(first).await.unwrap();
         assert_eq!(report.deleted("Line Item"), 3);
-        let report = db.delete_where(Order::GROUP.eq(long.clone())).await.unwrap();
+        let report = db
+            .delete_where(Order::GROUP.eq(long.clone()))
+            .await
+            .unwrap();
         assert_eq!(report.deleted("Line Item"), 3);
         assert_eq!(Line::query().count(&db).await.unwrap(), 18);
         assert_eq!(Order::query().count(&db).await.unwrap(), 6);
@@ -86,17 +113,32 @@ async fn bulk_delete_and_loading_past_the_bind_parameter_limit() {
     db.create_all(&[Order::TABLE, Line::TABLE]).await.unwrap();
     // 40,000 parents: more keys than one statement may bind (32,766).
     let mut orders: Vec<Order> = (0..40_000)
-        .map(|i| Order { id: None, group: format!("g{i}"), note: None, blob: vec![], lines: HasMany::NotLoaded })
+        .map(|i| Order {
+            id: None,
+            group: format!("g{i}"),
+            note: None,
+            blob: vec![],
+            lines: HasMany::NotLoaded,
+        })
         .collect();
     db.insert_many(&mut orders).await.unwrap();
     let mut lines: Vec<Line> = orders
         .iter()
-        .map(|o| Line { id: None, order_id: o.id.unwrap(), text: String::new(), order: BelongsTo::NotLoaded })
+        .map(|o| Line {
+            id: None,
+            order_id: o.id.unwrap(),
+            text: String::new(),
+            order: BelongsTo::NotLoaded,
+        })
         .collect();
     db.insert_many(&mut lines).await.unwrap();
 
     db.load_many(&mut orders, Order::LINES).await.unwrap();
-    assert!(orders.iter().all(|o| o.lines.get().map(<[Line]>::len) == Some(1)));
+    assert!(
+        orders
+            .iter()
+            .all(|o| o.lines.get().map(<[Line]>::len) == Some(1))
+    );
 
     let report = db.delete_where(Order::GROUP.like("g%")).await.unwrap();
     assert_eq!(report.deleted("order"), 40_000);

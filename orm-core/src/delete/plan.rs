@@ -164,6 +164,19 @@ struct Planner<'d> {
     path: Vec<&'static str>,
     trees: usize,
     chunk: usize,
+    /// Every row set the plan deletes, by table.
+    deleted: Vec<(&'static str, Arc<RowSet>)>,
+    /// RESTRICT / NO ACTION relationships, rendered once every delete is known.
+    pending_checks: Vec<PendingCheck>,
+}
+
+struct PendingCheck {
+    parent_table: &'static str,
+    child: &'static TableDef,
+    column: &'static str,
+    references_column: &'static str,
+    action: Action,
+    children: Arc<RowSet>,
 }
 
 /// Plans the delete of the rows of `table` whose primary key is one of
@@ -182,16 +195,65 @@ pub fn plan_delete(
         path: Vec::new(),
         trees: 0,
         chunk,
+        deleted: Vec::new(),
+        pending_checks: Vec::new(),
     };
     let rows = RowSet::Keys {
         column: table.primary_key_column().name,
         keys: keys.into(),
     };
     planner.visit(table, Arc::new(rows))?;
+    planner.render_checks();
     Ok(planner.plan)
 }
 
 impl Planner<'_> {
+    /// Which referencing rows block the delete:
+    ///
+    /// * `NO ACTION` is checked at the end of the statement: only rows that
+    ///   survive it count (rows the plan deletes anyway, through another
+    ///   cascade or as part of the same set, do not).
+    /// * `RESTRICT` is checked immediately: every referencing row counts
+    ///   except a row that references itself. (Where a referencing row is
+    ///   deleted by the same statement, the database's own outcome depends on
+    ///   the order it visits rows; the ORM refuses, deterministically.)
+    fn render_checks(&mut self) {
+        for check in std::mem::take(&mut self.pending_checks) {
+            let mut b = SqlBuilder::new(self.dialect);
+            b.push("SELECT COUNT(*) FROM ")
+                .ident(check.child.name)
+                .push(" WHERE ");
+            check.children.push_condition(&mut b);
+            match check.action {
+                Action::NoAction => {
+                    for (table, rows) in &self.deleted {
+                        if *table == check.child.name {
+                            b.push(" AND (");
+                            rows.push_condition(&mut b);
+                            b.push(") IS NOT TRUE");
+                        }
+                    }
+                }
+                _ => {
+                    if check.child.name == check.parent_table {
+                        b.push(" AND (")
+                            .ident(check.column)
+                            .push(" = ")
+                            .ident(check.references_column)
+                            .push(") IS NOT TRUE");
+                    }
+                }
+            }
+            self.plan.checks.push(RestrictCheck {
+                parent_table: check.parent_table,
+                table: check.child.name,
+                column: check.column,
+                action: check.action,
+                statement: b.finish(),
+            });
+        }
+    }
+
     /// Collects `base` and every row below it through `edges` into the
     /// temporary table `name`, with one recursive CTE (`UNION` makes cycles
     /// terminate).
@@ -363,18 +425,13 @@ impl Planner<'_> {
                     });
                 }
                 Action::Restrict | Action::NoAction => {
-                    let statement = self.statement(
-                        |b| {
-                            b.push("SELECT COUNT(*) FROM ").ident(r.child.name);
-                        },
-                        &children,
-                    );
-                    self.plan.checks.push(RestrictCheck {
+                    self.pending_checks.push(PendingCheck {
                         parent_table: table.name,
-                        table: r.child.name,
+                        child: r.child,
                         column: r.fk.column,
+                        references_column: r.fk.references_column,
                         action: r.action,
-                        statement,
+                        children: Arc::new(children),
                     });
                 }
             }
@@ -404,6 +461,7 @@ impl Planner<'_> {
                 });
             }
         }
+        self.deleted.push((table.name, rows.clone()));
         let statement = self.statement(
             |b| {
                 b.push("DELETE FROM ").ident(table.name);

@@ -65,7 +65,7 @@ pub(crate) async fn insert_many<B: Backend, M: Model>(
         }
         let statement = sql::insert(B::DIALECT, table, &columns, values, generated);
         if generated {
-            let mut keys = run::fetch::<B, Value>(conn, &statement, decode_key::<M>).await?;
+            let mut keys = run::fetch::<B, Value>(conn, &statement, &decode_key::<M>).await?;
             if keys.len() != end - start {
                 return Err(Error::Config(format!(
                     "INSERT INTO {} returned {} keys for {} rows",
@@ -100,7 +100,7 @@ pub(crate) async fn find<B: Backend, M: Model>(
 ) -> Result<Option<M>> {
     let filter = key_filter(M::TABLE, key);
     let statement = sql::select(B::DIALECT, M::TABLE, Some(&filter), &[], None, None);
-    let rows = run::fetch::<B, M>(conn, &statement, decode_model::<M>).await?;
+    let rows = run::fetch::<B, M>(conn, &statement, &decode_model::<M>).await?;
     Ok(rows.into_iter().next())
 }
 
@@ -135,7 +135,7 @@ pub(crate) async fn fetch_all<B: Backend, M: Model>(
         query.limit,
         query.offset,
     );
-    run::fetch::<B, M>(conn, &statement, decode_model::<M>).await
+    run::fetch::<B, M>(conn, &statement, &decode_model::<M>).await
 }
 
 pub(crate) async fn count<B: Backend, M: Model>(
@@ -143,7 +143,7 @@ pub(crate) async fn count<B: Backend, M: Model>(
     query: &Query<M>,
 ) -> Result<u64> {
     let statement = sql::count(B::DIALECT, M::TABLE, query.filter.as_ref());
-    let rows = run::fetch::<B, u64>(conn, &statement, run::decode_count).await?;
+    let rows = run::fetch::<B, u64>(conn, &statement, &run::decode_count).await?;
     Ok(rows.into_iter().next().unwrap_or(0))
 }
 

@@ -1,7 +1,6 @@
 //! Runs delete plans: checks, then writes, in one transaction (a savepoint
 //! when the caller is already in one).
 
-use crate::HasMany;
 use crate::backend::{Backend, Connection};
 use crate::delete::{
     DeletePlan, DeleteReport, EffectKind, StepKind, plan_delete, resolve_relation,
@@ -12,22 +11,19 @@ use crate::query::Expr;
 use crate::relation::Rel;
 use crate::sql::{self, SqlBuilder, Statement};
 use crate::value::Value;
+use crate::{HasMany, TableDef};
 
 use super::run;
 
-fn decode_key<M: Model>(row: &mut dyn RowSource) -> Result<Value> {
-    row.next_value(M::TABLE.primary_key_column().kind)
-}
-
 /// Plans one chunk of keys per statement set, so no statement exceeds the
 /// bind-parameter limit.
-fn plan_chunks<B: Backend, M: Model>(keys: Vec<Value>) -> Result<Vec<DeletePlan>> {
+fn plan_chunks<B: Backend>(table: &'static TableDef, keys: Vec<Value>) -> Result<Vec<DeletePlan>> {
     let chunk = B::DIALECT.max_bind_parameters().max(1);
     let mut plans = Vec::with_capacity(keys.len().div_ceil(chunk));
     let mut keys = keys.into_iter().peekable();
     while keys.peek().is_some() {
         let part: Vec<Value> = keys.by_ref().take(chunk).collect();
-        plans.push(plan_delete(B::DIALECT, M::TABLE, part, plans.len())?);
+        plans.push(plan_delete(B::DIALECT, table, part, plans.len())?);
     }
     Ok(plans)
 }
@@ -57,7 +53,7 @@ async fn run_plans<B: Backend>(
     }
     // 3. RESTRICT / NO ACTION: refuse before anything is written.
     for check in plans.iter().flat_map(|p| &p.checks) {
-        let counts = run::fetch::<B, u64>(conn, &check.statement, run::decode_count).await?;
+        let counts = run::fetch::<B, u64>(conn, &check.statement, &run::decode_count).await?;
         report.statements.push(check.statement.clone());
         let count = counts.into_iter().next().unwrap_or(0);
         if count > 0 {
@@ -93,12 +89,15 @@ async fn run_plans<B: Backend>(
 enum Roots {
     /// One model's key: the delete fails with `NotFound` when it is gone.
     Key(Value),
+    /// These keys (rows already gone are skipped).
+    Keys(Vec<Value>),
     /// The keys a `SELECT` returns (bulk delete by filter).
     Select(Statement),
 }
 
-async fn in_transaction<B: Backend, M: Model>(
+async fn in_transaction<B: Backend>(
     conn: &mut Connection<B>,
+    table: &'static TableDef,
     roots: Roots,
     dry_run: bool,
 ) -> Result<DeleteReport> {
@@ -111,18 +110,21 @@ async fn in_transaction<B: Backend, M: Model>(
     };
     let (keys, single) = match roots {
         Roots::Key(key) => (vec![key], true),
+        Roots::Keys(keys) => (keys, false),
         Roots::Select(select) => {
-            let keys = run::fetch::<B, Value>(&mut tx, &select, decode_key::<M>).await?;
+            let kind = table.primary_key_column().kind;
+            let decode = move |row: &mut dyn RowSource| row.next_value(kind);
+            let keys = run::fetch::<B, Value>(&mut tx, &select, &decode).await?;
             report.statements.push(select);
             (keys, false)
         }
     };
     let first_key = keys.first().cloned();
-    let plans = plan_chunks::<B, M>(keys)?;
+    let plans = plan_chunks::<B>(table, keys)?;
     run_plans::<B>(&mut tx, &plans, &mut report).await?;
-    if single && report.deleted(M::TABLE.name) == 0 {
-        let key = first_key.unwrap_or(Value::Null(M::TABLE.primary_key_column().kind));
-        return Err(super::crud::not_found(M::TABLE, &key));
+    if single && report.deleted(table.name) == 0 {
+        let key = first_key.unwrap_or(Value::Null(table.primary_key_column().kind));
+        return Err(super::crud::not_found(table, &key));
     }
     if dry_run {
         tx.rollback().await.map_err(B::map_error)?;
@@ -144,7 +146,7 @@ pub(crate) async fn delete_model<B: Backend, M: Model>(
             model: M::TABLE.model,
         });
     }
-    in_transaction::<B, M>(conn, Roots::Key(key), dry_run).await
+    in_transaction::<B>(conn, M::TABLE, Roots::Key(key), dry_run).await
 }
 
 /// Deletes every row matching `filter` with every cascade (or plans it).
@@ -163,7 +165,18 @@ pub(crate) async fn delete_where<B: Backend, M: Model>(
         .ident(table.name)
         .push(" WHERE ");
     sql::push_condition(&mut b, table, &filter);
-    in_transaction::<B, M>(conn, Roots::Select(b.finish()), dry_run).await
+    in_transaction::<B>(conn, table, Roots::Select(b.finish()), dry_run).await
+}
+
+/// Deletes the rows of `table` with these primary keys, with every cascade
+/// (or plans it): the untyped form, for schemas built at run time.
+pub(crate) async fn delete_keys<B: Backend>(
+    conn: &mut Connection<B>,
+    table: &'static TableDef,
+    keys: Vec<Value>,
+    dry_run: bool,
+) -> Result<DeleteReport> {
+    in_transaction::<B>(conn, table, Roots::Keys(keys), dry_run).await
 }
 
 /// Sets the foreign key of every child of `parent` in `relation` to `NULL`.

@@ -267,6 +267,21 @@ pub trait Executor<'e, B: Backend>: Send + Sized {
         }
     }
 
+    /// Deletes the rows of `table` with these primary keys, cascading like
+    /// [`delete`](Executor::delete) — the untyped form, for metadata built at
+    /// run time (`&'static TableDef` with relationships). Keys that match no
+    /// row are skipped.
+    fn delete_rows(
+        self,
+        table: &'static TableDef,
+        keys: Vec<Value>,
+    ) -> impl Future<Output = Result<DeleteReport>> + Send {
+        async move {
+            let mut conn = self.connection().await?;
+            delete::delete_keys::<B>(&mut conn, table, keys, false).await
+        }
+    }
+
     /// Detaches every child of `parent` in `relation`: sets their foreign key
     /// to `NULL` with one `UPDATE` (the step before deleting a parent whose
     /// children are protected by `RESTRICT`). Returns how many rows changed;

@@ -1,7 +1,7 @@
 //! The two primitives every operation goes through: each logs its statement
 //! and parameters on the `orm::sql` tracing target, then calls the backend.
 
-use crate::backend::{Backend, Connection};
+use crate::backend::{Backend, Connection, Decoder};
 use crate::error::Result;
 use crate::model::RowSource;
 use crate::sql::Statement;
@@ -36,7 +36,7 @@ pub(crate) async fn execute<B: Backend>(
 pub(crate) async fn fetch<B: Backend, T: Send>(
     conn: &mut Connection<B>,
     statement: &Statement,
-    decode: fn(&mut dyn RowSource) -> Result<T>,
+    decode: &Decoder<T>,
 ) -> Result<Vec<T>> {
     log(statement);
     B::fetch_all(conn, &statement.sql, &statement.params, decode).await

@@ -1,5 +1,5 @@
-//! SQL generation: pure functions from schema metadata and a [`Dialect`] to
-//! SQL text plus bound [`Value`]s. Nothing here touches a database, so all of
+//! SQL generation: pure functions from schema metadata and a [`Dialect`](crate::Dialect) to
+//! SQL text plus bound [`Value`](crate::Value)s. Nothing here touches a database, so all of
 //! it is unit-tested as text.
 
 mod builder;

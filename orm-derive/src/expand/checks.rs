@@ -6,10 +6,10 @@
 //! attribute tokens it is about, so `rustc` reports
 //! `error[E0080]: evaluation panicked: <message>` right under them.
 
-use proc_macro2::{Delimiter, Group, Span, TokenStream, TokenTree};
+use proc_macro2::{Delimiter, Group, Ident, Span, TokenStream, TokenTree};
 use quote::{ToTokens, quote, quote_spanned};
 use syn::ext::IdentExt;
-use syn::{GenericArgument, PathArguments, Type};
+use syn::{GenericArgument, LitStr, PathArguments, Type};
 
 use super::{index, replace_self};
 use crate::ast::{Column, Model, Relation};
@@ -88,70 +88,101 @@ fn relation_check(model: &Model, i: usize, relation: &Relation) -> TokenStream {
     }
 }
 
+/// The message of one failure arm: the same for both kinds of field, or
+/// one for a `HasMany` and one for a `BelongsTo` (chosen at compile time
+/// from `<Ty as Relationship>::KIND`).
+enum Message {
+    Same(String),
+    ByKind {
+        has_many: String,
+        belongs_to: String,
+    },
+}
+
 /// One arm per `RelationProblem`, each panicking on the tokens it concerns.
-fn problem_arms(model: &Model, relation: &Relation, n: &Names, ty: &TokenStream) -> TokenStream {
+fn problem_arms(
+    model: &Model,
+    relation: &Relation,
+    names: &Names,
+    ty: &TokenStream,
+) -> TokenStream {
+    arms(model, relation, names)
+        .into_iter()
+        .map(|(variant, tokens, message)| {
+            let variant = Ident::new(variant, Span::call_site());
+            let body = match message {
+                Message::Same(message) => panic_at(&tokens, &message),
+                Message::ByKind {
+                    has_many,
+                    belongs_to,
+                } => {
+                    let has_many = panic_at(&tokens, &has_many);
+                    let belongs_to = panic_at(&tokens, &belongs_to);
+                    quote! {
+                        match <#ty as ::orm_core::Relationship>::KIND {
+                            ::orm_core::RelationKind::HasMany => #has_many,
+                            ::orm_core::RelationKind::BelongsTo => #belongs_to,
+                        }
+                    }
+                }
+            };
+            quote! {
+                ::core::result::Result::Err(::orm_core::check::RelationProblem::#variant) => #body,
+            }
+        })
+        .collect()
+}
+
+/// For every `RelationProblem` variant: the tokens the error goes on and
+/// what it says.
+fn arms(
+    model: &Model,
+    relation: &Relation,
+    names: &Names,
+) -> Vec<(&'static str, TokenStream, Message)> {
     let attrs = &relation.attrs;
     let Names {
         field,
         owner,
         target,
-    } = n;
+    } = names;
+    let name = &model.name;
     let table = &model.table;
     let pk = model
         .primary_key()
         .map_or("id", |i| model.columns[i].name.as_str());
-    let on_type: &dyn ToTokens = &relation.ty;
+    let on_type = relation.ty.to_token_stream();
+    let on = |tokens: Option<&dyn ToTokens>| {
+        tokens.map_or_else(|| on_type.clone(), ToTokens::to_token_stream)
+    };
     let named_fk = attrs
         .foreign_key
         .as_ref()
-        .map(|lit| lit.value())
+        .map(LitStr::value)
         .unwrap_or_default();
     let back = attrs
         .back_populates
         .as_ref()
-        .map(|lit| lit.value())
+        .map(LitStr::value)
         .unwrap_or_default();
     let flags = match (&attrs.cascade_delete, &attrs.passive_deletes) {
         (Some(_), Some(_)) => "`cascade_delete` and `passive_deletes`",
         (None, Some(_)) => "`passive_deletes`",
         _ => "`cascade_delete`",
     };
-    let cascade: &dyn ToTokens = match &attrs.cascade_delete {
-        Some(key) => key,
-        None => on_type,
+    let first_flag = attrs
+        .cascade_delete
+        .as_ref()
+        .or(attrs.passive_deletes.as_ref());
+    let by_kind = |has_many: String, belongs_to: String| Message::ByKind {
+        has_many,
+        belongs_to,
     };
-    let passive: &dyn ToTokens = match &attrs.passive_deletes {
-        Some(key) => key,
-        None => on_type,
-    };
-    let named: &dyn ToTokens = match &attrs.foreign_key {
-        Some(lit) => lit,
-        None => on_type,
-    };
-    let back_lit: &dyn ToTokens = match &attrs.back_populates {
-        Some(lit) => lit,
-        None => on_type,
-    };
-    let flag_tokens: &dyn ToTokens = match (&attrs.cascade_delete, &attrs.passive_deletes) {
-        (Some(key), _) | (None, Some(key)) => key,
-        (None, None) => on_type,
-    };
-
-    let by_kind = |span: &dyn ToTokens, has_many: String, belongs_to: String| {
-        let has_many = panic_at(span, &has_many);
-        let belongs_to = panic_at(span, &belongs_to);
-        quote! {
-            match <#ty as ::orm_core::Relationship>::KIND {
-                ::orm_core::RelationKind::HasMany => #has_many,
-                ::orm_core::RelationKind::BelongsTo => #belongs_to,
-            }
-        }
-    };
-    let arms = [
+    vec![
         (
-            quote!(NoForeignKey),
+            "NoForeignKey",
+            on_type.clone(),
             by_kind(
-                on_type,
                 format!(
                     "{field} has no foreign key to follow: no field of {target} declares `#[field(foreign_key = \"{table}.{pk}\")]`; add one to {target}"
                 ),
@@ -161,9 +192,9 @@ fn problem_arms(model: &Model, relation: &Relation, n: &Names, ty: &TokenStream)
             ),
         ),
         (
-            quote!(AmbiguousForeignKey),
+            "AmbiguousForeignKey",
+            on_type.clone(),
             by_kind(
-                on_type,
                 format!(
                     "{field} is ambiguous: {target} has several foreign keys to table `{table}`; pick one with `#[relationship(foreign_key = \"column\")]`"
                 ),
@@ -173,9 +204,9 @@ fn problem_arms(model: &Model, relation: &Relation, n: &Names, ty: &TokenStream)
             ),
         ),
         (
-            quote!(NamedForeignKeyMissing),
+            "NamedForeignKeyMissing",
+            on(attrs.foreign_key.as_ref().map(|lit| lit as &dyn ToTokens)),
             by_kind(
-                named,
                 format!(
                     "`foreign_key = \"{named_fk}\"` on {field}: {target} has no column `{named_fk}` with a foreign key to table `{table}`; name a field of {target} declared with `#[field(foreign_key = \"{table}.<column>\")]`"
                 ),
@@ -185,78 +216,70 @@ fn problem_arms(model: &Model, relation: &Relation, n: &Names, ty: &TokenStream)
             ),
         ),
         (
-            quote!(CascadeContradiction),
-            panic_at(
-                cascade,
-                &format!(
-                    "`cascade_delete` on {field} contradicts the foreign key of {target}, whose `ondelete` is not CASCADE: declare `ondelete = \"CASCADE\"` on it or drop `cascade_delete`"
-                ),
-            ),
+            "CascadeContradiction",
+            on(attrs
+                .cascade_delete
+                .as_ref()
+                .map(|key| key as &dyn ToTokens)),
+            Message::Same(format!(
+                "`cascade_delete` on {field} contradicts the foreign key of {target}, whose `ondelete` is not CASCADE: declare `ondelete = \"CASCADE\"` on it or drop `cascade_delete`"
+            )),
         ),
         (
-            quote!(PassiveWithoutOnDelete),
-            panic_at(
-                passive,
-                &format!(
-                    "`passive_deletes` on {field} leaves the delete to the database, but the foreign key of {target} declares no `ondelete`: add one (e.g. `ondelete = \"CASCADE\"`) or drop `passive_deletes`"
-                ),
-            ),
+            "PassiveWithoutOnDelete",
+            on(attrs
+                .passive_deletes
+                .as_ref()
+                .map(|key| key as &dyn ToTokens)),
+            Message::Same(format!(
+                "`passive_deletes` on {field} leaves the delete to the database, but the foreign key of {target} declares no `ondelete`: add one (e.g. `ondelete = \"CASCADE\"`) or drop `passive_deletes`"
+            )),
         ),
         (
-            quote!(SetNullNotNullable),
-            panic_at(
-                on_type,
-                &format!(
-                    "deleting a {owner} sets the foreign key of its {target} rows to NULL (no `cascade_delete`, no `ondelete`), but that column is not an `Option`: make it `Option<_>`, add `cascade_delete`, or declare `ondelete`"
-                ),
-            ),
+            "SetNullNotNullable",
+            on_type.clone(),
+            Message::Same(format!(
+                "deleting a {owner} sets the foreign key of its {target} rows to NULL (no `cascade_delete`, no `ondelete`), but that column is not an `Option`: make it `Option<_>`, add `cascade_delete`, or declare `ondelete`"
+            )),
         ),
         (
-            quote!(BackPopulatesMissing),
+            "BackPopulatesMissing",
+            on(attrs
+                .back_populates
+                .as_ref()
+                .map(|lit| lit as &dyn ToTokens)),
             by_kind(
-                back_lit,
                 format!(
-                    "`back_populates = \"{back}\"` on {field}: {target} has no relationship field `{back}`; name the `BelongsTo<{}>` field of {target}",
-                    model.name
+                    "`back_populates = \"{back}\"` on {field}: {target} has no relationship field `{back}`; name the `BelongsTo<{name}>` field of {target}"
                 ),
                 format!(
-                    "`back_populates = \"{back}\"` on {field}: {target} has no relationship field `{back}`; name the `HasMany<{}>` field of {target}",
-                    model.name
+                    "`back_populates = \"{back}\"` on {field}: {target} has no relationship field `{back}`; name the `HasMany<{name}>` field of {target}"
                 ),
             ),
         ),
         (
-            quote!(BackPopulatesSameKind),
+            "BackPopulatesSameKind",
+            on(attrs
+                .back_populates
+                .as_ref()
+                .map(|lit| lit as &dyn ToTokens)),
             by_kind(
-                back_lit,
                 format!(
-                    "`back_populates = \"{back}\"` on {field}: that field of {target} is a `HasMany` too; the other side of a `HasMany` is a `BelongsTo<{}>` field",
-                    model.name
+                    "`back_populates = \"{back}\"` on {field}: that field of {target} is a `HasMany` too; the other side of a `HasMany` is a `BelongsTo<{name}>` field"
                 ),
                 format!(
-                    "`back_populates = \"{back}\"` on {field}: that field of {target} is a `BelongsTo` too; the other side of a `BelongsTo` is a `HasMany<{}>` field",
-                    model.name
+                    "`back_populates = \"{back}\"` on {field}: that field of {target} is a `BelongsTo` too; the other side of a `BelongsTo` is a `HasMany<{name}>` field"
                 ),
             ),
         ),
         (
-            quote!(DeleteFlagsOnBelongsTo),
-            panic_at(
-                flag_tokens,
-                &format!(
-                    "{flags} on {field}: delete behaviour is declared on the parent side; move it to the `HasMany<{}>` field of {target}",
-                    model.name
-                ),
-            ),
+            "DeleteFlagsOnBelongsTo",
+            on(first_flag.map(|key| key as &dyn ToTokens)),
+            Message::Same(format!(
+                "{flags} on {field}: delete behaviour is declared on the parent side; move it to the `HasMany<{name}>` field of {target}"
+            )),
         ),
-    ];
-    arms.into_iter()
-        .map(|(variant, body)| {
-            quote! {
-                ::core::result::Result::Err(::orm_core::check::RelationProblem::#variant) => #body,
-            }
-        })
-        .collect()
+    ]
 }
 
 /// `::core::panic!("message")` spanning `tokens`: the path takes the span of

@@ -1,23 +1,17 @@
 use orm_core::{BelongsTo, HasMany, Model};
 
 #[derive(Model)]
-struct Team {
+struct Category {
     #[field(primary_key)]
     id: Option<i64>,
-    #[relationship(back_populates = "team", cascade_delete)]
-    heroes: HasMany<Hero>,
-}
-
-#[derive(Model)]
-struct Hero {
-    #[field(primary_key)]
-    id: Option<i64>,
-    #[field(foreign_key = "team.id")]
-    team_id: Option<i64>,
-    #[relationship(back_populates = "heroes")]
-    team: BelongsTo<Team>,
-    #[relationship(back_populates = "team")]
-    teammates: BelongsTo<Team>,
+    #[field(foreign_key = "category.id")]
+    parent_id: Option<i64>,
+    #[relationship(back_populates = "children")]
+    parent: BelongsTo<Category>,
+    #[relationship(back_populates = "parent")]
+    children: HasMany<Category>,
+    #[relationship(back_populates = "children")]
+    descendants: HasMany<Category>,
 }
 
 fn main() {}

@@ -1,0 +1,422 @@
+//! `orm-bench`: the ORM measured side by side with the database's own
+//! `ON DELETE` actions and with the same work written by hand in sqlx, on
+//! SQLite files (SPEC §6).
+//!
+//! ```text
+//! cargo run --release -p orm-bench              # full run
+//! cargo run --release -p orm-bench -- --quick   # reduced set, a minute or two
+//! cargo run --release -p orm-bench -- --help
+//! ```
+//!
+//! Every measurement gets a fresh file with identical data, loaded outside the
+//! timed region; the variants of a comparison are interleaved repetition by
+//! repetition; medians are compared. Besides the tables, one line per
+//! comparison is printed for machines:
+//! `RATIO <name> <orm_median_s> <baseline_median_s> <orm/baseline>`.
+
+mod cases;
+mod fixture;
+mod harness;
+mod memory;
+mod models;
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
+
+use cases::{Action, DELETE_VARIANTS, Side, Who};
+use fixture::{BenchResult, Settings, Workspace};
+use harness::{Ratio, Samples, interleave, print_statements, print_variants};
+
+/// What every measurement needs: where files go and how they are opened.
+pub struct Ctx {
+    ws: Workspace,
+    settings: Settings,
+}
+
+/// Target for delete comparisons (ORM / baseline).
+const DELETE_TARGET: f64 = 1.2;
+/// Target for insert and fetch.
+const ROWS_TARGET: f64 = 1.1;
+
+/// Sizes and repetitions of one run.
+struct RunPlan {
+    name: &'static str,
+    /// (children, repetitions) for the one-parent cascade and SET NULL.
+    one_parent: &'static [(usize, usize)],
+    /// (heroes, powers per hero, repetitions).
+    tree: (usize, usize, usize),
+    /// (parents deleted, children per parent, repetitions).
+    bulk: (usize, usize, usize),
+    /// (rows, repetitions) for insert and for fetch.
+    rows: (usize, usize),
+    /// Children per parent for the peak-memory case (small, large).
+    memory: (usize, usize),
+}
+
+const FULL: RunPlan = RunPlan {
+    name: "full",
+    one_parent: &[(1_000, 15), (10_000, 11), (100_000, 9)],
+    tree: (1_000, 10, 11),
+    bulk: (1_000, 10, 11),
+    rows: (100_000, 9),
+    memory: (100_000, 1_000_000),
+};
+
+const QUICK: RunPlan = RunPlan {
+    name: "quick",
+    one_parent: &[(1_000, 7), (10_000, 5), (100_000, 5)],
+    tree: (1_000, 10, 5),
+    bulk: (1_000, 10, 5),
+    rows: (100_000, 5),
+    memory: (10_000, 100_000),
+};
+
+const SECTIONS: [&str; 7] = [
+    "cascade", "set_null", "tree", "bulk", "insert", "fetch", "memory",
+];
+
+const HELP: &str = "\
+orm-bench: the ORM side by side with database ON DELETE and hand-written sqlx (SQLite files)
+
+USAGE: cargo run --release -p orm-bench -- [OPTIONS]
+
+OPTIONS:
+  --quick               reduced sizes and repetitions (N up to 100,000; memory case 10,000 vs 100,000)
+  --only <a,b,...>      run only these sections: cascade, set_null, tree, bulk, insert, fetch, memory
+  --journal <mode>      SQLite journal mode for every variant (default: wal, the ORM's file default)
+  --synchronous <s>     SQLite synchronous setting for every variant (default: normal)
+  -h, --help            this text
+";
+
+struct Args {
+    quick: bool,
+    only: Option<Vec<String>>,
+    settings: Settings,
+    /// Internal: run the memory case's child (`who`, file, children).
+    memory_child: Option<(Who, PathBuf, usize)>,
+}
+
+fn parse_args() -> BenchResult<Option<Args>> {
+    let mut args = Args {
+        quick: false,
+        only: None,
+        settings: Settings::default(),
+        memory_child: None,
+    };
+    let mut it = std::env::args().skip(1);
+    while let Some(arg) = it.next() {
+        let mut value = |name: &str| it.next().ok_or(format!("{name} needs a value"));
+        match arg.as_str() {
+            "--quick" => args.quick = true,
+            "--only" => {
+                let list: Vec<String> = value("--only")?.split(',').map(str::to_owned).collect();
+                if let Some(bad) = list.iter().find(|s| !SECTIONS.contains(&s.as_str())) {
+                    return Err(format!("unknown section `{bad}`; known: {SECTIONS:?}").into());
+                }
+                args.only = Some(list);
+            }
+            "--journal" => args.settings.journal = value("--journal")?.parse()?,
+            "--synchronous" => args.settings.synchronous = value("--synchronous")?.parse()?,
+            "--memory-child" => {
+                let who = value("--memory-child")?;
+                let who = Who::parse(&who).ok_or(format!("unknown variant `{who}`"))?;
+                let path = PathBuf::from(value("--memory-child")?);
+                let n = value("--memory-child")?.parse()?;
+                args.memory_child = Some((who, path, n));
+            }
+            "-h" | "--help" => {
+                print!("{HELP}");
+                return Ok(None);
+            }
+            other => return Err(format!("unknown argument `{other}`\n\n{HELP}").into()),
+        }
+    }
+    Ok(Some(args))
+}
+
+/// The command-line form of `settings`, for the memory case's child process.
+pub fn settings_args(settings: &Settings) -> Vec<String> {
+    vec![
+        "--journal".into(),
+        format!("{:?}", settings.journal).to_lowercase(),
+        "--synchronous".into(),
+        format!("{:?}", settings.synchronous).to_lowercase(),
+    ]
+}
+
+fn main() -> std::process::ExitCode {
+    match run() {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("orm-bench: {e}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+fn run() -> BenchResult<()> {
+    let Some(args) = parse_args()? else {
+        return Ok(());
+    };
+    // One runtime thread: the only other threads are sqlx's SQLite workers,
+    // the same for the ORM and for hand-written sqlx.
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    if let Some((who, path, n)) = &args.memory_child {
+        return runtime.block_on(memory::child(args.settings, *who, path, *n));
+    }
+    runtime.block_on(bench(args))
+}
+
+async fn print_settings(ctx: &Ctx, plan: &RunPlan) -> BenchResult<()> {
+    let path = ctx.ws.fresh("settings");
+    let db = ctx.settings.open(&path).await?;
+    let pool = db.pool();
+    let version: String = sqlx::query_scalar("SELECT sqlite_version()")
+        .fetch_one(pool)
+        .await?;
+    let journal: String = sqlx::query_scalar("PRAGMA journal_mode")
+        .fetch_one(pool)
+        .await?;
+    let synchronous: i64 = sqlx::query_scalar("PRAGMA synchronous")
+        .fetch_one(pool)
+        .await?;
+    let foreign_keys: i64 = sqlx::query_scalar("PRAGMA foreign_keys")
+        .fetch_one(pool)
+        .await?;
+    let page_size: i64 = sqlx::query_scalar("PRAGMA page_size")
+        .fetch_one(pool)
+        .await?;
+    let cache_size: i64 = sqlx::query_scalar("PRAGMA cache_size")
+        .fetch_one(pool)
+        .await?;
+    db.close().await;
+    fixture::remove_database(&path);
+    let synchronous_name = match synchronous {
+        0 => "OFF",
+        1 => "NORMAL",
+        2 => "FULL",
+        3 => "EXTRA",
+        _ => "?",
+    };
+    let cpus = std::thread::available_parallelism().map_or(0, |n| n.get());
+    println!("orm-bench ({} run)", plan.name);
+    println!(
+        "SQLite {version}: journal_mode={journal} synchronous={synchronous} ({synchronous_name}) \
+         foreign_keys={foreign_keys} page_size={page_size} cache_size={cache_size}"
+    );
+    println!(
+        "{cpus} CPUs; tokio current-thread runtime; pool of the ORM's SqliteOptions for every variant"
+    );
+    println!(
+        "files: {} (a fresh file per measurement; data loaded, file closed and reopened before timing)",
+        ctx.ws.dir().display()
+    );
+    println!(
+        "variants interleaved per repetition (rotating order); times are medians of the timed region only"
+    );
+    Ok(())
+}
+
+const DELETE_LABELS: [&str; 3] = [
+    "orm (ORM executes)",
+    "passive (DB via ORM)",
+    "sqlx (DB, hand-written)",
+];
+
+/// Ratios of a three-way delete comparison: ORM vs passive, ORM vs sqlx.
+fn delete_ratios(name: &str, samples: &Samples, ratios: &mut Vec<Ratio>) {
+    let orm = index_of(Who::Orm);
+    for baseline in [Who::Passive, Who::Sqlx] {
+        ratios.push(Ratio::new(
+            format!("{name}_orm_vs_{}", baseline.label()),
+            &DELETE_LABELS,
+            samples,
+            orm,
+            index_of(baseline),
+            DELETE_TARGET,
+        ));
+    }
+}
+
+fn index_of(who: Who) -> usize {
+    DELETE_VARIANTS.iter().position(|w| *w == who).unwrap_or(0)
+}
+
+fn print_orm_statements(samples: &Samples) {
+    for who in [Who::Orm, Who::Passive] {
+        if let Some(report) = &samples.reports[index_of(who)] {
+            print_statements(who.label(), report);
+        }
+    }
+}
+
+async fn bench(args: Args) -> BenchResult<()> {
+    let started = Instant::now();
+    let plan = if args.quick { &QUICK } else { &FULL };
+    let ctx = Ctx {
+        ws: Workspace::new()?,
+        settings: args.settings,
+    };
+    let wanted = |section: &str| {
+        args.only
+            .as_ref()
+            .is_none_or(|only| only.iter().any(|s| s == section))
+    };
+    print_settings(&ctx, plan).await?;
+    let mut ratios = Vec::new();
+
+    for action in [Action::Cascade, Action::SetNull] {
+        if !wanted(action.label()) {
+            continue;
+        }
+        println!();
+        println!(
+            "== {}: one parent with N children, ON DELETE {} (foreign keys enforced)",
+            action.label(),
+            match action {
+                Action::Cascade => "CASCADE",
+                Action::SetNull => "SET NULL",
+            }
+        );
+        let mut last = None;
+        for &(n, reps) in plan.one_parent {
+            let samples = interleave(DELETE_VARIANTS.len(), reps, async |v| {
+                cases::one_parent(&ctx, action, DELETE_VARIANTS[v], n).await
+            })
+            .await?;
+            print_variants(&format!("N = {n}"), &DELETE_LABELS, &samples);
+            delete_ratios(&format!("{}_n{n}", action.label()), &samples, &mut ratios);
+            last = Some(samples);
+        }
+        if let Some(samples) = &last {
+            print_orm_statements(samples);
+        }
+    }
+
+    if wanted("tree") {
+        let (heroes, powers, reps) = plan.tree;
+        println!();
+        println!("== tree: 1 team × {heroes} heroes × {powers} powers, ON DELETE CASCADE at both levels");
+        let samples = interleave(DELETE_VARIANTS.len(), reps, async |v| {
+            cases::three_levels(&ctx, DELETE_VARIANTS[v], heroes, powers).await
+        })
+        .await?;
+        print_variants(
+            &format!("{} rows", 1 + heroes + heroes * powers),
+            &DELETE_LABELS,
+            &samples,
+        );
+        delete_ratios(&format!("tree_{heroes}x{powers}"), &samples, &mut ratios);
+        print_orm_statements(&samples);
+    }
+
+    if wanted("bulk") {
+        let (parents, children, reps) = plan.bulk;
+        println!();
+        println!(
+            "== bulk: delete_where(grp = 1) on {parents} of {} parents × {children} children, ON DELETE CASCADE",
+            2 * parents
+        );
+        let samples = interleave(DELETE_VARIANTS.len(), reps, async |v| {
+            cases::bulk_by_filter(&ctx, DELETE_VARIANTS[v], parents, children).await
+        })
+        .await?;
+        print_variants(
+            &format!("{} rows", parents + parents * children),
+            &DELETE_LABELS,
+            &samples,
+        );
+        // The hand-written DELETE ... WHERE is the baseline named first.
+        let name = format!("bulk_{parents}x{children}");
+        let sqlx_first: Vec<Ratio> = {
+            let mut two = Vec::new();
+            delete_ratios(&name, &samples, &mut two);
+            two.reverse();
+            two
+        };
+        ratios.extend(sqlx_first);
+        print_orm_statements(&samples);
+    }
+
+    const SIDES: [Side; 2] = [Side::Orm, Side::Sqlx];
+    let (rows, reps) = plan.rows;
+    if wanted("insert") {
+        println!();
+        println!("== insert: {rows} rows (4 columns + generated key) into an empty table");
+        let labels = ["orm insert_many", "sqlx multi-row INSERT"];
+        let samples = interleave(SIDES.len(), reps, async |v| {
+            cases::insert(&ctx, SIDES[v], rows).await
+        })
+        .await?;
+        print_variants(&format!("{rows} rows"), &labels, &samples);
+        ratios.push(Ratio::new(
+            format!("insert_{rows}_orm_vs_sqlx"),
+            &labels,
+            &samples,
+            0,
+            1,
+            ROWS_TARGET,
+        ));
+    }
+    if wanted("fetch") {
+        println!();
+        println!("== fetch: all {rows} rows into structs");
+        let labels = ["orm query().all", "sqlx query_as"];
+        let samples = interleave(SIDES.len(), reps, async |v| {
+            cases::fetch(&ctx, SIDES[v], rows).await
+        })
+        .await?;
+        print_variants(&format!("{rows} rows"), &labels, &samples);
+        ratios.push(Ratio::new(
+            format!("fetch_{rows}_orm_vs_sqlx"),
+            &labels,
+            &samples,
+            0,
+            1,
+            ROWS_TARGET,
+        ));
+    }
+
+    if wanted("memory") {
+        let (small, large) = plan.memory;
+        println!();
+        println!(
+            "== memory: peak RSS (VmHWM) of a child process deleting one parent with N children (ON DELETE CASCADE)"
+        );
+        println!(
+            "  {:<8} {:>10} {:>16} {:>16} {:>14} {:>12}",
+            "variant", "N", "VmHWM before", "VmHWM after", "growth", "delete time"
+        );
+        let mut growth = Vec::new();
+        for who in [Who::Orm, Who::Sqlx] {
+            for n in [small, large] {
+                let sample = memory::measure(&ctx, who, n).await?;
+                println!(
+                    "  {:<8} {:>10} {:>12} KiB {:>12} KiB {:>10} KiB {:>12}",
+                    who.label(),
+                    n,
+                    sample.before_kib,
+                    sample.after_kib,
+                    sample.growth_kib(),
+                    harness::fmt_secs(sample.secs)
+                );
+                growth.push((who, n, sample.growth_kib()));
+            }
+        }
+        for (who, n, kib) in growth {
+            println!("MEMORY {} {n} {kib}", who.label());
+        }
+    }
+
+    harness::print_summary(&ratios);
+    println!();
+    println!(
+        "total wall time {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}

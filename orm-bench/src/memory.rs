@@ -1,0 +1,117 @@
+//! Peak memory of one delete, measured in a child process of this binary:
+//! the parent loads the file; the child opens it, warms up, reads its peak
+//! resident set (`VmHWM`), deletes, and reads it again. The growth is what
+//! the delete itself held at its peak.
+
+use std::path::Path;
+use std::process::Command;
+use std::time::Instant;
+
+use orm_core::{Executor, Model};
+
+use crate::Ctx;
+use crate::cases::Who;
+use crate::fixture::{self, BenchResult, Settings, count, expect};
+use crate::models::cascade;
+
+/// What the child process reports.
+pub struct MemorySample {
+    pub before_kib: u64,
+    pub after_kib: u64,
+    pub secs: f64,
+}
+
+impl MemorySample {
+    pub fn growth_kib(&self) -> u64 {
+        self.after_kib.saturating_sub(self.before_kib)
+    }
+}
+
+/// This process's peak resident set size (`VmHWM`), in KiB.
+fn peak_rss_kib() -> BenchResult<u64> {
+    let status = std::fs::read_to_string("/proc/self/status")?;
+    let line = status
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))
+        .ok_or("no VmHWM in /proc/self/status")?;
+    let kib = line
+        .trim_start_matches("VmHWM:")
+        .trim()
+        .trim_end_matches("kB")
+        .trim()
+        .parse()?;
+    Ok(kib)
+}
+
+/// The prefix of the child's one line of output.
+const CHILD_TAG: &str = "MEMORY-CHILD";
+
+/// Loads one parent with `n` children (cascade schema), then deletes it in a
+/// child process with `who` (`orm` or `sqlx`).
+pub async fn measure(ctx: &Ctx, who: Who, n: usize) -> BenchResult<MemorySample> {
+    let path = ctx.ws.fresh(&format!("memory-{}-{n}", who.label()));
+    let db = ctx.settings.open(&path).await?;
+    db.create_all(&[cascade::Parent::TABLE, cascade::Child::TABLE])
+        .await?;
+    fixture::load_family(&db, 1, n, None).await?;
+    db.close().await;
+
+    let output = Command::new(std::env::current_exe()?)
+        .args(crate::settings_args(&ctx.settings))
+        .arg("--memory-child")
+        .arg(who.label())
+        .arg(&path)
+        .arg(n.to_string())
+        .output()?;
+    fixture::remove_database(&path);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    if !output.status.success() {
+        return Err(format!(
+            "memory child failed ({}): {stdout}{}",
+            output.status,
+            String::from_utf8_lossy(&output.stderr)
+        )
+        .into());
+    }
+    let line = stdout
+        .lines()
+        .find_map(|l| l.strip_prefix(CHILD_TAG))
+        .ok_or_else(|| format!("no {CHILD_TAG} line in: {stdout}"))?;
+    let fields: Vec<&str> = line.split_whitespace().collect();
+    match fields.as_slice() {
+        [before, after, secs] => Ok(MemorySample {
+            before_kib: before.parse()?,
+            after_kib: after.parse()?,
+            secs: secs.parse()?,
+        }),
+        _ => Err(format!("malformed {CHILD_TAG} line: {line}").into()),
+    }
+}
+
+/// The child process: delete parent 1 of the file at `path` (which has `n`
+/// children) and print the peak RSS before and after.
+pub async fn child(settings: Settings, who: Who, path: &Path, n: usize) -> BenchResult<()> {
+    let db = settings.open(path).await?;
+    let parent: cascade::Parent = db.get(1_i64).await?;
+    expect("children before", count(&db, "child", "").await?, n)?;
+    let before = peak_rss_kib()?;
+    let start = Instant::now();
+    match who {
+        Who::Orm => {
+            db.delete(parent).await?;
+        }
+        Who::Sqlx => {
+            sqlx::query("DELETE FROM \"parent\" WHERE \"id\" = ?")
+                .bind(1_i64)
+                .execute(db.pool())
+                .await?;
+        }
+        Who::Passive => return Err("the memory case compares `orm` with `sqlx`".into()),
+    }
+    let secs = start.elapsed().as_secs_f64();
+    let after = peak_rss_kib()?;
+    expect("children after", count(&db, "child", "").await?, 0)?;
+    db.close().await;
+    println!("{CHILD_TAG} {before} {after} {secs:.6}");
+    Ok(())
+}
