@@ -1,0 +1,124 @@
+//! Concurrency on a SQLite file (WAL, busy timeout): tasks inserting children
+//! while others delete parents through the ORM cascade. Bounded in count and
+//! time. Afterwards: no orphaned child, no lost row, every error typed.
+
+mod common;
+
+use std::time::Duration;
+
+use orm_core::{BelongsTo, Error, Executor, HasMany, Model};
+
+#[derive(Model, Debug, Clone)]
+#[model(table = "team")]
+pub struct Team {
+    #[field(primary_key)]
+    pub id: Option<i64>,
+    pub name: String,
+    #[relationship(back_populates = "team", cascade_delete)]
+    pub heroes: HasMany<Hero>,
+}
+
+#[derive(Model, Debug, Clone)]
+#[model(table = "hero")]
+pub struct Hero {
+    #[field(primary_key)]
+    pub id: Option<i64>,
+    #[field(foreign_key = "team.id", ondelete = "CASCADE")]
+    pub team_id: i64,
+    #[relationship(back_populates = "heroes")]
+    pub team: BelongsTo<Team>,
+}
+
+const TEAMS: i64 = 40;
+const INSERTERS: i64 = 4;
+const INSERTS_PER_TASK: i64 = 150;
+
+fn acceptable(error: &Error) -> bool {
+    // A child for a parent deleted a moment ago, or a parent already gone.
+    matches!(
+        error,
+        Error::ForeignKeyViolation { .. } | Error::NotFound { .. }
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_inserts_and_cascading_deletes_leave_no_orphans() {
+    let (db, _path) = common::file_db("concurrency", true).await;
+    db.create_all(&[Team::TABLE, Hero::TABLE]).await.unwrap();
+    let mut teams: Vec<Team> = (0..TEAMS)
+        .map(|i| Team {
+            id: None,
+            name: format!("t{i}"),
+            heroes: HasMany::NotLoaded,
+        })
+        .collect();
+    db.insert_many(&mut teams).await.unwrap();
+
+    let mut tasks = Vec::new();
+    for t in 0..INSERTERS {
+        let db = db.clone();
+        tasks.push(tokio::spawn(async move {
+            let (mut inserted, mut refused) = (0u64, 0u64);
+            for i in 0..INSERTS_PER_TASK {
+                let team_id = (i * 7 + t * 13) % TEAMS + 1;
+                let mut hero = Hero {
+                    id: None,
+                    team_id,
+                    team: BelongsTo::NotLoaded,
+                };
+                match db.insert(&mut hero).await {
+                    Ok(()) => inserted += 1,
+                    Err(e) if acceptable(&e) => refused += 1,
+                    Err(e) => panic!("untyped or unexpected error: {e:?}"),
+                }
+            }
+            (inserted, refused, 0u64)
+        }));
+    }
+    for d in 0..2i64 {
+        let db = db.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut deleted = 0u64;
+            for id in (1..=TEAMS).filter(|id| id % 2 == d) {
+                tokio::time::sleep(Duration::from_millis(2)).await;
+                let Some(team) = db.find::<Team>(id).await.unwrap() else {
+                    continue;
+                };
+                match db.delete(team).await {
+                    Ok(report) => deleted += report.deleted("hero"),
+                    Err(e) if acceptable(&e) => {}
+                    Err(e) => panic!("untyped or unexpected error: {e:?}"),
+                }
+            }
+            (0, 0, deleted)
+        }));
+    }
+    let all = tokio::time::timeout(Duration::from_secs(120), futures_join(tasks))
+        .await
+        .expect("no deadlock: finished in time");
+    let inserted: u64 = all.iter().map(|r| r.0).sum();
+    let refused: u64 = all.iter().map(|r| r.1).sum();
+    let deleted: u64 = all.iter().map(|r| r.2).sum();
+    assert_eq!(inserted + refused, (INSERTERS * INSERTS_PER_TASK) as u64);
+
+    let orphans: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM hero WHERE team_id NOT IN (SELECT id FROM team)")
+            .fetch_one(db.pool())
+            .await
+            .unwrap();
+    assert_eq!(orphans, 0);
+    assert_eq!(common::count(&db, "team").await, 0, "every team deleted");
+    // No lost row: every inserted hero was deleted by exactly one cascade.
+    assert_eq!(common::count(&db, "hero").await, 0);
+    assert_eq!(deleted, inserted);
+}
+
+async fn futures_join(
+    tasks: Vec<tokio::task::JoinHandle<(u64, u64, u64)>>,
+) -> Vec<(u64, u64, u64)> {
+    let mut out = Vec::new();
+    for task in tasks {
+        out.push(task.await.unwrap());
+    }
+    out
+}
