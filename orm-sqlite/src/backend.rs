@@ -121,7 +121,7 @@ impl Backend for Sqlite {
         Ok(out)
     }
 
-    async fn foreign_keys_enforced<'c>(conn: &'c mut Connection<Self>) -> Result<bool> {
+    async fn foreign_keys_enforced(conn: &mut Connection<Self>) -> Result<bool> {
         tracing::debug!(target: "orm::sql", "PRAGMA foreign_keys");
         let on: i64 = sqlx::query_scalar("PRAGMA foreign_keys")
             .fetch_one(&mut *conn)

@@ -48,6 +48,7 @@ pub fn handles(model: &Model) -> TokenStream {
     });
     quote! {
         #[automatically_derived]
+        #[allow(dead_code)]
         impl #ident {
             #(#columns)*
             #(#relations)*

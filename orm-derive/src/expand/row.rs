@@ -66,8 +66,15 @@ pub fn methods(model: &Model) -> TokenStream {
         let (ty, member) = (r.ty, r.member);
         quote_spanned!(ty.span()=> #member: <#ty as ::core::default::Default>::default())
     });
+    // Relationship fields are read through `Rel` handles the program may
+    // never name; touching them here keeps `dead_code` from flagging them.
+    let touched = model.relations.iter().map(|r| {
+        let member = r.member;
+        quote!(let _ = &self.#member;)
+    });
     quote! {
         fn push_values(&self, __out: &mut ::std::vec::Vec<::orm_core::Value>) {
+            #(#touched)*
             __out.reserve(#count);
             #(__out.push(#to_value);)*
         }
