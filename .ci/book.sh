@@ -14,7 +14,8 @@ status=0
 
 echo "== book: includes"
 # {{#include path}}, {{#include path:anchor}}, {{#include path:10:20}},
-# and the same with #rustdoc_include; paths are relative to the chapter.
+# and the same with #rustdoc_include; paths are relative to the chapter. An
+# escaped \{{#include ...}} is text, not a directive.
 includes=0
 while IFS= read -r hit; do
     file=${hit%%:*}
@@ -48,7 +49,7 @@ while IFS= read -r hit; do
             status=1
         fi
     fi
-done < <(grep -rnoE '\{\{#(rustdoc_)?include [^}]+\}\}' --include='*.md' "$src" || true)
+done < <(grep -rnoP '(?<!\\)\{\{#(rustdoc_)?include [^}]+\}\}' --include='*.md' "$src" || true)
 echo "$includes include(s) checked"
 
 echo "== book: chapters listed in SUMMARY.md"
@@ -68,7 +69,7 @@ if [[ -z ${BOOK_SKIP_EXAMPLES:-} ]]; then
     echo "== book: the examples it includes run"
     tmp=$(mktemp -d)
     trap 'rm -rf "$tmp"' EXIT
-    examples=$(grep -rhoE '\{\{#(rustdoc_)?include [^}]*tests/examples/[A-Za-z0-9_]+\.rs' --include='*.md' "$src" |
+    examples=$(grep -rhoP '(?<!\\)\{\{#(rustdoc_)?include [^}]*tests/examples/[A-Za-z0-9_]+\.rs' --include='*.md' "$src" |
         sed -E 's#.*tests/examples/([A-Za-z0-9_]+)\.rs#\1#' | sort -u)
     for example in $examples; do
         echo "-- $example"

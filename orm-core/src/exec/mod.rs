@@ -68,6 +68,12 @@ impl<B: Backend> Db<B> {
         Ok(Transaction { inner })
     }
 
+    /// The DDL [`create_all`](Executor::create_all) runs for these tables, as
+    /// text in this backend's dialect — ready to paste into a migration.
+    pub fn ddl(&self, tables: &[&'static TableDef]) -> Vec<String> {
+        crate::sql::ddl_for(B::DIALECT, tables)
+    }
+
     /// Closes every connection of the pool.
     pub async fn close(&self) {
         self.pool.close().await;
