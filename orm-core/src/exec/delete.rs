@@ -68,7 +68,9 @@ async fn run_plans<B: Backend>(
     }
     // 4. Writes, leaves first.
     for step in plans.iter().flat_map(|p| &p.steps) {
-        let rows = run::execute::<B>(conn, &step.statement).await?;
+        let rows = run::execute::<B>(conn, &step.statement)
+            .await
+            .map_err(|e| name_table(e, step.table))?;
         report.statements.push(step.statement.clone());
         let (kind, column) = match step.kind {
             StepKind::Unlink { .. } => continue,
@@ -83,6 +85,23 @@ async fn run_plans<B: Backend>(
         report.statements.push(statement.clone());
     }
     Ok(())
+}
+
+/// SQLite does not say which table a foreign-key violation concerns; the
+/// statement that failed does.
+fn name_table(error: Error, table: &'static str) -> Error {
+    match error {
+        Error::ForeignKeyViolation {
+            table: None,
+            constraint,
+            message,
+        } => Error::ForeignKeyViolation {
+            table: Some(table.to_owned()),
+            constraint,
+            message,
+        },
+        other => other,
+    }
 }
 
 /// The rows a delete starts from.
