@@ -62,6 +62,7 @@ impl Action {
     }
 }
 
+// ANCHOR: delete_variants
 /// Fetches the parent (untimed: the same warm-up for every variant, which
 /// also loads the schema and the parent's page), then deletes it through the ORM.
 async fn orm_delete<P: Model>(db: &Db, id: i64) -> BenchResult<Measured> {
@@ -88,6 +89,7 @@ async fn sqlx_delete<P: Model>(db: &Db, sql: &'static str, id: i64) -> BenchResu
     )?;
     Ok(Measured::time(secs))
 }
+// ANCHOR_END: delete_variants
 
 /// Deletes one parent with `n` children.
 pub async fn one_parent(ctx: &Ctx, action: Action, who: Who, n: usize) -> BenchResult<Measured> {
@@ -250,6 +252,7 @@ impl Side {
 /// The columns [`Item`] writes (its key is generated).
 const ITEM_COLUMNS: usize = 4;
 
+// ANCHOR: sqlx_insert
 /// What the ORM's `insert_many` does, written by hand: one transaction, one
 /// multi-row `INSERT ... RETURNING id` per chunk of as many rows as the
 /// bind-parameter limit allows, the generated keys written back.
@@ -284,6 +287,7 @@ async fn sqlx_insert(db: &Db, items: &mut [Item]) -> BenchResult<()> {
     tx.commit().await?;
     Ok(())
 }
+// ANCHOR_END: sqlx_insert
 
 /// Inserts `n` items into an empty table.
 pub async fn insert(ctx: &Ctx, side: Side, n: usize) -> BenchResult<Measured> {
@@ -313,6 +317,7 @@ pub async fn insert(ctx: &Ctx, side: Side, n: usize) -> BenchResult<Measured> {
     Ok(Measured::time(secs))
 }
 
+// ANCHOR: sqlx_from_row
 /// A hand-written `FromRow`, by column position (sqlx's `derive` feature is
 /// not enabled; this is what it would generate, minus the name look-ups).
 struct SqlxItem(Item);
@@ -328,6 +333,7 @@ impl sqlx::FromRow<'_, SqliteRow> for SqlxItem {
         }))
     }
 }
+// ANCHOR_END: sqlx_from_row
 
 /// Fetches all `n` rows into structs.
 pub async fn fetch(ctx: &Ctx, side: Side, n: usize) -> BenchResult<Measured> {

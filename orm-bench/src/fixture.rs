@@ -35,8 +35,13 @@ impl Settings {
     /// Opens (creating) the file at `path`: foreign keys enforced, the
     /// journal mode and `synchronous` setting under test.
     pub async fn open(&self, path: &Path) -> BenchResult<Db> {
+        self.open_with_foreign_keys(path, true).await
+    }
+
+    /// As [`open`](Settings::open), with foreign-key enforcement on or off.
+    pub async fn open_with_foreign_keys(&self, path: &Path, on: bool) -> BenchResult<Db> {
         let options = SqliteOptions::from_url(&format!("sqlite://{}", path.display()))?
-            .foreign_keys(true)
+            .foreign_keys(on)
             .journal_mode(self.journal)
             .synchronous(self.synchronous);
         Ok(orm_sqlite::connect_with(options).await?)

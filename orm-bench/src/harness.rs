@@ -28,8 +28,12 @@ pub struct Samples {
     pub reports: Vec<Option<DeleteReport>>,
 }
 
+/// Repetitions run first and thrown away (caches, allocator, file system).
+pub const WARM_UP_REPS: usize = 1;
+
 /// Runs `variants` variants `reps` times each, interleaved: repetition `r`
-/// runs variant `(r + k) % variants` as its `k`-th measurement.
+/// runs variant `(r + k) % variants` as its `k`-th measurement. The first
+/// [`WARM_UP_REPS`] repetitions are not recorded.
 pub async fn interleave(
     variants: usize,
     reps: usize,
@@ -39,6 +43,11 @@ pub async fn interleave(
         times: vec![Vec::with_capacity(reps); variants],
         reports: (0..variants).map(|_| None).collect(),
     };
+    for rep in 0..WARM_UP_REPS {
+        for k in 0..variants {
+            run((rep + k) % variants).await?;
+        }
+    }
     for rep in 0..reps {
         for k in 0..variants {
             let v = (rep + k) % variants;
@@ -59,7 +68,7 @@ pub fn median(values: &[f64]) -> f64 {
     let n = sorted.len();
     match n {
         0 => f64::NAN,
-        _ if n % 2 == 1 => sorted[n / 2],
+        _ if !n.is_multiple_of(2) => sorted[n / 2],
         _ => (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0,
     }
 }
@@ -84,7 +93,8 @@ pub fn fmt_secs(secs: f64) -> String {
 }
 
 /// Prints one line per variant: median, fastest, slowest.
-pub fn print_variants(case: &str, labels: &[&str], samples: &Samples) {
+/// With `all`, every sample follows, in repetition order.
+pub fn print_variants(case: &str, labels: &[&str], samples: &Samples, all: bool) {
     for (label, times) in labels.iter().zip(&samples.times) {
         println!(
             "  {case:<24} {label:<26} median {:>10}   min {:>10}   max {:>10}   (n={})",
@@ -93,6 +103,10 @@ pub fn print_variants(case: &str, labels: &[&str], samples: &Samples) {
             fmt_secs(max(times)),
             times.len()
         );
+        if all {
+            let shown: Vec<String> = times.iter().map(|t| fmt_secs(*t)).collect();
+            println!("      samples: {}", shown.join(", "));
+        }
     }
 }
 
@@ -163,13 +177,32 @@ impl Ratio {
     pub fn met(&self) -> bool {
         self.ratio() <= self.target
     }
+
+    /// Whether the ratio of medians and the median of paired ratios
+    /// disagree by more than 10%: the machine was busy in bursts; rerun.
+    pub fn noisy(&self) -> bool {
+        (self.ratio() / self.paired - 1.0).abs() > 0.10
+    }
+
+    pub fn verdict(&self) -> &'static str {
+        match (self.met(), self.noisy()) {
+            (true, false) => "met",
+            (true, true) => "met (noisy run)",
+            (false, false) => "MISSED",
+            (false, true) => "MISSED (noisy run: see paired)",
+        }
+    }
 }
 
 /// The summary table, then one `RATIO` line per comparison.
 pub fn print_summary(ratios: &[Ratio]) {
+    if ratios.is_empty() {
+        return;
+    }
     println!();
     println!(
-        "== summary (ratio = ORM median / baseline median; paired = median of per-repetition ratios)"
+        "== summary (ratio = ORM median / baseline median; paired = median of per-repetition \
+         ratios; \"noisy run\" when the two differ by more than 10%)"
     );
     println!(
         "{:<30} {:<20} {:>11} {:<22} {:>11} {:>7} {:>7} {:>7}  result",
@@ -186,7 +219,7 @@ pub fn print_summary(ratios: &[Ratio]) {
             r.ratio(),
             r.paired,
             format!("≤ {:.1}", r.target),
-            if r.met() { "met" } else { "MISSED" }
+            r.verdict()
         );
     }
     println!();

@@ -23,8 +23,6 @@ mod models;
 use std::path::PathBuf;
 use std::time::Instant;
 
-use sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
-
 use cases::{Action, DELETE_VARIANTS, Side, Who};
 use fixture::{BenchResult, Settings, Workspace};
 use harness::{Ratio, Samples, interleave, print_statements, print_variants};
@@ -57,19 +55,19 @@ struct RunPlan {
 
 const FULL: RunPlan = RunPlan {
     name: "full",
-    one_parent: &[(1_000, 15), (10_000, 11), (100_000, 9)],
-    tree: (1_000, 10, 11),
-    bulk: (1_000, 10, 11),
-    rows: (100_000, 9),
+    one_parent: &[(1_000, 31), (10_000, 21), (100_000, 15)],
+    tree: (1_000, 10, 21),
+    bulk: (1_000, 10, 21),
+    rows: (100_000, 31),
     memory: (100_000, 1_000_000),
 };
 
 const QUICK: RunPlan = RunPlan {
     name: "quick",
-    one_parent: &[(1_000, 7), (10_000, 5), (100_000, 5)],
-    tree: (1_000, 10, 5),
-    bulk: (1_000, 10, 5),
-    rows: (100_000, 5),
+    one_parent: &[(1_000, 15), (10_000, 11), (100_000, 7)],
+    tree: (1_000, 10, 11),
+    bulk: (1_000, 10, 11),
+    rows: (100_000, 15),
     memory: (10_000, 100_000),
 };
 
@@ -85,6 +83,8 @@ USAGE: cargo run --release -p orm-bench -- [OPTIONS]
 OPTIONS:
   --quick               reduced sizes and repetitions (N up to 100,000; memory case 10,000 vs 100,000)
   --only <a,b,...>      run only these sections: cascade, set_null, tree, bulk, insert, fetch, memory
+  --samples             print every sample (in repetition order), not only median / min / max
+  --reps <n>            repetitions for every comparison (default: the run's plan)
   --journal <mode>      SQLite journal mode for every variant (default: wal, the ORM's file default)
   --synchronous <s>     SQLite synchronous setting for every variant (default: normal)
   -h, --help            this text
@@ -92,15 +92,22 @@ OPTIONS:
 
 struct Args {
     quick: bool,
+    /// Print every sample, not only median / min / max.
+    samples: bool,
+    /// Repetitions for every comparison, instead of the plan's.
+    reps: Option<usize>,
     only: Option<Vec<String>>,
     settings: Settings,
-    /// Internal: run the memory case's child (`who`, file, children).
-    memory_child: Option<(Who, PathBuf, usize)>,
+    /// Internal: run the memory case's child (`who`, file, children,
+    /// foreign keys enforced).
+    memory_child: Option<(Who, PathBuf, usize, bool)>,
 }
 
 fn parse_args() -> BenchResult<Option<Args>> {
     let mut args = Args {
         quick: false,
+        samples: false,
+        reps: None,
         only: None,
         settings: Settings::default(),
         memory_child: None,
@@ -110,6 +117,8 @@ fn parse_args() -> BenchResult<Option<Args>> {
         let mut value = |name: &str| it.next().ok_or(format!("{name} needs a value"));
         match arg.as_str() {
             "--quick" => args.quick = true,
+            "--samples" => args.samples = true,
+            "--reps" => args.reps = Some(value("--reps")?.parse::<usize>()?.max(1)),
             "--only" => {
                 let list: Vec<String> = value("--only")?.split(',').map(str::to_owned).collect();
                 if let Some(bad) = list.iter().find(|s| !SECTIONS.contains(&s.as_str())) {
@@ -124,7 +133,8 @@ fn parse_args() -> BenchResult<Option<Args>> {
                 let who = Who::parse(&who).ok_or(format!("unknown variant `{who}`"))?;
                 let path = PathBuf::from(value("--memory-child")?);
                 let n = value("--memory-child")?.parse()?;
-                args.memory_child = Some((who, path, n));
+                let foreign_keys = value("--memory-child")? == "fk-on";
+                args.memory_child = Some((who, path, n, foreign_keys));
             }
             "-h" | "--help" => {
                 print!("{HELP}");
@@ -165,8 +175,8 @@ fn run() -> BenchResult<()> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
-    if let Some((who, path, n)) = &args.memory_child {
-        return runtime.block_on(memory::child(args.settings, *who, path, *n));
+    if let Some((who, path, n, foreign_keys)) = &args.memory_child {
+        return runtime.block_on(memory::child(args.settings, *who, path, *n, *foreign_keys));
     }
     runtime.block_on(bench(args))
 }
@@ -266,6 +276,7 @@ async fn bench(args: Args) -> BenchResult<()> {
             .as_ref()
             .is_none_or(|only| only.iter().any(|s| s == section))
     };
+    let reps_for = |planned: usize| args.reps.unwrap_or(planned);
     print_settings(&ctx, plan).await?;
     let mut ratios = Vec::new();
 
@@ -284,11 +295,11 @@ async fn bench(args: Args) -> BenchResult<()> {
         );
         let mut last = None;
         for &(n, reps) in plan.one_parent {
-            let samples = interleave(DELETE_VARIANTS.len(), reps, async |v| {
+            let samples = interleave(DELETE_VARIANTS.len(), reps_for(reps), async |v| {
                 cases::one_parent(&ctx, action, DELETE_VARIANTS[v], n).await
             })
             .await?;
-            print_variants(&format!("N = {n}"), &DELETE_LABELS, &samples);
+            print_variants(&format!("N = {n}"), &DELETE_LABELS, &samples, args.samples);
             delete_ratios(&format!("{}_n{n}", action.label()), &samples, &mut ratios);
             last = Some(samples);
         }
@@ -300,8 +311,10 @@ async fn bench(args: Args) -> BenchResult<()> {
     if wanted("tree") {
         let (heroes, powers, reps) = plan.tree;
         println!();
-        println!("== tree: 1 team × {heroes} heroes × {powers} powers, ON DELETE CASCADE at both levels");
-        let samples = interleave(DELETE_VARIANTS.len(), reps, async |v| {
+        println!(
+            "== tree: 1 team × {heroes} heroes × {powers} powers, ON DELETE CASCADE at both levels"
+        );
+        let samples = interleave(DELETE_VARIANTS.len(), reps_for(reps), async |v| {
             cases::three_levels(&ctx, DELETE_VARIANTS[v], heroes, powers).await
         })
         .await?;
@@ -309,6 +322,7 @@ async fn bench(args: Args) -> BenchResult<()> {
             &format!("{} rows", 1 + heroes + heroes * powers),
             &DELETE_LABELS,
             &samples,
+            args.samples,
         );
         delete_ratios(&format!("tree_{heroes}x{powers}"), &samples, &mut ratios);
         print_orm_statements(&samples);
@@ -321,7 +335,7 @@ async fn bench(args: Args) -> BenchResult<()> {
             "== bulk: delete_where(grp = 1) on {parents} of {} parents × {children} children, ON DELETE CASCADE",
             2 * parents
         );
-        let samples = interleave(DELETE_VARIANTS.len(), reps, async |v| {
+        let samples = interleave(DELETE_VARIANTS.len(), reps_for(reps), async |v| {
             cases::bulk_by_filter(&ctx, DELETE_VARIANTS[v], parents, children).await
         })
         .await?;
@@ -329,6 +343,7 @@ async fn bench(args: Args) -> BenchResult<()> {
             &format!("{} rows", parents + parents * children),
             &DELETE_LABELS,
             &samples,
+            args.samples,
         );
         // The hand-written DELETE ... WHERE is the baseline named first.
         let name = format!("bulk_{parents}x{children}");
@@ -348,11 +363,11 @@ async fn bench(args: Args) -> BenchResult<()> {
         println!();
         println!("== insert: {rows} rows (4 columns + generated key) into an empty table");
         let labels = ["orm insert_many", "sqlx multi-row INSERT"];
-        let samples = interleave(SIDES.len(), reps, async |v| {
+        let samples = interleave(SIDES.len(), reps_for(reps), async |v| {
             cases::insert(&ctx, SIDES[v], rows).await
         })
         .await?;
-        print_variants(&format!("{rows} rows"), &labels, &samples);
+        print_variants(&format!("{rows} rows"), &labels, &samples, args.samples);
         ratios.push(Ratio::new(
             format!("insert_{rows}_orm_vs_sqlx"),
             &labels,
@@ -366,11 +381,11 @@ async fn bench(args: Args) -> BenchResult<()> {
         println!();
         println!("== fetch: all {rows} rows into structs");
         let labels = ["orm query().all", "sqlx query_as"];
-        let samples = interleave(SIDES.len(), reps, async |v| {
+        let samples = interleave(SIDES.len(), reps_for(reps), async |v| {
             cases::fetch(&ctx, SIDES[v], rows).await
         })
         .await?;
-        print_variants(&format!("{rows} rows"), &labels, &samples);
+        print_variants(&format!("{rows} rows"), &labels, &samples, args.samples);
         ratios.push(Ratio::new(
             format!("fetch_{rows}_orm_vs_sqlx"),
             &labels,
@@ -388,35 +403,55 @@ async fn bench(args: Args) -> BenchResult<()> {
             "== memory: peak RSS (VmHWM) of a child process deleting one parent with N children (ON DELETE CASCADE)"
         );
         println!(
-            "  {:<8} {:>10} {:>16} {:>16} {:>14} {:>12}",
+            "  {:<26} {:>9} {:>14} {:>14} {:>12} {:>12}",
             "variant", "N", "VmHWM before", "VmHWM after", "growth", "delete time"
         );
+        let variants = [
+            (Who::Orm, true, "orm, foreign keys on"),
+            (Who::Sqlx, true, "sqlx, foreign keys on"),
+            (Who::Orm, false, "orm, foreign keys off"),
+        ];
         let mut growth = Vec::new();
-        for who in [Who::Orm, Who::Sqlx] {
+        for (who, foreign_keys, label) in variants {
             for n in [small, large] {
-                let sample = memory::measure(&ctx, who, n).await?;
+                let sample = memory::measure(&ctx, who, n, foreign_keys).await?;
                 println!(
-                    "  {:<8} {:>10} {:>12} KiB {:>12} KiB {:>10} KiB {:>12}",
-                    who.label(),
-                    n,
+                    "  {label:<26} {n:>9} {:>10} KiB {:>10} KiB {:>8} KiB {:>12}",
                     sample.before_kib,
                     sample.after_kib,
                     sample.growth_kib(),
                     harness::fmt_secs(sample.secs)
                 );
-                growth.push((who, n, sample.growth_kib()));
+                growth.push((who, foreign_keys, n, sample.growth_kib()));
             }
         }
-        for (who, n, kib) in growth {
-            println!("MEMORY {} {n} {kib}", who.label());
+        let of = |who: Who, fk: bool, n: usize| {
+            growth
+                .iter()
+                .find(|g| g.0 == who && g.1 == fk && g.2 == n)
+                .map_or(0, |g| i128::from(g.3))
+        };
+        for n in [small, large] {
+            println!(
+                "  N = {n:>9}: ORM growth minus hand-written sqlx growth (foreign keys on) = {} KiB",
+                of(Who::Orm, true, n) - of(Who::Sqlx, true, n)
+            );
+        }
+        println!(
+            "  (with foreign keys enforced SQLite itself collects the rowids of the rows a DELETE removes, \
+             ~24 bytes per row, whoever sends the DELETE)"
+        );
+        for (who, foreign_keys, n, kib) in &growth {
+            println!(
+                "MEMORY {}{} {n} {kib}",
+                who.label(),
+                if *foreign_keys { "" } else { "_fk_off" }
+            );
         }
     }
 
     harness::print_summary(&ratios);
     println!();
-    println!(
-        "total wall time {:.1} s",
-        started.elapsed().as_secs_f64()
-    );
+    println!("total wall time {:.1} s", started.elapsed().as_secs_f64());
     Ok(())
 }

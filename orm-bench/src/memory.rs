@@ -47,8 +47,13 @@ fn peak_rss_kib() -> BenchResult<u64> {
 const CHILD_TAG: &str = "MEMORY-CHILD";
 
 /// Loads one parent with `n` children (cascade schema), then deletes it in a
-/// child process with `who` (`orm` or `sqlx`).
-pub async fn measure(ctx: &Ctx, who: Who, n: usize) -> BenchResult<MemorySample> {
+/// child process with `who` (`orm` or `sqlx`), foreign keys enforced or not.
+pub async fn measure(
+    ctx: &Ctx,
+    who: Who,
+    n: usize,
+    foreign_keys: bool,
+) -> BenchResult<MemorySample> {
     let path = ctx.ws.fresh(&format!("memory-{}-{n}", who.label()));
     let db = ctx.settings.open(&path).await?;
     db.create_all(&[cascade::Parent::TABLE, cascade::Child::TABLE])
@@ -62,6 +67,7 @@ pub async fn measure(ctx: &Ctx, who: Who, n: usize) -> BenchResult<MemorySample>
         .arg(who.label())
         .arg(&path)
         .arg(n.to_string())
+        .arg(if foreign_keys { "fk-on" } else { "fk-off" })
         .output()?;
     fixture::remove_database(&path);
     let stdout = String::from_utf8_lossy(&output.stdout);
@@ -90,8 +96,14 @@ pub async fn measure(ctx: &Ctx, who: Who, n: usize) -> BenchResult<MemorySample>
 
 /// The child process: delete parent 1 of the file at `path` (which has `n`
 /// children) and print the peak RSS before and after.
-pub async fn child(settings: Settings, who: Who, path: &Path, n: usize) -> BenchResult<()> {
-    let db = settings.open(path).await?;
+pub async fn child(
+    settings: Settings,
+    who: Who,
+    path: &Path,
+    n: usize,
+    foreign_keys: bool,
+) -> BenchResult<()> {
+    let db = settings.open_with_foreign_keys(path, foreign_keys).await?;
     let parent: cascade::Parent = db.get(1_i64).await?;
     expect("children before", count(&db, "child", "").await?, n)?;
     let before = peak_rss_kib()?;

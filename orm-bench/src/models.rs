@@ -275,7 +275,7 @@ pub mod item {
                 id: None,
                 name: format!("item-{i}"),
                 secret_name: format!("secret identity number {i}"),
-                age: (i % 3 != 0).then(|| i32::try_from(i % 90).unwrap_or(0)),
+                age: (!i.is_multiple_of(3)).then(|| i32::try_from(i % 90).unwrap_or(0)),
                 rating: i as f64 * 0.25,
             }
         }
