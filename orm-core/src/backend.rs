@@ -66,18 +66,19 @@ pub trait Backend: Sized + Send + Sync + 'static {
     /// The SQL dialect.
     const DIALECT: &'static dyn Dialect;
 
-    /// Runs a statement, returning the number of rows it changed.
+    /// Runs a statement, returning the number of rows it changed. The
+    /// parameters are handed over, so text and bytes are moved, not copied.
     fn execute<'c>(
         conn: &'c mut Connection<Self>,
         sql: &'c str,
-        params: &'c [Value],
+        params: Vec<Value>,
     ) -> impl Future<Output = Result<u64>> + Send + 'c;
 
     /// Runs a query and decodes every row with `decode`.
     fn fetch_all<'c, T: Send + 'c>(
         conn: &'c mut Connection<Self>,
         sql: &'c str,
-        params: &'c [Value],
+        params: Vec<Value>,
         decode: &'c Decoder<T>,
     ) -> impl Future<Output = Result<Vec<T>>> + Send + 'c;
 

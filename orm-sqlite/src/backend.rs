@@ -37,19 +37,19 @@ impl Dialect for SqliteDialect {
     }
 }
 
-fn bind_all(params: &[Value]) -> Result<SqliteArguments> {
+fn bind_all(params: Vec<Value>) -> Result<SqliteArguments> {
     let mut args = SqliteArguments::default();
     for value in params {
         let added = match value {
             Value::Null(_) => args.add(Option::<i64>::None),
-            Value::Bool(v) => args.add(*v),
-            Value::I16(v) => args.add(*v),
-            Value::I32(v) => args.add(*v),
-            Value::I64(v) => args.add(*v),
-            Value::F32(v) => args.add(*v),
-            Value::F64(v) => args.add(*v),
-            Value::Text(v) => args.add(v.clone()),
-            Value::Bytes(v) => args.add(v.clone()),
+            Value::Bool(v) => args.add(v),
+            Value::I16(v) => args.add(v),
+            Value::I32(v) => args.add(v),
+            Value::I64(v) => args.add(v),
+            Value::F32(v) => args.add(v),
+            Value::F64(v) => args.add(v),
+            Value::Text(v) => args.add(v),
+            Value::Bytes(v) => args.add(v),
         };
         added.map_err(|e| Error::Database(sqlx::Error::Encode(e)))?;
     }
@@ -96,7 +96,7 @@ impl Backend for Sqlite {
     async fn execute<'c>(
         conn: &'c mut Connection<Self>,
         sql: &'c str,
-        params: &'c [Value],
+        params: Vec<Value>,
     ) -> Result<u64> {
         let args = bind_all(params)?;
         let done = sqlx::query_with(AssertSqlSafe(sql), args)
@@ -109,7 +109,7 @@ impl Backend for Sqlite {
     async fn fetch_all<'c, T: Send + 'c>(
         conn: &'c mut Connection<Self>,
         sql: &'c str,
-        params: &'c [Value],
+        params: Vec<Value>,
         decode: &'c Decoder<T>,
     ) -> Result<Vec<T>> {
         let args = bind_all(params)?;

@@ -65,7 +65,7 @@ pub(crate) async fn insert_many<B: Backend, M: Model>(
         }
         let statement = sql::insert(B::DIALECT, table, &columns, values, generated);
         if generated {
-            let mut keys = run::fetch::<B, Value>(conn, &statement, &decode_key::<M>).await?;
+            let mut keys = run::fetch_owned::<B, Value>(conn, statement, &decode_key::<M>).await?;
             if keys.len() != end - start {
                 return Err(Error::Config(format!(
                     "INSERT INTO {} returned {} keys for {} rows",
@@ -79,7 +79,7 @@ pub(crate) async fn insert_many<B: Backend, M: Model>(
                 model.set_column_value(pk, key)?;
             }
         } else {
-            run::execute::<B>(conn, &statement).await?;
+            run::execute_owned::<B>(conn, statement).await?;
         }
         start = end;
     }
@@ -100,7 +100,7 @@ pub(crate) async fn find<B: Backend, M: Model>(
 ) -> Result<Option<M>> {
     let filter = key_filter(M::TABLE, key);
     let statement = sql::select(B::DIALECT, M::TABLE, Some(&filter), &[], None, None);
-    let rows = run::fetch::<B, M>(conn, &statement, &decode_model::<M>).await?;
+    let rows = run::fetch_owned::<B, M>(conn, statement, &decode_model::<M>).await?;
     Ok(rows.into_iter().next())
 }
 
@@ -117,7 +117,7 @@ pub(crate) async fn update<B: Backend, M: Model>(
     let mut values = Vec::with_capacity(M::TABLE.columns.len());
     model.push_values(&mut values);
     let statement = sql::update(B::DIALECT, M::TABLE, values);
-    match run::execute::<B>(conn, &statement).await? {
+    match run::execute_owned::<B>(conn, statement).await? {
         0 => Err(not_found(M::TABLE, &key)),
         _ => Ok(()),
     }
@@ -135,7 +135,7 @@ pub(crate) async fn fetch_all<B: Backend, M: Model>(
         query.limit,
         query.offset,
     );
-    run::fetch::<B, M>(conn, &statement, &decode_model::<M>).await
+    run::fetch_owned::<B, M>(conn, statement, &decode_model::<M>).await
 }
 
 pub(crate) async fn count<B: Backend, M: Model>(

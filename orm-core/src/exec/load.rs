@@ -79,7 +79,7 @@ async fn fetch_by_column<B: Backend, T: Model>(
             negated: false,
         };
         let statement = sql::select(B::DIALECT, T::TABLE, Some(&filter), &[], None, None);
-        out.extend(run::fetch::<B, T>(conn, &statement, &decode_model::<T>).await?);
+        out.extend(run::fetch_owned::<B, T>(conn, statement, &decode_model::<T>).await?);
     }
     Ok(out)
 }

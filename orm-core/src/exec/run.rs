@@ -29,7 +29,26 @@ pub(crate) async fn execute<B: Backend>(
     statement: &Statement,
 ) -> Result<u64> {
     log(statement);
-    B::execute(conn, &statement.sql, &statement.params).await
+    B::execute(conn, &statement.sql, statement.params.clone()).await
+}
+
+/// Runs a statement the caller no longer needs (its values are moved).
+pub(crate) async fn execute_owned<B: Backend>(
+    conn: &mut Connection<B>,
+    statement: Statement,
+) -> Result<u64> {
+    log(&statement);
+    B::execute(conn, &statement.sql, statement.params).await
+}
+
+/// Runs a query the caller no longer needs (its values are moved).
+pub(crate) async fn fetch_owned<B: Backend, T: Send>(
+    conn: &mut Connection<B>,
+    statement: Statement,
+    decode: &Decoder<T>,
+) -> Result<Vec<T>> {
+    log(&statement);
+    B::fetch_all(conn, &statement.sql, statement.params, decode).await
 }
 
 /// Runs a query and decodes each row.
@@ -39,7 +58,7 @@ pub(crate) async fn fetch<B: Backend, T: Send>(
     decode: &Decoder<T>,
 ) -> Result<Vec<T>> {
     log(statement);
-    B::fetch_all(conn, &statement.sql, &statement.params, decode).await
+    B::fetch_all(conn, &statement.sql, statement.params.clone(), decode).await
 }
 
 /// Decodes a single `BIGINT` column (counts).
