@@ -4,8 +4,6 @@
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 
-use tracing_subscriber::fmt::MakeWriter;
-
 /// Prints every statement the ORM runs, with its parameters, on stdout —
 /// what `echo=True` does in SQLAlchemy. Reads `RUST_LOG`-free: only the
 /// `orm::sql` target at DEBUG is shown.
@@ -48,14 +46,22 @@ impl SqlLog {
     }
 }
 
-/// The writer handed to the subscriber.
-pub struct SqlLogWriter(Arc<Mutex<Vec<u8>>>);
+thread_local! {
+    static CAPTURING: std::cell::RefCell<Option<SqlLog>> = const { std::cell::RefCell::new(None) };
+}
 
-impl Write for SqlLogWriter {
+/// Writes to the log the current thread is capturing into, if any.
+pub struct ThreadLogWriter;
+
+impl Write for ThreadLogWriter {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        if let Ok(mut b) = self.0.lock() {
-            b.extend_from_slice(buf);
-        }
+        CAPTURING.with(|c| {
+            if let Some(log) = c.borrow().as_ref()
+                && let Ok(mut b) = log.0.lock()
+            {
+                b.extend_from_slice(buf);
+            }
+        });
         Ok(buf.len())
     }
     fn flush(&mut self) -> std::io::Result<()> {
@@ -63,24 +69,36 @@ impl Write for SqlLogWriter {
     }
 }
 
-impl<'a> MakeWriter<'a> for SqlLog {
-    type Writer = SqlLogWriter;
-    fn make_writer(&'a self) -> SqlLogWriter {
-        SqlLogWriter(self.0.clone())
+/// Stops capturing when dropped.
+pub struct CaptureGuard(());
+
+impl Drop for CaptureGuard {
+    fn drop(&mut self) {
+        CAPTURING.with(|c| c.borrow_mut().take());
     }
 }
 
 /// Captures the `orm::sql` log of the current thread until the guard drops.
 /// Use with `#[tokio::test]` (a current-thread runtime).
-pub fn capture_sql() -> (tracing::subscriber::DefaultGuard, SqlLog) {
+///
+/// One global subscriber is installed for the whole test binary and routes
+/// each event to the capturing thread's buffer: a per-test scoped subscriber
+/// would race with other test threads over tracing's cached callsite
+/// interest and could miss events.
+pub fn capture_sql() -> (CaptureGuard, SqlLog) {
+    static INSTALL: std::sync::Once = std::sync::Once::new();
+    INSTALL.call_once(|| {
+        let subscriber = tracing_subscriber::fmt()
+            .with_max_level(tracing::Level::DEBUG)
+            .without_time()
+            .with_level(false)
+            .with_target(false)
+            .with_ansi(false)
+            .with_writer(|| ThreadLogWriter)
+            .finish();
+        let _ = tracing::subscriber::set_global_default(subscriber);
+    });
     let log = SqlLog::default();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::DEBUG)
-        .without_time()
-        .with_level(false)
-        .with_target(false)
-        .with_ansi(false)
-        .with_writer(log.clone())
-        .finish();
-    (tracing::subscriber::set_default(subscriber), log)
+    CAPTURING.with(|c| *c.borrow_mut() = Some(log.clone()));
+    (CaptureGuard(()), log)
 }
