@@ -49,6 +49,17 @@ pub trait Dialect: Send + Sync + 'static {
         None
     }
 
+    /// The clause appended to a `SELECT` to lock the rows it reads until the
+    /// transaction ends (PostgreSQL: `FOR UPDATE`), or `None` where the
+    /// database locks coarsely anyway (SQLite serialises writers).
+    ///
+    /// An ORM-executed delete locks its root rows with it before anything
+    /// else, so that a child inserted concurrently waits for the delete and
+    /// then fails its foreign-key check instead of surviving as an orphan.
+    fn row_lock_clause(&self) -> Option<&'static str> {
+        None
+    }
+
     /// The most bind parameters one statement may carry.
     fn max_bind_parameters(&self) -> usize;
 }

@@ -117,6 +117,10 @@ pub enum Error {
         /// What is wrong.
         reason: String,
     },
+    /// A value the database cannot store as given (PostgreSQL: text with a
+    /// NUL character). Nothing was sent.
+    #[error("the database cannot store this value: {0}")]
+    InvalidValue(String),
     /// The connection URL or options are invalid.
     #[error("invalid configuration: {0}")]
     Config(String),

@@ -117,7 +117,8 @@ pub use orm_derive::Model;
 /// The names most programs need: `use orm_core::prelude::*;`.
 pub mod prelude {
     pub use crate::{
-        BelongsTo, Db, DeleteReport, Error, Executor, Filter, HasMany, Model, Query, Transaction,
+        Backend, BelongsTo, Db, DeleteReport, Error, Executor, Filter, HasMany, Model, Query,
+        Transaction,
     };
 }
 

@@ -23,8 +23,8 @@ pub struct Category {
 }
 // ANCHOR_END: models
 
-async fn add(
-    db: &orm_sqlite::Db,
+async fn add<B: Backend>(
+    db: &Db<B>,
     name: &str,
     parent: Option<&Category>,
 ) -> Result<Category, Error> {
@@ -42,22 +42,32 @@ async fn add(
 #[tokio::main]
 async fn main() -> Result<(), Error> {
     orm_tests::echo_sql();
-    let db = orm_sqlite::connect(&orm_tests::database_url("sqlite://category_tree.db")).await?;
+    let url = orm_tests::database_url("sqlite://category_tree.db");
+    // The same models and code on either backend.
+    if url.starts_with("postgres") {
+        run(&orm_postgres::connect(&url).await?).await
+    } else {
+        run(&orm_sqlite::connect(&url).await?).await
+    }
+}
+
+/// The example itself, on any backend.
+pub async fn run<B: Backend>(db: &Db<B>) -> Result<(), Error> {
     db.drop_all(&[Category::TABLE]).await?;
     db.create_all(&[Category::TABLE]).await?;
 
-    let books = add(&db, "Books", None).await?;
-    let fiction = add(&db, "Fiction", Some(&books)).await?;
-    let fantasy = add(&db, "Fantasy", Some(&fiction)).await?;
-    add(&db, "Epic fantasy", Some(&fantasy)).await?;
-    add(&db, "Non-fiction", Some(&books)).await?;
-    add(&db, "Music", None).await?;
+    let books = add(db, "Books", None).await?;
+    let fiction = add(db, "Fiction", Some(&books)).await?;
+    let fantasy = add(db, "Fantasy", Some(&fiction)).await?;
+    add(db, "Epic fantasy", Some(&fantasy)).await?;
+    add(db, "Non-fiction", Some(&books)).await?;
+    add(db, "Music", None).await?;
 
     // ANCHOR: delete
     let report = db.delete(books).await?;
     println!("{report}");
     let left: Vec<String> = Category::query()
-        .all(&db)
+        .all(db)
         .await?
         .into_iter()
         .map(|c| c.name)
@@ -65,6 +75,5 @@ async fn main() -> Result<(), Error> {
     println!("Left: {left:?}");
     assert_eq!(left, ["Music"]);
     // ANCHOR_END: delete
-    db.close().await;
     Ok(())
 }

@@ -73,7 +73,17 @@ async fn main() -> Result<(), Error> {
 
     // ANCHOR: connect
     orm_tests::echo_sql(); // print every statement, like SQLAlchemy's echo=True
-    let db = orm_sqlite::connect(&orm_tests::database_url("sqlite::memory:")).await?;
+    let url = orm_tests::database_url("sqlite::memory:");
+    // The same models and code on either backend.
+    if url.starts_with("postgres") {
+        run(&orm_postgres::connect(&url).await?).await
+    } else {
+        run(&orm_sqlite::connect(&url).await?).await
+    }
+}
+
+/// The example itself, on any backend.
+pub async fn run<B: Backend>(db: &Db<B>) -> Result<(), Error> {
     let tables = [Team::TABLE, Hero::TABLE];
     db.drop_all(&tables).await?; // start from empty tables
     let schema = db.create_all(&tables).await?; // idempotent: CREATE ... IF NOT EXISTS
@@ -114,22 +124,22 @@ async fn main() -> Result<(), Error> {
     let older = Hero::query()
         .filter(Hero::AGE.gt(40))
         .order_by(Hero::AGE.desc())
-        .all(&db)
+        .all(db)
         .await?;
     println!("older than 40: {:?}", names(&older));
 
-    let no_age = Hero::query().filter(Hero::AGE.is_null()).count(&db).await?;
+    let no_age = Hero::query().filter(Hero::AGE.is_null()).count(db).await?;
     println!("without an age: {no_age}");
 
     let either = Hero::query()
         .filter(Hero::NAME.eq("Deadpond") | (Hero::AGE.ge(35) & Hero::AGE.lt(48)))
-        .all(&db)
+        .all(db)
         .await?;
     println!("Deadpond or 35..48: {:?}", names(&either));
 
     let chosen = Hero::query()
         .filter(Hero::NAME.is_in(["Deadpond", "Black Lion", "nobody"]))
-        .all(&db)
+        .all(db)
         .await?;
     println!("by name: {:?}", names(&chosen));
 
@@ -137,13 +147,13 @@ async fn main() -> Result<(), Error> {
         .order_by(Hero::NAME.asc())
         .offset(1)
         .limit(2)
-        .all(&db)
+        .all(db)
         .await?;
     println!("second page of two: {:?}", names(&page));
 
     let spider = Hero::query()
         .filter(Hero::NAME.like("%Boy"))
-        .first(&db)
+        .first(db)
         .await?;
     println!("first %Boy: {:?}", spider.map(|h| h.name));
     // ANCHOR_END: query
@@ -166,7 +176,7 @@ async fn main() -> Result<(), Error> {
     let mut tx = db.begin().await?;
     tx.insert(&mut team("Short-lived", "Nowhere")).await?;
     tx.rollback().await?;
-    println!("teams: {}", Team::query().count(&db).await?);
+    println!("teams: {}", Team::query().count(db).await?);
     // ANCHOR_END: transaction
 
     // ANCHOR: errors
@@ -185,8 +195,7 @@ async fn main() -> Result<(), Error> {
     }
     // ANCHOR_END: errors
 
-    assert_eq!(Team::query().count(&db).await?, 2);
-    assert_eq!(Hero::query().count(&db).await?, 6);
-    db.close().await;
+    assert_eq!(Team::query().count(db).await?, 2);
+    assert_eq!(Hero::query().count(db).await?, 6);
     Ok(())
 }

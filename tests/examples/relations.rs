@@ -33,7 +33,7 @@ pub struct Hero {
 }
 // ANCHOR_END: models
 
-async fn seed(db: &orm_sqlite::Db) -> Result<(), Error> {
+async fn seed<B: Backend>(db: &Db<B>) -> Result<(), Error> {
     let tables = [Team::TABLE, Hero::TABLE];
     db.drop_all(&tables).await?;
     db.create_all(&tables).await?;
@@ -69,8 +69,18 @@ async fn seed(db: &orm_sqlite::Db) -> Result<(), Error> {
 #[tokio::main]
 async fn main() -> Result<(), Error> {
     orm_tests::echo_sql();
-    let db = orm_sqlite::connect(&orm_tests::database_url("sqlite::memory:")).await?;
-    seed(&db).await?;
+    let url = orm_tests::database_url("sqlite::memory:");
+    // The same models and code on either backend.
+    if url.starts_with("postgres") {
+        run(&orm_postgres::connect(&url).await?).await
+    } else {
+        run(&orm_sqlite::connect(&url).await?).await
+    }
+}
+
+/// The example itself, on any backend.
+pub async fn run<B: Backend>(db: &Db<B>) -> Result<(), Error> {
+    seed(db).await?;
 
     // ANCHOR: load
     let mut team: Team = db.get(2i64).await?;
@@ -91,14 +101,14 @@ async fn main() -> Result<(), Error> {
     // ANCHOR_END: load
 
     // ANCHOR: load_many
-    let mut teams = Team::query().all(&db).await?;
+    let mut teams = Team::query().all(db).await?;
     db.load_many(&mut teams, Team::HEROES).await?; // one SELECT for all teams
     for team in &teams {
         let count = team.heroes.get().map_or(0, <[Hero]>::len);
         println!("{:<10} {count} hero(es)", team.name);
     }
 
-    let mut heroes = Hero::query().all(&db).await?;
+    let mut heroes = Hero::query().all(db).await?;
     db.load_many(&mut heroes, Hero::TEAM).await?; // one SELECT for all parents
     for hero in &heroes {
         // Loaded(None): the foreign key is NULL.
@@ -118,13 +128,12 @@ async fn main() -> Result<(), Error> {
     // The same through a query.
     let report = Hero::query()
         .filter(Hero::TEAM_ID.is_null())
-        .delete(&db)
+        .delete(db)
         .await?;
     println!("heroes without a team deleted: {}", report.deleted("hero"));
     // ANCHOR_END: bulk_delete
 
-    assert_eq!(Team::query().count(&db).await?, 3);
-    assert_eq!(Hero::query().count(&db).await?, 3);
-    db.close().await;
+    assert_eq!(Team::query().count(db).await?, 3);
+    assert_eq!(Hero::query().count(db).await?, 3);
     Ok(())
 }

@@ -38,7 +38,17 @@ pub struct Hero {
 #[tokio::main]
 async fn main() -> Result<(), Error> {
     orm_tests::echo_sql();
-    let db = orm_sqlite::connect(&orm_tests::database_url("sqlite::memory:")).await?;
+    let url = orm_tests::database_url("sqlite::memory:");
+    // The same models and code on either backend.
+    if url.starts_with("postgres") {
+        run(&orm_postgres::connect(&url).await?).await
+    } else {
+        run(&orm_sqlite::connect(&url).await?).await
+    }
+}
+
+/// The example itself, on any backend.
+pub async fn run<B: Backend>(db: &Db<B>) -> Result<(), Error> {
     let tables = [Team::TABLE, Hero::TABLE];
     db.drop_all(&tables).await?;
     db.create_all(&tables).await?;
@@ -74,7 +84,7 @@ async fn main() -> Result<(), Error> {
         }
         other => println!("unexpected: {other:?}"),
     }
-    assert_eq!(Team::query().count(&db).await?, 1, "nothing was written");
+    assert_eq!(Team::query().count(db).await?, 1, "nothing was written");
 
     // The message says what to do.
     if let Err(error) = db.plan_delete(&team).await {
@@ -90,10 +100,9 @@ async fn main() -> Result<(), Error> {
     assert_eq!(
         Hero::query()
             .filter(Hero::TEAM_ID.is_null())
-            .count(&db)
+            .count(db)
             .await?,
         2
     );
-    db.close().await;
     Ok(())
 }

@@ -45,7 +45,17 @@ pub struct Power {
 #[tokio::main]
 async fn main() -> Result<(), Error> {
     orm_tests::echo_sql();
-    let db = orm_sqlite::connect(&orm_tests::database_url("sqlite://three_levels.db")).await?;
+    let url = orm_tests::database_url("sqlite://three_levels.db");
+    // The same models and code on either backend.
+    if url.starts_with("postgres") {
+        run(&orm_postgres::connect(&url).await?).await
+    } else {
+        run(&orm_sqlite::connect(&url).await?).await
+    }
+}
+
+/// The example itself, on any backend.
+pub async fn run<B: Backend>(db: &Db<B>) -> Result<(), Error> {
     let tables = [Team::TABLE, Hero::TABLE, Power::TABLE];
     db.drop_all(&tables).await?;
     db.create_all(&tables).await?;
@@ -101,15 +111,14 @@ async fn main() -> Result<(), Error> {
     // ANCHOR_END: plan
 
     let left = (
-        Team::query().count(&db).await?,
-        Hero::query().count(&db).await?,
-        Power::query().count(&db).await?,
+        Team::query().count(db).await?,
+        Hero::query().count(db).await?,
+        Power::query().count(db).await?,
     );
     println!(
         "Left: {} team, {} heroes, {} powers",
         left.0, left.1, left.2
     );
     assert_eq!(left, (1, 3, 6));
-    db.close().await;
     Ok(())
 }

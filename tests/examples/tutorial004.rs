@@ -63,13 +63,13 @@ impl Hero {
 }
 
 // ANCHOR: create
-async fn create_db_and_tables(db: &orm_sqlite::Db) -> Result<(), Error> {
+async fn create_db_and_tables<B: Backend>(db: &Db<B>) -> Result<(), Error> {
     db.drop_all(&[Team::TABLE, Hero::TABLE]).await?;
     db.create_all(&[Team::TABLE, Hero::TABLE]).await?;
     Ok(())
 }
 
-async fn create_heroes(db: &orm_sqlite::Db) -> Result<(), Error> {
+async fn create_heroes<B: Backend>(db: &Db<B>) -> Result<(), Error> {
     let mut teams = [
         Team::new("Z-Force", "Sister Margaret's Bar"),
         Team::new("Preventers", "Sharp Tower"),
@@ -90,7 +90,7 @@ async fn create_heroes(db: &orm_sqlite::Db) -> Result<(), Error> {
 // ANCHOR_END: create
 
 // ANCHOR: delete
-async fn delete_team(db: &orm_sqlite::Db) -> Result<(), Error> {
+async fn delete_team<B: Backend>(db: &Db<B>) -> Result<(), Error> {
     let team: Team = db.get(3i64).await?;
     println!("Team Wakaland: {team:?}");
     match db.delete(team).await {
@@ -110,7 +110,7 @@ async fn delete_team(db: &orm_sqlite::Db) -> Result<(), Error> {
 // ANCHOR_END: delete
 
 // ANCHOR: select
-async fn check_nothing_changed(db: &orm_sqlite::Db) -> Result<(), Error> {
+async fn check_nothing_changed<B: Backend>(db: &Db<B>) -> Result<(), Error> {
     let teams = Team::query().count(db).await?;
     let heroes = Hero::query().filter(Hero::TEAM_ID.eq(3)).all(db).await?;
     println!(
@@ -125,11 +125,20 @@ async fn check_nothing_changed(db: &orm_sqlite::Db) -> Result<(), Error> {
 #[tokio::main]
 async fn main() -> Result<(), Error> {
     orm_tests::echo_sql();
-    let db = orm_sqlite::connect(&orm_tests::database_url("sqlite://tutorial.db")).await?;
-    create_db_and_tables(&db).await?;
-    create_heroes(&db).await?;
-    delete_team(&db).await?;
-    check_nothing_changed(&db).await?;
-    db.close().await;
+    let url = orm_tests::database_url("sqlite://tutorial.db");
+    // The same models and code on either backend.
+    if url.starts_with("postgres") {
+        run(&orm_postgres::connect(&url).await?).await
+    } else {
+        run(&orm_sqlite::connect(&url).await?).await
+    }
+}
+
+/// The example itself, on any backend.
+pub async fn run<B: Backend>(db: &Db<B>) -> Result<(), Error> {
+    create_db_and_tables(db).await?;
+    create_heroes(db).await?;
+    delete_team(db).await?;
+    check_nothing_changed(db).await?;
     Ok(())
 }

@@ -143,6 +143,10 @@ pub struct RestrictCheck {
 /// (children before parents).
 #[derive(Debug, Clone, Default)]
 pub struct DeletePlan {
+    /// Locks the rows to delete before anything else, where the dialect has
+    /// row locks (`SELECT ... FOR UPDATE`) and the plan does more than one
+    /// statement: concurrent inserts of children then wait for the delete.
+    pub lock: Option<Statement>,
     /// Statements that prepare the plan without touching user tables: each
     /// self-referential tree's rows are collected once, with a recursive CTE,
     /// into a temporary table.
@@ -198,12 +202,26 @@ pub fn plan_delete(
         deleted: Vec::new(),
         pending_checks: Vec::new(),
     };
-    let rows = RowSet::Keys {
+    let rows = Arc::new(RowSet::Keys {
         column: table.primary_key_column().name,
         keys: keys.into(),
-    };
-    planner.visit(table, Arc::new(rows))?;
+    });
+    planner.visit(table, rows.clone())?;
     planner.render_checks();
+    let plan = &mut planner.plan;
+    if let Some(clause) = dialect.row_lock_clause()
+        && (plan.steps.len() > 1 || !plan.checks.is_empty())
+    {
+        let mut b = SqlBuilder::new(dialect);
+        b.push("SELECT ")
+            .ident(table.primary_key_column().name)
+            .push(" FROM ")
+            .ident(table.name)
+            .push(" WHERE ");
+        rows.push_condition(&mut b);
+        b.push(clause);
+        plan.lock = Some(b.finish());
+    }
     Ok(planner.plan)
 }
 

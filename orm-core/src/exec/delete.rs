@@ -46,12 +46,18 @@ async fn run_plans<B: Backend>(
             }
         }
     }
-    // 2. Collect self-referential trees (temporary tables only).
+    // 2. Lock the root rows (where the dialect has row locks), so children
+    //    inserted concurrently wait for this transaction.
+    for statement in plans.iter().filter_map(|p| p.lock.as_ref()) {
+        run::execute::<B>(conn, statement).await?;
+        report.statements.push(statement.clone());
+    }
+    // 3. Collect self-referential trees (temporary tables only).
     for statement in plans.iter().flat_map(|p| &p.prepare) {
         run::execute::<B>(conn, statement).await?;
         report.statements.push(statement.clone());
     }
-    // 3. RESTRICT / NO ACTION: refuse before anything is written.
+    // 4. RESTRICT / NO ACTION: refuse before anything is written.
     for check in plans.iter().flat_map(|p| &p.checks) {
         let counts = run::fetch::<B, u64>(conn, &check.statement, &run::decode_count).await?;
         report.statements.push(check.statement.clone());
@@ -66,7 +72,7 @@ async fn run_plans<B: Backend>(
             });
         }
     }
-    // 4. Writes, leaves first.
+    // 5. Writes, leaves first.
     for step in plans.iter().flat_map(|p| &p.steps) {
         let rows = run::execute::<B>(conn, &step.statement)
             .await
@@ -87,14 +93,15 @@ async fn run_plans<B: Backend>(
     Ok(())
 }
 
-/// SQLite does not say which table a foreign-key violation concerns; the
-/// statement that failed does.
+/// Names the table a refused write was aimed at, the same on every backend:
+/// SQLite names no table, PostgreSQL names the referencing one (its
+/// constraint name is kept).
 fn name_table(error: Error, table: &'static str) -> Error {
     match error {
         Error::ForeignKeyViolation {
-            table: None,
             constraint,
             message,
+            ..
         } => Error::ForeignKeyViolation {
             table: Some(table.to_owned()),
             constraint,

@@ -1,10 +1,10 @@
-//! One test per row of the SPEC §3 table, on SQLite, asserting the end state
+//! One test per row of the SPEC §3 table, asserting the end state
 //! of every table — with foreign-key enforcement on and, where the ORM
 //! executes the action, also off.
 
-mod common;
+use crate::harness::{Ctx, Test, TestBackend, count};
+use orm_core::Db;
 
-use common::{count, memory_db, rows_i64_str_opt};
 use orm_core::{Error, Executor, Model};
 
 /// A Team/Hero pair with the given relationship flags and foreign-key keys.
@@ -36,7 +36,7 @@ macro_rules! scenario {
             }
 
             /// Creates the tables and the tutorial's data; returns Wakaland.
-            pub async fn seed(db: &orm_sqlite::Db) -> Team {
+            pub async fn seed<B: orm_core::Backend>(db: &orm_core::Db<B>) -> Team {
                 use orm_core::Executor;
                 db.create_all(&[Team::TABLE, Hero::TABLE]).await.unwrap();
                 let mut teams: Vec<Team> = ["Z-Force", "Preventers", "Wakaland"]
@@ -88,12 +88,12 @@ fn heroes_with_wakaland_as(team: Option<i64>) -> Vec<HeroRow> {
     rows
 }
 
-async fn teams(db: &orm_sqlite::Db) -> Vec<HeroRow> {
-    rows_i64_str_opt(db, "SELECT id, name, NULL FROM team ORDER BY id").await
+async fn teams<B: TestBackend>(db: &Db<B>) -> Vec<HeroRow> {
+    B::rows_i64_str_opt(db, "SELECT id, name, NULL FROM team ORDER BY id").await
 }
 
-async fn heroes(db: &orm_sqlite::Db) -> Vec<HeroRow> {
-    rows_i64_str_opt(db, "SELECT id, name, team_id FROM hero ORDER BY id").await
+async fn heroes<B: TestBackend>(db: &Db<B>) -> Vec<HeroRow> {
+    B::rows_i64_str_opt(db, "SELECT id, name, team_id FROM hero ORDER BY id").await
 }
 
 fn teams_without_wakaland() -> Vec<HeroRow> {
@@ -157,17 +157,16 @@ scenario!(none_fk_cascade, relationship(), field(ondelete = "CASCADE"));
 
 /// Runs `$body` once with enforcement on and once off.
 macro_rules! both_enforcement_modes {
-    (|$db:ident, $fk:ident| $body:block) => {
+    ($ctx:ident, |$db:ident, $fk:ident| $body:block) => {
         for $fk in [true, false] {
-            let $db = memory_db($fk).await;
+            let $db = $ctx.db($fk).await;
             $body
         }
     };
 }
 
-#[tokio::test]
-async fn cascade_delete_with_ondelete_cascade_deletes_children() {
-    both_enforcement_modes!(|db, fk| {
+pub async fn cascade_delete_with_ondelete_cascade_deletes_children<B: TestBackend>(ctx: Ctx<B>) {
+    both_enforcement_modes!(ctx, |db, fk| {
         let wakaland = cascade_fk_cascade::seed(&db).await;
         let report = db.delete(wakaland).await.unwrap();
         assert_eq!(report.deleted("hero"), 2, "fk={fk}");
@@ -177,9 +176,8 @@ async fn cascade_delete_with_ondelete_cascade_deletes_children() {
     });
 }
 
-#[tokio::test]
-async fn cascade_delete_without_ondelete_deletes_children() {
-    both_enforcement_modes!(|db, fk| {
+pub async fn cascade_delete_without_ondelete_deletes_children<B: TestBackend>(ctx: Ctx<B>) {
+    both_enforcement_modes!(ctx, |db, fk| {
         let wakaland = cascade_fk_none::seed(&db).await;
         let report = db.delete(wakaland).await.unwrap();
         assert_eq!(report.deleted("hero"), 2);
@@ -188,9 +186,8 @@ async fn cascade_delete_without_ondelete_deletes_children() {
     });
 }
 
-#[tokio::test]
-async fn cascade_delete_passive_leaves_cascade_to_the_database() {
-    let db = memory_db(true).await;
+pub async fn cascade_delete_passive_leaves_cascade_to_the_database<B: TestBackend>(ctx: Ctx<B>) {
+    let db = ctx.db(true).await;
     let wakaland = cascade_passive_fk_cascade::seed(&db).await;
     let report = db.delete(wakaland).await.unwrap();
     // The ORM sent only the parent's DELETE.
@@ -206,9 +203,10 @@ async fn cascade_delete_passive_leaves_cascade_to_the_database() {
     assert_eq!(heroes(&db).await, heroes_without_wakaland());
 }
 
-#[tokio::test]
-async fn passive_deletes_refuses_when_foreign_keys_are_not_enforced() {
-    let db = memory_db(false).await;
+pub async fn passive_deletes_refuses_when_foreign_keys_are_not_enforced<B: TestBackend>(
+    ctx: Ctx<B>,
+) {
+    let db = ctx.db(false).await;
     let wakaland = cascade_passive_fk_cascade::seed(&db).await;
     let err = db.delete(wakaland).await.unwrap_err();
     assert!(
@@ -225,9 +223,10 @@ async fn passive_deletes_refuses_when_foreign_keys_are_not_enforced() {
     assert_eq!(heroes(&db).await, initial_heroes());
 }
 
-#[tokio::test]
-async fn passive_deletes_with_set_null_lets_the_database_null_children() {
-    let db = memory_db(true).await;
+pub async fn passive_deletes_with_set_null_lets_the_database_null_children<B: TestBackend>(
+    ctx: Ctx<B>,
+) {
+    let db = ctx.db(true).await;
     let wakaland = passive_fk_set_null::seed(&db).await;
     let report = db.delete(wakaland).await.unwrap();
     assert_eq!(
@@ -239,17 +238,21 @@ async fn passive_deletes_with_set_null_lets_the_database_null_children() {
     assert_eq!(heroes(&db).await, heroes_with_wakaland_as(None));
 }
 
-#[tokio::test]
-async fn passive_deletes_with_cascade_lets_the_database_delete_children() {
-    let db = memory_db(true).await;
+pub async fn passive_deletes_with_cascade_lets_the_database_delete_children<B: TestBackend>(
+    ctx: Ctx<B>,
+) {
+    let db = ctx.db(true).await;
     let wakaland = passive_fk_cascade::seed(&db).await;
     db.delete(wakaland).await.unwrap();
     assert_eq!(heroes(&db).await, heroes_without_wakaland());
 }
 
-#[tokio::test]
-async fn passive_deletes_with_restrict_gets_the_database_error_and_changes_nothing() {
-    let db = memory_db(true).await;
+pub async fn passive_deletes_with_restrict_gets_the_database_error_and_changes_nothing<
+    B: TestBackend,
+>(
+    ctx: Ctx<B>,
+) {
+    let db = ctx.db(true).await;
     let wakaland = passive_fk_restrict::seed(&db).await;
     let err = db.delete(wakaland).await.unwrap_err();
     assert!(matches!(err, Error::ForeignKeyViolation { .. }), "{err:?}");
@@ -257,9 +260,8 @@ async fn passive_deletes_with_restrict_gets_the_database_error_and_changes_nothi
     assert_eq!(heroes(&db).await, initial_heroes());
 }
 
-#[tokio::test]
-async fn no_flags_no_ondelete_sets_children_null() {
-    both_enforcement_modes!(|db, fk| {
+pub async fn no_flags_no_ondelete_sets_children_null<B: TestBackend>(ctx: Ctx<B>) {
+    both_enforcement_modes!(ctx, |db, fk| {
         let wakaland = none_fk_none::seed(&db).await;
         let report = db.delete(wakaland).await.unwrap();
         assert_eq!(report.nullified("hero"), 2);
@@ -269,9 +271,8 @@ async fn no_flags_no_ondelete_sets_children_null() {
     });
 }
 
-#[tokio::test]
-async fn no_flags_ondelete_set_null_sets_children_null() {
-    both_enforcement_modes!(|db, fk| {
+pub async fn no_flags_ondelete_set_null_sets_children_null<B: TestBackend>(ctx: Ctx<B>) {
+    both_enforcement_modes!(ctx, |db, fk| {
         let wakaland = none_fk_set_null::seed(&db).await;
         let report = db.delete(wakaland).await.unwrap();
         assert_eq!(report.nullified("hero"), 2);
@@ -279,9 +280,8 @@ async fn no_flags_ondelete_set_null_sets_children_null() {
     });
 }
 
-#[tokio::test]
-async fn no_flags_ondelete_set_default_repoints_children() {
-    both_enforcement_modes!(|db, fk| {
+pub async fn no_flags_ondelete_set_default_repoints_children<B: TestBackend>(ctx: Ctx<B>) {
+    both_enforcement_modes!(ctx, |db, fk| {
         let wakaland = none_fk_set_default::seed(&db).await;
         let report = db.delete(wakaland).await.unwrap();
         assert_eq!(report.defaulted("hero"), 2);
@@ -294,9 +294,8 @@ async fn no_flags_ondelete_set_default_repoints_children() {
     });
 }
 
-#[tokio::test]
-async fn no_flags_ondelete_restrict_refuses_and_writes_nothing() {
-    both_enforcement_modes!(|db, fk| {
+pub async fn no_flags_ondelete_restrict_refuses_and_writes_nothing<B: TestBackend>(ctx: Ctx<B>) {
+    both_enforcement_modes!(ctx, |db, fk| {
         let wakaland = none_fk_restrict::seed(&db).await;
         let err = db.delete(wakaland).await.unwrap_err();
         match err {
@@ -320,9 +319,8 @@ async fn no_flags_ondelete_restrict_refuses_and_writes_nothing() {
     });
 }
 
-#[tokio::test]
-async fn no_flags_ondelete_no_action_refuses_and_writes_nothing() {
-    both_enforcement_modes!(|db, fk| {
+pub async fn no_flags_ondelete_no_action_refuses_and_writes_nothing<B: TestBackend>(ctx: Ctx<B>) {
+    both_enforcement_modes!(ctx, |db, fk| {
         let wakaland = none_fk_no_action::seed(&db).await;
         let err = db.delete(wakaland).await.unwrap_err();
         assert!(
@@ -341,9 +339,8 @@ async fn no_flags_ondelete_no_action_refuses_and_writes_nothing() {
     });
 }
 
-#[tokio::test]
-async fn restrict_allows_deleting_a_parent_without_children() {
-    both_enforcement_modes!(|db, fk| {
+pub async fn restrict_allows_deleting_a_parent_without_children<B: TestBackend>(ctx: Ctx<B>) {
+    both_enforcement_modes!(ctx, |db, fk| {
         none_fk_restrict::seed(&db).await;
         let mut lonely = none_fk_restrict::Team {
             id: None,
@@ -356,11 +353,12 @@ async fn restrict_allows_deleting_a_parent_without_children() {
     });
 }
 
-#[tokio::test]
-async fn no_flags_ondelete_cascade_deletes_children_instead_of_nulling_them() {
+pub async fn no_flags_ondelete_cascade_deletes_children_instead_of_nulling_them<B: TestBackend>(
+    ctx: Ctx<B>,
+) {
     // SQLAlchemy would NULL the children first and defeat the cascade; the
     // ORM honours the declared ON DELETE CASCADE.
-    both_enforcement_modes!(|db, fk| {
+    both_enforcement_modes!(ctx, |db, fk| {
         let wakaland = none_fk_cascade::seed(&db).await;
         let report = db.delete(wakaland).await.unwrap();
         assert_eq!(report.deleted("hero"), 2);
@@ -370,9 +368,8 @@ async fn no_flags_ondelete_cascade_deletes_children_instead_of_nulling_them() {
     });
 }
 
-#[tokio::test]
-async fn deleting_a_missing_row_is_not_found_and_changes_nothing() {
-    let db = memory_db(true).await;
+pub async fn deleting_a_missing_row_is_not_found_and_changes_nothing<B: TestBackend>(ctx: Ctx<B>) {
+    let db = ctx.db(true).await;
     let wakaland = cascade_fk_cascade::seed(&db).await;
     let copy = wakaland.clone();
     db.delete(wakaland).await.unwrap();
@@ -383,9 +380,8 @@ async fn deleting_a_missing_row_is_not_found_and_changes_nothing() {
     );
 }
 
-#[tokio::test]
-async fn deleting_an_unsaved_model_is_a_typed_error() {
-    let db = memory_db(true).await;
+pub async fn deleting_an_unsaved_model_is_a_typed_error<B: TestBackend>(ctx: Ctx<B>) {
+    let db = ctx.db(true).await;
     cascade_fk_cascade::seed(&db).await;
     let unsaved = cascade_fk_cascade::Team {
         id: None,
@@ -399,4 +395,26 @@ async fn deleting_an_unsaved_model_is_a_typed_error() {
     );
     assert_eq!(count(&db, "team").await, 3);
     let _ = cascade_fk_cascade::Hero::TABLE;
+}
+
+/// The tests of this module.
+pub fn tests<B: TestBackend>() -> Vec<Test<B>> {
+    crate::tests![
+        cascade_delete_with_ondelete_cascade_deletes_children,
+        cascade_delete_without_ondelete_deletes_children,
+        cascade_delete_passive_leaves_cascade_to_the_database,
+        passive_deletes_refuses_when_foreign_keys_are_not_enforced,
+        passive_deletes_with_set_null_lets_the_database_null_children,
+        passive_deletes_with_cascade_lets_the_database_delete_children,
+        passive_deletes_with_restrict_gets_the_database_error_and_changes_nothing,
+        no_flags_no_ondelete_sets_children_null,
+        no_flags_ondelete_set_null_sets_children_null,
+        no_flags_ondelete_set_default_repoints_children,
+        no_flags_ondelete_restrict_refuses_and_writes_nothing,
+        no_flags_ondelete_no_action_refuses_and_writes_nothing,
+        restrict_allows_deleting_a_parent_without_children,
+        no_flags_ondelete_cascade_deletes_children_instead_of_nulling_them,
+        deleting_a_missing_row_is_not_found_and_changes_nothing,
+        deleting_an_unsaved_model_is_a_typed_error,
+    ]
 }

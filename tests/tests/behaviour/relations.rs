@@ -1,9 +1,9 @@
 //! Relationship loading: on demand for one model, batched for many (one query
 //! per relationship, no N+1), never a silent empty list.
 
-mod common;
+use crate::harness::{Ctx, Test, TestBackend};
+use orm_core::Db;
 
-use common::memory_db;
 use orm_core::{BelongsTo, Executor, HasMany, Model};
 
 #[derive(Model, Debug, Clone, PartialEq)]
@@ -28,8 +28,8 @@ pub struct Hero {
     pub team: BelongsTo<Team>,
 }
 
-async fn seed() -> orm_sqlite::Db {
-    let db = memory_db(true).await;
+async fn seed<B: TestBackend>(ctx: &Ctx<B>) -> Db<B> {
+    let db = ctx.db(true).await;
     db.create_all(&[Team::TABLE, Hero::TABLE]).await.unwrap();
     let mut teams: Vec<Team> = ["Z-Force", "Preventers", "Wakaland", "Empty"]
         .iter()
@@ -64,17 +64,15 @@ fn names(heroes: &[Hero]) -> Vec<&str> {
     heroes.iter().map(|h| h.name.as_str()).collect()
 }
 
-#[tokio::test]
-async fn a_fresh_row_says_its_relationships_are_not_loaded() {
-    let db = seed().await;
+pub async fn a_fresh_row_says_its_relationships_are_not_loaded<B: TestBackend>(ctx: Ctx<B>) {
+    let db = seed(&ctx).await;
     let team: Team = db.get(2i64).await.unwrap();
     assert_eq!(team.heroes, HasMany::NotLoaded);
     assert_eq!(team.heroes.get(), None, "not an empty list");
 }
 
-#[tokio::test]
-async fn load_one_has_many_on_demand() {
-    let db = seed().await;
+pub async fn load_one_has_many_on_demand<B: TestBackend>(ctx: Ctx<B>) {
+    let db = seed(&ctx).await;
     let mut team: Team = db.get(2i64).await.unwrap();
     db.load(&mut team, Team::HEROES).await.unwrap();
     assert_eq!(
@@ -86,9 +84,8 @@ async fn load_one_has_many_on_demand() {
     assert_eq!(empty.heroes, HasMany::Loaded(vec![]), "loaded, and empty");
 }
 
-#[tokio::test]
-async fn load_many_has_many_is_one_query() {
-    let db = seed().await;
+pub async fn load_many_has_many_is_one_query<B: TestBackend>(ctx: Ctx<B>) {
+    let db = seed(&ctx).await;
     let mut teams = Team::query().all(&db).await.unwrap();
     let (_guard, log) = orm_tests::capture_sql();
     db.load_many(&mut teams, Team::HEROES).await.unwrap();
@@ -108,9 +105,8 @@ async fn load_many_has_many_is_one_query() {
     );
 }
 
-#[tokio::test]
-async fn load_belongs_to_one_and_many() {
-    let db = seed().await;
+pub async fn load_belongs_to_one_and_many<B: TestBackend>(ctx: Ctx<B>) {
+    let db = seed(&ctx).await;
     let mut hero: Hero = db.get(4i64).await.unwrap();
     db.load(&mut hero, Hero::TEAM).await.unwrap();
     assert_eq!(hero.team.get().map(|t| t.name.as_str()), Some("Wakaland"));
@@ -141,21 +137,31 @@ async fn load_belongs_to_one_and_many() {
     );
 }
 
-#[tokio::test]
-async fn loading_nothing_runs_no_query() {
-    let db = seed().await;
+pub async fn loading_nothing_runs_no_query<B: TestBackend>(ctx: Ctx<B>) {
+    let db = seed(&ctx).await;
     let mut none: Vec<Team> = Vec::new();
     let (_guard, log) = orm_tests::capture_sql();
     db.load_many(&mut none, Team::HEROES).await.unwrap();
     assert!(log.statements().is_empty());
 }
 
-#[tokio::test]
-async fn loading_works_inside_a_transaction() {
-    let db = seed().await;
+pub async fn loading_works_inside_a_transaction<B: TestBackend>(ctx: Ctx<B>) {
+    let db = seed(&ctx).await;
     let mut tx = db.begin().await.unwrap();
     let mut team: Team = tx.get(3i64).await.unwrap();
     tx.load(&mut team, Team::HEROES).await.unwrap();
     assert_eq!(team.heroes.get().unwrap().len(), 2);
     tx.commit().await.unwrap();
+}
+
+/// The tests of this module.
+pub fn tests<B: TestBackend>() -> Vec<Test<B>> {
+    crate::tests![
+        a_fresh_row_says_its_relationships_are_not_loaded,
+        load_one_has_many_on_demand,
+        load_many_has_many_is_one_query,
+        load_belongs_to_one_and_many,
+        loading_nothing_runs_no_query,
+        loading_works_inside_a_transaction,
+    ]
 }

@@ -1,9 +1,9 @@
 //! Fault injection: whatever fails in the middle of a cascade, every table
 //! keeps exactly the rows it had.
 
-mod common;
+use crate::harness::{Ctx, Test, TestBackend, count};
+use orm_core::Db;
 
-use common::{count, memory_db};
 use orm_core::{BelongsTo, Error, Executor, HasMany, Model};
 
 #[derive(Model, Debug, Clone)]
@@ -54,7 +54,7 @@ pub struct Mission {
     pub hero: BelongsTo<Hero>,
 }
 
-async fn seed(db: &orm_sqlite::Db) -> Team {
+async fn seed<B: TestBackend>(db: &Db<B>) -> Team {
     db.create_all(&[Team::TABLE, Hero::TABLE, Power::TABLE, Mission::TABLE])
         .await
         .unwrap();
@@ -88,7 +88,7 @@ async fn seed(db: &orm_sqlite::Db) -> Team {
     team
 }
 
-async fn counts(db: &orm_sqlite::Db) -> [i64; 4] {
+async fn counts<B: TestBackend>(db: &Db<B>) -> [i64; 4] {
     [
         count(db, "team").await,
         count(db, "hero").await,
@@ -97,18 +97,12 @@ async fn counts(db: &orm_sqlite::Db) -> [i64; 4] {
     ]
 }
 
-#[tokio::test]
-async fn fault_in_the_third_table_rolls_back_the_whole_cascade() {
+pub async fn fault_in_the_third_table_rolls_back_the_whole_cascade<B: TestBackend>(ctx: Ctx<B>) {
     for fk in [true, false] {
-        let db = memory_db(fk).await;
+        let db = ctx.db(fk).await;
         let team = seed(&db).await;
         // power and hero are deleted first; the team's DELETE then aborts.
-        db.execute_sql(
-            "CREATE TRIGGER injected_fault BEFORE DELETE ON team BEGIN SELECT RAISE(ABORT, 'injected fault'); END",
-            vec![],
-        )
-        .await
-        .unwrap();
+        B::fail_deletes_on(&db, "team").await;
         let before = counts(&db).await;
         let err = db.delete(team).await.unwrap_err();
         assert!(err.to_string().contains("injected fault"), "{err}");
@@ -116,10 +110,9 @@ async fn fault_in_the_third_table_rolls_back_the_whole_cascade() {
     }
 }
 
-#[tokio::test]
-async fn restrict_deep_in_the_tree_is_refused_before_any_write() {
+pub async fn restrict_deep_in_the_tree_is_refused_before_any_write<B: TestBackend>(ctx: Ctx<B>) {
     for fk in [true, false] {
-        let db = memory_db(fk).await;
+        let db = ctx.db(fk).await;
         let team = seed(&db).await;
         let mut mission = Mission {
             id: None,
@@ -152,16 +145,14 @@ async fn restrict_deep_in_the_tree_is_refused_before_any_write() {
     }
 }
 
-#[tokio::test]
-async fn a_failed_cascade_inside_a_callers_transaction_rolls_back_only_itself() {
-    let db = memory_db(true).await;
+pub async fn a_failed_cascade_inside_a_callers_transaction_rolls_back_only_itself<
+    B: TestBackend,
+>(
+    ctx: Ctx<B>,
+) {
+    let db = ctx.db(true).await;
     let team = seed(&db).await;
-    db.execute_sql(
-        "CREATE TRIGGER injected_fault BEFORE DELETE ON team BEGIN SELECT RAISE(ABORT, 'injected fault'); END",
-        vec![],
-    )
-    .await
-    .unwrap();
+    B::fail_deletes_on(&db, "team").await;
     let mut tx = db.begin().await.unwrap();
     let mut other = Team {
         id: None,
@@ -176,15 +167,22 @@ async fn a_failed_cascade_inside_a_callers_transaction_rolls_back_only_itself() 
     assert_eq!(counts(&db).await, [2, 5, 15, 0]);
 }
 
-#[tokio::test]
-async fn a_closed_pool_is_a_typed_error_and_the_file_is_unchanged() {
-    let (db, path) = common::file_db("closed-pool", true).await;
+pub async fn a_closed_pool_is_a_typed_error_and_the_data_is_unchanged<B: TestBackend>(ctx: Ctx<B>) {
+    let db = ctx.shared_db(true).await;
     let team = seed(&db).await;
     db.close().await;
     let err = db.delete(team).await.unwrap_err();
     assert!(matches!(err, Error::Database(_)), "{err:?}");
-    let reopened = orm_sqlite::connect(&format!("sqlite://{}", path.display()))
-        .await
-        .unwrap();
+    let reopened = B::reopen(&ctx).await;
     assert_eq!(counts(&reopened).await, [1, 5, 15, 0]);
+}
+
+/// The tests of this module.
+pub fn tests<B: TestBackend>() -> Vec<Test<B>> {
+    crate::tests![
+        fault_in_the_third_table_rolls_back_the_whole_cascade,
+        restrict_deep_in_the_tree_is_refused_before_any_write,
+        a_failed_cascade_inside_a_callers_transaction_rolls_back_only_itself,
+        a_closed_pool_is_a_typed_error_and_the_data_is_unchanged,
+    ]
 }

@@ -7,6 +7,9 @@
 //! Schemas are built at run time as plain metadata (`TableDef`s), which is
 //! all the ORM's planner reads; `PROPTEST_CASES=1000` must pass.
 
+use crate::harness::{Ctx, Test, TestBackend, placeholders};
+use orm_core::Db;
+
 use std::cell::RefCell;
 
 use orm_core::{
@@ -224,7 +227,7 @@ type State = Vec<Vec<(i64, Vec<Option<i64>>)>>;
 /// Creates the tables with enforcement ON and inserts the rows; rows whose
 /// parent does not exist are skipped (the database refuses them), so both
 /// databases start identical and consistent.
-async fn load(db: &orm_sqlite::Db, s: &Scenario, defs: &[&'static TableDef]) {
+async fn load<B: TestBackend>(db: &Db<B>, s: &Scenario, defs: &[&'static TableDef]) {
     db.create_all(defs).await.unwrap();
     for (i, table) in s.tables.iter().enumerate() {
         for (r, row) in table.rows.iter().enumerate() {
@@ -241,7 +244,7 @@ async fn load(db: &orm_sqlite::Db, s: &Scenario, defs: &[&'static TableDef]) {
                 Some(p) => Value::I64(*p),
                 None => Value::Null(ColumnKind::BigInt),
             }));
-            match db.execute_sql(&sql, params).await {
+            match db.execute_sql(&placeholders::<B>(&sql), params).await {
                 Ok(_) | Err(Error::ForeignKeyViolation { .. }) => {}
                 Err(e) => panic!("{e}"),
             }
@@ -249,39 +252,18 @@ async fn load(db: &orm_sqlite::Db, s: &Scenario, defs: &[&'static TableDef]) {
     }
 }
 
-async fn state(db: &orm_sqlite::Db, s: &Scenario) -> State {
+async fn state<B: TestBackend>(db: &Db<B>, s: &Scenario) -> State {
     let mut out = Vec::new();
     for (i, table) in s.tables.iter().enumerate() {
         let cols: String = (0..table.fks.len()).map(|k| format!(", fk{k}")).collect();
-        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT id{cols} FROM t{i} ORDER BY id"
-        )))
-        .fetch_all(db.pool())
-        .await
-        .unwrap();
-        use sqlx::Row;
+        let rows = B::int_rows(db, &format!("SELECT id{cols} FROM t{i} ORDER BY id")).await;
         out.push(
-            rows.iter()
-                .map(|r| {
-                    let id: i64 = r.get(0);
-                    (
-                        id,
-                        (0..table.fks.len())
-                            .map(|k| r.get::<Option<i64>, _>(k + 1))
-                            .collect(),
-                    )
-                })
+            rows.into_iter()
+                .map(|r| (r[0].unwrap_or_default(), r[1..].to_vec()))
                 .collect(),
         );
     }
     out
-}
-
-async fn open(foreign_keys: bool) -> orm_sqlite::Db {
-    let options = orm_sqlite::SqliteOptions::from_url("sqlite::memory:")
-        .unwrap()
-        .foreign_keys(foreign_keys);
-    orm_sqlite::connect_with(options).await.unwrap()
 }
 
 /// Whether every row of `table` that references, through `column`, a row the
@@ -320,19 +302,22 @@ fn restricting_rows_were_deleted(
 }
 
 /// Runs one scenario; returns a description of the difference, if any.
-async fn run(s: &Scenario) -> Result<(), String> {
+async fn run<B: TestBackend>(ctx: &Ctx<B>, s: &Scenario) -> Result<(), String> {
     let defs = build_schema(s);
     let target = defs[s.target];
     let keys: Vec<Value> = s.ids.iter().map(|id| Value::I64(*id)).collect();
 
     // The database: enforcement ON, a plain DELETE, ON DELETE does the rest.
-    let database = open(true).await;
+    let database = ctx.db(true).await;
     load(&database, s, &defs).await;
     let before = state(&database, s).await;
-    let placeholders = vec!["?"; keys.len()].join(", ");
+    let marks = vec!["?"; keys.len()].join(", ");
     let db_result = database
         .execute_sql(
-            &format!("DELETE FROM {} WHERE id IN ({placeholders})", target.name),
+            &placeholders::<B>(&format!(
+                "DELETE FROM {} WHERE id IN ({marks})",
+                target.name
+            )),
             keys.clone(),
         )
         .await;
@@ -340,17 +325,17 @@ async fn run(s: &Scenario) -> Result<(), String> {
 
     // The ORM: same data, enforcement OFF, the ORM carries out every action.
     // Loaded with enforcement on (so the same rows are refused), then off.
-    let orm = open(true).await;
+    let orm = ctx.db(true).await;
     load(&orm, s, &defs).await;
-    orm.execute_sql("PRAGMA foreign_keys = OFF", vec![])
-        .await
-        .unwrap();
+    let orm = B::without_foreign_keys(ctx, orm).await;
     let orm_before = state(&orm, s).await;
     if orm_before != before {
         return Err("the two databases did not start identical".into());
     }
     let orm_result = orm.delete_rows(target, keys).await;
     let orm_state = state(&orm, s).await;
+    database.close().await;
+    orm.close().await;
 
     match (&db_result, &orm_result) {
         (Ok(_), Ok(_)) if db_state == orm_state => Ok(()),
@@ -381,17 +366,34 @@ async fn run(s: &Scenario) -> Result<(), String> {
     }
 }
 
-proptest! {
-    #![proptest_config(ProptestConfig {
-        cases: std::env::var("PROPTEST_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(256),
+/// Runs every generated scenario (`PROPTEST_CASES`, 256 by default) and
+/// shrinks a failing one to a minimal schema, data and delete.
+pub async fn differential_orm_delete_matches_database_on_delete<B: TestBackend>(ctx: Ctx<B>) {
+    let cases = std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(256);
+    let config = ProptestConfig {
+        cases,
         failure_persistence: None,
         ..ProptestConfig::default()
-    })]
+    };
+    let handle = tokio::runtime::Handle::current();
+    // proptest drives a synchronous closure; each case runs on this runtime.
+    tokio::task::block_in_place(|| {
+        let mut runner = proptest::test_runner::TestRunner::new(config);
+        let result = runner.run(&scenario_strategy(), |s| {
+            let outcome = handle.block_on(run(&ctx, &s));
+            prop_assert!(outcome.is_ok(), "{}", outcome.unwrap_err());
+            Ok(())
+        });
+        if let Err(e) = result {
+            panic!("{e}");
+        }
+    });
+}
 
-    #[test]
-    fn differential_orm_delete_matches_database_on_delete(s in scenario_strategy()) {
-        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-        let outcome = runtime.block_on(run(&s));
-        prop_assert!(outcome.is_ok(), "{}", outcome.unwrap_err());
-    }
+/// The tests of this module.
+pub fn tests<B: TestBackend>() -> Vec<Test<B>> {
+    crate::tests![differential_orm_delete_matches_database_on_delete,]
 }

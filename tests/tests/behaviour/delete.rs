@@ -2,9 +2,9 @@
 //! (with cycles), bulk delete by filter, dry-run plans, joining a caller's
 //! transaction, statement counts at scale, and detaching children.
 
-mod common;
+use crate::harness::{Ctx, Test, TestBackend, count, lock_statements, placeholders};
+use orm_core::Db;
 
-use common::{count, memory_db};
 use orm_core::{BelongsTo, Error, Executor, HasMany, Model};
 
 #[derive(Model, Debug, Clone)]
@@ -109,7 +109,7 @@ fn sidekick(name: &str, hero: &Hero) -> Sidekick {
 }
 
 /// Two teams, each with `heroes` heroes, each with `powers` powers and one sidekick.
-async fn seed(db: &orm_sqlite::Db, heroes: usize, powers: usize) -> (Team, Team) {
+async fn seed<B: TestBackend>(db: &Db<B>, heroes: usize, powers: usize) -> (Team, Team) {
     db.create_all(&TABLES).await.unwrap();
     let mut teams = vec![team("Keep"), team("Doomed")];
     db.insert_many(&mut teams).await.unwrap();
@@ -130,17 +130,15 @@ async fn seed(db: &orm_sqlite::Db, heroes: usize, powers: usize) -> (Team, Team)
     (teams.pop().unwrap(), doomed)
 }
 
-async fn scalar(db: &orm_sqlite::Db, sql: &str) -> i64 {
-    sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
-        .fetch_one(db.pool())
-        .await
-        .unwrap()
+async fn scalar<B: TestBackend>(db: &Db<B>, sql: &str) -> i64 {
+    B::scalar(db, sql).await
 }
 
-#[tokio::test]
-async fn three_levels_cascade_leaves_first_and_nulls_second_level_set_null() {
+pub async fn three_levels_cascade_leaves_first_and_nulls_second_level_set_null<B: TestBackend>(
+    ctx: Ctx<B>,
+) {
     for fk in [true, false] {
-        let db = memory_db(fk).await;
+        let db = ctx.db(fk).await;
         let (_, doomed) = seed(&db, 3, 2).await;
         let report = db.delete(doomed).await.unwrap();
         assert_eq!(report.deleted("power"), 6, "{report}");
@@ -175,9 +173,10 @@ async fn three_levels_cascade_leaves_first_and_nulls_second_level_set_null() {
     }
 }
 
-#[tokio::test]
-async fn cascade_over_ten_thousand_children_is_a_handful_of_statements() {
-    let db = memory_db(true).await;
+pub async fn cascade_over_ten_thousand_children_is_a_handful_of_statements<B: TestBackend>(
+    ctx: Ctx<B>,
+) {
+    let db = ctx.db(true).await;
     let (_, doomed) = seed(&db, 10_000, 1).await;
     let (_guard, log) = orm_tests::capture_sql();
     let report = db.delete(doomed).await.unwrap();
@@ -185,16 +184,17 @@ async fn cascade_over_ten_thousand_children_is_a_handful_of_statements() {
     assert_eq!(report.deleted("hero"), 10_000);
     assert_eq!(report.deleted("power"), 10_000);
     assert_eq!(report.nullified("sidekick"), 10_000);
-    // DELETE power, UPDATE sidekick, DELETE hero, DELETE team.
-    assert_eq!(report.statements.len(), 4, "{report}");
-    assert_eq!(logged.len(), 4, "{logged:#?}");
+    // DELETE power, UPDATE sidekick, DELETE hero, DELETE team (after
+    // locking the team row where the database has row locks).
+    let expected = 4 + lock_statements::<B>();
+    assert_eq!(report.statements.len(), expected, "{report}");
+    assert_eq!(logged.len(), expected, "{logged:#?}");
     assert_eq!(count(&db, "hero").await, 10_000);
 }
 
-#[tokio::test]
-async fn bulk_delete_by_filter_cascades_like_deleting_each_row() {
+pub async fn bulk_delete_by_filter_cascades_like_deleting_each_row<B: TestBackend>(ctx: Ctx<B>) {
     for fk in [true, false] {
-        let db = memory_db(fk).await;
+        let db = ctx.db(fk).await;
         seed(&db, 4, 3).await;
         let report = db.delete_where(Team::NAME.eq("Doomed")).await.unwrap();
         assert_eq!(report.deleted("team"), 1);
@@ -215,9 +215,8 @@ async fn bulk_delete_by_filter_cascades_like_deleting_each_row() {
     }
 }
 
-#[tokio::test]
-async fn plan_reports_the_same_as_the_delete_without_writing() {
-    let db = memory_db(true).await;
+pub async fn plan_reports_the_same_as_the_delete_without_writing<B: TestBackend>(ctx: Ctx<B>) {
+    let db = ctx.db(true).await;
     let (_, doomed) = seed(&db, 5, 2).await;
     let plan = db.plan_delete(&doomed).await.unwrap();
     assert!(plan.dry_run);
@@ -236,9 +235,8 @@ async fn plan_reports_the_same_as_the_delete_without_writing() {
     assert_eq!(plan.deleted("power"), 10);
 }
 
-#[tokio::test]
-async fn a_delete_inside_a_callers_transaction_joins_it() {
-    let db = memory_db(true).await;
+pub async fn a_delete_inside_a_callers_transaction_joins_it<B: TestBackend>(ctx: Ctx<B>) {
+    let db = ctx.db(true).await;
     let (keep, doomed) = seed(&db, 2, 2).await;
     let mut tx = db.begin().await.unwrap();
     tx.delete(doomed).await.unwrap();
@@ -260,9 +258,12 @@ async fn a_delete_inside_a_callers_transaction_joins_it() {
     assert_eq!(count(&db, "team").await, 2);
 }
 
-#[tokio::test]
-async fn a_restricted_delete_inside_a_transaction_leaves_the_transaction_usable() {
-    let db = memory_db(true).await;
+pub async fn a_restricted_delete_inside_a_transaction_leaves_the_transaction_usable<
+    B: TestBackend,
+>(
+    ctx: Ctx<B>,
+) {
+    let db = ctx.db(true).await;
     db.create_all(&[Team::TABLE, Hero::TABLE, Power::TABLE, Sidekick::TABLE])
         .await
         .unwrap();
@@ -273,12 +274,11 @@ async fn a_restricted_delete_inside_a_transaction_leaves_the_transaction_usable(
     assert_eq!(count(&db, "team").await, 1);
 }
 
-#[tokio::test]
-async fn self_referential_tree_cascades_to_any_depth() {
+pub async fn self_referential_tree_cascades_to_any_depth<B: TestBackend>(ctx: Ctx<B>) {
     // 10,000 deep: SQLite's own ON DELETE CASCADE stops recursing at 1,000.
     const DEPTH: i64 = 10_000;
     for fk in [true, false] {
-        let db = memory_db(fk).await;
+        let db = ctx.db(fk).await;
         db.create_all(&[Category::TABLE]).await.unwrap();
         let node = |id: i64, parent_id: Option<i64>| Category {
             id: Some(id),
@@ -300,19 +300,21 @@ async fn self_referential_tree_cascades_to_any_depth() {
             "fk={fk}: {report}"
         );
         // Collect the tree, unlink it, delete it, drop the temporary table.
-        assert!(report.statements.len() <= 5, "{report}");
+        assert!(
+            report.statements.len() <= 5 + lock_statements::<B>(),
+            "{report}"
+        );
         assert_eq!(count(&db, "category").await, 1);
     }
 }
 
-#[tokio::test]
-async fn self_referential_cycles_terminate() {
-    let db = memory_db(false).await;
+pub async fn self_referential_cycles_terminate<B: TestBackend>(ctx: Ctx<B>) {
+    let db = ctx.db(false).await;
     db.create_all(&[Category::TABLE]).await.unwrap();
     // 1 -> 2 -> 3 -> 1 (a cycle, possible with enforcement off or deferred), and 4 alone.
     for (id, parent) in [(1, 3), (2, 1), (3, 2), (4, 4)] {
         db.execute_sql(
-            "INSERT INTO category (id, name, parent_id) VALUES (?, 'c', ?)",
+            &placeholders::<B>("INSERT INTO category (id, name, parent_id) VALUES (?, 'c', ?)"),
             vec![orm_core::Value::I64(id), orm_core::Value::I64(parent)],
         )
         .await
@@ -324,9 +326,7 @@ async fn self_referential_cycles_terminate() {
     assert_eq!(count(&db, "category").await, 1);
 }
 
-#[tokio::test]
-#[allow(dead_code)]
-async fn detach_nulls_children_with_one_update() {
+pub async fn detach_nulls_children_with_one_update<B: TestBackend>(ctx: Ctx<B>) {
     #[derive(Model, Debug, Clone)]
     #[model(table = "team")]
     pub struct Guild {
@@ -347,7 +347,7 @@ async fn detach_nulls_children_with_one_update() {
         #[relationship(back_populates = "heroes")]
         pub team: BelongsTo<Guild>,
     }
-    let db = memory_db(true).await;
+    let db = ctx.db(true).await;
     db.create_all(&[Guild::TABLE, Member::TABLE]).await.unwrap();
     let mut g = Guild {
         id: None,
@@ -374,4 +374,19 @@ async fn detach_nulls_children_with_one_update() {
         scalar(&db, "SELECT COUNT(*) FROM hero WHERE team_id IS NULL").await,
         3
     );
+}
+
+/// The tests of this module.
+pub fn tests<B: TestBackend>() -> Vec<Test<B>> {
+    crate::tests![
+        detach_nulls_children_with_one_update,
+        three_levels_cascade_leaves_first_and_nulls_second_level_set_null,
+        cascade_over_ten_thousand_children_is_a_handful_of_statements,
+        bulk_delete_by_filter_cascades_like_deleting_each_row,
+        plan_reports_the_same_as_the_delete_without_writing,
+        a_delete_inside_a_callers_transaction_joins_it,
+        a_restricted_delete_inside_a_transaction_leaves_the_transaction_usable,
+        self_referential_tree_cascades_to_any_depth,
+        self_referential_cycles_terminate,
+    ]
 }

@@ -1,0 +1,247 @@
+//! The two backends of the suite.
+
+use orm_core::Db;
+use orm_postgres::{PgOptions, Postgres};
+use orm_sqlite::{Sqlite, SqliteOptions};
+use sqlx::Row;
+
+use crate::harness::{Ctx, POSTGRES_URL_VAR, TestBackend};
+
+impl TestBackend for Sqlite {
+    const NAME: &'static str = "sqlite";
+
+    fn available() -> Result<(), String> {
+        Ok(())
+    }
+
+    async fn open(_ctx: &Ctx<Self>, foreign_keys: bool) -> Db<Self> {
+        let options = SqliteOptions::from_url("sqlite::memory:")
+            .unwrap()
+            .foreign_keys(foreign_keys);
+        orm_sqlite::connect_with(options).await.unwrap()
+    }
+
+    async fn open_shared(ctx: &Ctx<Self>, foreign_keys: bool) -> Db<Self> {
+        let dir = std::env::temp_dir().join(format!("orm-tests-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join(format!("db{}.db", ctx.unique()));
+        for suffix in ["", "-wal", "-shm"] {
+            let file = format!("{}{suffix}", path.display());
+            let _ = std::fs::remove_file(&file);
+            ctx.track(file);
+        }
+        let options = SqliteOptions::from_url(&format!("sqlite://{}", path.display()))
+            .unwrap()
+            .foreign_keys(foreign_keys);
+        orm_sqlite::connect_with(options).await.unwrap()
+    }
+
+    async fn without_foreign_keys(_ctx: &Ctx<Self>, db: Db<Self>) -> Db<Self> {
+        // An in-memory database has exactly one connection.
+        sqlx::raw_sql("PRAGMA foreign_keys = OFF")
+            .execute(db.pool())
+            .await
+            .unwrap();
+        db
+    }
+
+    async fn reopen(ctx: &Ctx<Self>) -> Db<Self> {
+        let resources = ctx.resources();
+        // open_shared tracks the file, then its -wal and -shm companions.
+        let path = &resources[resources.len() - 3];
+        orm_sqlite::connect(&format!("sqlite://{path}"))
+            .await
+            .unwrap()
+    }
+
+    async fn cleanup(resources: Vec<String>) {
+        for file in resources {
+            let _ = std::fs::remove_file(file);
+        }
+    }
+
+    async fn scalar(db: &Db<Self>, sql: &str) -> i64 {
+        sqlx::query_scalar(sqlx::AssertSqlSafe(sql.to_owned()))
+            .fetch_one(db.pool())
+            .await
+            .unwrap()
+    }
+
+    async fn int_rows(db: &Db<Self>, sql: &str) -> Vec<Vec<Option<i64>>> {
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql.to_owned()))
+            .fetch_all(db.pool())
+            .await
+            .unwrap();
+        rows.iter()
+            .map(|row| {
+                (0..row.len())
+                    .map(|i| row.try_get::<Option<i64>, _>(i).unwrap())
+                    .collect()
+            })
+            .collect()
+    }
+
+    async fn strings(db: &Db<Self>, sql: &str) -> Vec<String> {
+        sqlx::query_scalar(sqlx::AssertSqlSafe(sql.to_owned()))
+            .fetch_all(db.pool())
+            .await
+            .unwrap()
+    }
+
+    async fn table_names(db: &Db<Self>) -> Vec<String> {
+        Self::strings(
+            db,
+            "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name",
+        )
+        .await
+    }
+
+    async fn rows_i64_str_opt(db: &Db<Self>, sql: &str) -> Vec<(i64, String, Option<i64>)> {
+        sqlx::query_as(sqlx::AssertSqlSafe(sql.to_owned()))
+            .fetch_all(db.pool())
+            .await
+            .unwrap()
+    }
+
+    async fn fail_deletes_on(db: &Db<Self>, table: &str) {
+        let sql = format!(
+            "CREATE TRIGGER \"injected_fault_{table}\" BEFORE DELETE ON \"{table}\" \
+             BEGIN SELECT RAISE(ABORT, 'injected fault'); END"
+        );
+        sqlx::raw_sql(sqlx::AssertSqlSafe(sql))
+            .execute(db.pool())
+            .await
+            .unwrap();
+    }
+}
+
+fn postgres_url() -> Result<String, String> {
+    std::env::var(POSTGRES_URL_VAR).map_err(|_| {
+        format!("set {POSTGRES_URL_VAR}=postgres://postgres@127.0.0.1:5432/test to run them")
+    })
+}
+
+impl TestBackend for Postgres {
+    const NAME: &'static str = "postgres";
+
+    fn available() -> Result<(), String> {
+        postgres_url().map(drop)
+    }
+
+    async fn open(ctx: &Ctx<Self>, foreign_keys: bool) -> Db<Self> {
+        // Unique across the processes that may run tests at once.
+        let schema = format!("orm_test_{}_{}", std::process::id(), ctx.unique());
+        ctx.track(schema.clone());
+        let url = postgres_url().unwrap();
+        let options = PgOptions::from_url(&url)
+            .unwrap()
+            .schema(&schema)
+            .foreign_keys(foreign_keys)
+            .max_connections(6);
+        orm_postgres::connect_with(options).await.unwrap()
+    }
+
+    async fn open_shared(ctx: &Ctx<Self>, foreign_keys: bool) -> Db<Self> {
+        Self::open(ctx, foreign_keys).await
+    }
+
+    async fn without_foreign_keys(ctx: &Ctx<Self>, db: Db<Self>) -> Db<Self> {
+        db.close().await;
+        let schema = ctx.resources().pop().unwrap();
+        let options = PgOptions::from_url(&postgres_url().unwrap())
+            .unwrap()
+            .schema(&schema)
+            .foreign_keys(false)
+            .max_connections(2);
+        orm_postgres::connect_with(options).await.unwrap()
+    }
+
+    async fn reopen(ctx: &Ctx<Self>) -> Db<Self> {
+        let schema = ctx.resources().pop().unwrap();
+        let options = PgOptions::from_url(&postgres_url().unwrap())
+            .unwrap()
+            .schema(&schema);
+        orm_postgres::connect_with(options).await.unwrap()
+    }
+
+    async fn cleanup(resources: Vec<String>) {
+        if resources.is_empty() {
+            return;
+        }
+        let Ok(url) = postgres_url() else { return };
+        let Ok(pool) = sqlx::postgres::PgPoolOptions::new()
+            .max_connections(1)
+            .connect(&url)
+            .await
+        else {
+            return;
+        };
+        for schema in resources {
+            let sql = format!("DROP SCHEMA IF EXISTS \"{schema}\" CASCADE");
+            if let Err(e) = sqlx::raw_sql(sqlx::AssertSqlSafe(sql)).execute(&pool).await {
+                eprintln!("warning: could not drop schema {schema}: {e}");
+            }
+        }
+        pool.close().await;
+    }
+
+    async fn scalar(db: &Db<Self>, sql: &str) -> i64 {
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql.to_owned()))
+            .fetch_one(db.pool())
+            .await
+            .unwrap();
+        pg_int(&row, 0).unwrap()
+    }
+
+    async fn int_rows(db: &Db<Self>, sql: &str) -> Vec<Vec<Option<i64>>> {
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql.to_owned()))
+            .fetch_all(db.pool())
+            .await
+            .unwrap();
+        rows.iter()
+            .map(|row| (0..row.len()).map(|i| pg_int(row, i)).collect())
+            .collect()
+    }
+
+    async fn strings(db: &Db<Self>, sql: &str) -> Vec<String> {
+        sqlx::query_scalar(sqlx::AssertSqlSafe(sql.to_owned()))
+            .fetch_all(db.pool())
+            .await
+            .unwrap()
+    }
+
+    async fn table_names(db: &Db<Self>) -> Vec<String> {
+        Self::strings(db, "SELECT tablename::text FROM pg_tables WHERE schemaname = current_schema() ORDER BY tablename").await
+    }
+
+    async fn rows_i64_str_opt(db: &Db<Self>, sql: &str) -> Vec<(i64, String, Option<i64>)> {
+        sqlx::query_as(sqlx::AssertSqlSafe(sql.to_owned()))
+            .fetch_all(db.pool())
+            .await
+            .unwrap()
+    }
+
+    async fn fail_deletes_on(db: &Db<Self>, table: &str) {
+        let sql = format!(
+            "CREATE FUNCTION \"injected_fault_{table}\"() RETURNS trigger LANGUAGE plpgsql AS \
+             $$ BEGIN RAISE EXCEPTION 'injected fault'; END $$; \
+             CREATE TRIGGER \"injected_fault_{table}\" BEFORE DELETE ON \"{table}\" \
+             FOR EACH ROW EXECUTE FUNCTION \"injected_fault_{table}\"(); \
+             ALTER TABLE \"{table}\" ENABLE ALWAYS TRIGGER \"injected_fault_{table}\""
+        );
+        sqlx::raw_sql(sqlx::AssertSqlSafe(sql))
+            .execute(db.pool())
+            .await
+            .unwrap();
+    }
+}
+
+/// An integer column of any width.
+fn pg_int(row: &sqlx::postgres::PgRow, i: usize) -> Option<i64> {
+    use sqlx::{Column, TypeInfo};
+    match row.columns()[i].type_info().name() {
+        "INT2" => row.try_get::<Option<i16>, _>(i).unwrap().map(i64::from),
+        "INT4" => row.try_get::<Option<i32>, _>(i).unwrap().map(i64::from),
+        _ => row.try_get::<Option<i64>, _>(i).unwrap(),
+    }
+}

@@ -1,0 +1,60 @@
+//! The behaviour suite, run against every backend: CRUD, relationship
+//! loading, every row of the SPEC §3 cascade table, delete plans, the
+//! tutorial steps, fault injection, hostile input, concurrency and the
+//! differential property test.
+//!
+//! ```text
+//! cargo test -p orm-tests --test behaviour                 # SQLite; PostgreSQL ignored
+//! ORM_TEST_POSTGRES_URL=postgres://postgres@127.0.0.1:5432/test \
+//!     cargo test -p orm-tests --test behaviour             # both
+//! cargo test -p orm-tests --test behaviour -- postgres     # one backend
+//! ```
+//!
+//! Tests are named `<backend>::<module>::<test>`.
+
+mod backends;
+mod harness;
+
+mod cascade;
+mod concurrency;
+mod crud;
+mod delete;
+mod differential;
+mod faults;
+mod hostile;
+mod postgres_only;
+mod relations;
+mod sqlite_only;
+mod tutorials;
+
+use std::process::ExitCode;
+
+use libtest_mimic::{Arguments, Trial};
+use orm_postgres::Postgres;
+use orm_sqlite::Sqlite;
+
+use harness::TestBackend;
+
+/// Registers every module's tests for backend `B`.
+fn suite<B: TestBackend>(trials: &mut Vec<Trial>) {
+    harness::add::<B>(trials, "cascade", cascade::tests());
+    harness::add::<B>(trials, "concurrency", concurrency::tests());
+    harness::add::<B>(trials, "crud", crud::tests());
+    harness::add::<B>(trials, "delete", delete::tests());
+    harness::add::<B>(trials, "differential", differential::tests());
+    harness::add::<B>(trials, "faults", faults::tests());
+    harness::add::<B>(trials, "hostile", hostile::tests());
+    harness::add::<B>(trials, "relations", relations::tests());
+    harness::add::<B>(trials, "tutorials", tutorials::tests());
+}
+
+fn main() -> ExitCode {
+    let args = Arguments::from_args();
+    harness::explain_skips();
+    let mut trials = Vec::new();
+    suite::<Sqlite>(&mut trials);
+    harness::add::<Sqlite>(&mut trials, "sqlite_only", sqlite_only::tests());
+    suite::<Postgres>(&mut trials);
+    harness::add::<Postgres>(&mut trials, "postgres_only", postgres_only::tests());
+    libtest_mimic::run(&args, trials).exit_code()
+}

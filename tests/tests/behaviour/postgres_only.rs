@@ -1,0 +1,286 @@
+//! What only a server shows: URLs and schemas, SQLSTATE classification with
+//! constraint names, row locks against racing inserts, and `RESTRICT` versus
+//! deferrable `NO ACTION` timing.
+
+use std::time::Duration;
+
+use orm_core::{BelongsTo, Error, Executor, HasMany, Model};
+use orm_postgres::{PgOptions, Postgres};
+
+use crate::crud::{Hero, Team, team};
+use crate::harness::{Ctx, POSTGRES_URL_VAR, Test, TestBackend, count};
+
+fn url() -> String {
+    std::env::var(POSTGRES_URL_VAR).unwrap()
+}
+
+pub async fn postgres_urls_are_checked(_ctx: Ctx<Postgres>) {
+    for bad in ["sqlite://x.db", "mysql://root@localhost/test", "nonsense"] {
+        let err = orm_postgres::connect(bad).await.unwrap_err();
+        assert!(matches!(err, Error::Config(_)), "{bad}: {err:?}");
+    }
+    let err = orm_sqlite::connect(&url()).await.unwrap_err();
+    assert!(matches!(err, Error::Config(_)), "{err:?}");
+}
+
+pub async fn schemas_keep_the_same_tables_apart(ctx: Ctx<Postgres>) {
+    let a = ctx.db(true).await;
+    let b = ctx.db(true).await;
+    for db in [&a, &b] {
+        db.create_all(&[Team::TABLE, Hero::TABLE]).await.unwrap();
+    }
+    a.insert(&mut team("only in a")).await.unwrap();
+    assert_eq!(count(&a, "team").await, 1);
+    assert_eq!(count(&b, "team").await, 0);
+    let schema: String = sqlx::query_scalar("SELECT current_schema()::text")
+        .fetch_one(a.pool())
+        .await
+        .unwrap();
+    assert!(schema.starts_with("orm_test_"), "{schema}");
+}
+
+pub async fn foreign_keys_are_enforced_unless_the_session_is_a_replica(ctx: Ctx<Postgres>) {
+    for (foreign_keys, role) in [(true, "origin"), (false, "replica")] {
+        let db = ctx.db(foreign_keys).await;
+        let current: String =
+            sqlx::query_scalar("SELECT current_setting('session_replication_role')")
+                .fetch_one(db.pool())
+                .await
+                .unwrap();
+        assert_eq!(current, role);
+        db.create_all(&[Team::TABLE, Hero::TABLE]).await.unwrap();
+        let mut orphan = crate::crud::hero("orphan", None, Some(99));
+        let inserted = db.insert(&mut orphan).await;
+        assert_eq!(inserted.is_ok(), !foreign_keys, "{inserted:?}");
+    }
+}
+
+pub async fn sqlstate_errors_are_typed_with_constraint_names(ctx: Ctx<Postgres>) {
+    let db = ctx.db(true).await;
+    db.create_all(&[Team::TABLE, Hero::TABLE]).await.unwrap();
+    let mut a = team("A");
+    db.insert(&mut a).await.unwrap();
+    match db.insert(&mut team("A")).await.unwrap_err() {
+        Error::UniqueViolation {
+            table,
+            columns,
+            constraint,
+            ..
+        } => {
+            assert_eq!(table.as_deref(), Some("team"));
+            assert_eq!(columns, ["name"]);
+            assert_eq!(constraint.as_deref(), Some("ux_team_name"));
+        }
+        other => panic!("{other:?}"),
+    }
+    match db
+        .insert(&mut crate::crud::hero("orphan", None, Some(77)))
+        .await
+        .unwrap_err()
+    {
+        Error::ForeignKeyViolation {
+            table, constraint, ..
+        } => {
+            assert_eq!(table.as_deref(), Some("hero"));
+            assert_eq!(constraint.as_deref(), Some("hero_team_id_fkey"));
+        }
+        other => panic!("{other:?}"),
+    }
+    db.execute_sql(
+        "ALTER TABLE hero ADD CONSTRAINT adult CHECK (age IS NULL OR age >= 18)",
+        vec![],
+    )
+    .await
+    .unwrap();
+    match db
+        .insert(&mut crate::crud::hero("kid", Some(12), a.id))
+        .await
+        .unwrap_err()
+    {
+        Error::CheckViolation {
+            table, constraint, ..
+        } => {
+            assert_eq!(table.as_deref(), Some("hero"));
+            assert_eq!(constraint.as_deref(), Some("adult"));
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(count(&db, "hero").await, 0);
+}
+
+pub async fn an_orm_cascade_locks_the_parent_until_it_commits(ctx: Ctx<Postgres>) {
+    let db = ctx.db(true).await;
+    db.create_all(&[Team::TABLE, Hero::TABLE]).await.unwrap();
+    let mut t = team("doomed");
+    db.insert(&mut t).await.unwrap();
+    db.insert(&mut crate::crud::hero("first", None, t.id))
+        .await
+        .unwrap();
+
+    let mut tx = db.begin().await.unwrap();
+    let report = tx.delete(t.clone()).await.unwrap();
+    assert!(report.statements[0].sql.ends_with("FOR UPDATE"), "{report}");
+    assert_eq!(report.deleted("hero"), 1);
+
+    // Another session inserting a child of the locked team has to wait.
+    let mut other = db.pool().acquire().await.unwrap();
+    sqlx::raw_sql("SET lock_timeout = '200ms'")
+        .execute(&mut *other)
+        .await
+        .unwrap();
+    let blocked =
+        sqlx::query("INSERT INTO hero (name, secret_name, team_id) VALUES ('late', 'x', $1)")
+            .bind(t.id)
+            .execute(&mut *other)
+            .await
+            .unwrap_err();
+    let code = blocked
+        .as_database_error()
+        .and_then(|e| e.code())
+        .map(|c| c.into_owned());
+    assert_eq!(
+        code.as_deref(),
+        Some("55P03"),
+        "lock_not_available: {blocked}"
+    );
+    drop(other);
+
+    // Once the delete commits, the late child is refused, not orphaned.
+    tx.commit().await.unwrap();
+    let err = db
+        .insert(&mut crate::crud::hero("late", None, t.id))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::ForeignKeyViolation { .. }), "{err:?}");
+    assert_eq!(count(&db, "hero").await, 0);
+    assert_eq!(count(&db, "team").await, 0);
+}
+
+/// Teams whose heroes are protected by `NO ACTION`, left to the database.
+mod deferred {
+    use orm_core::{BelongsTo, HasMany, Model};
+
+    #[derive(Model, Debug, Clone)]
+    #[model(table = "guild")]
+    pub struct Guild {
+        #[field(primary_key)]
+        pub id: Option<i64>,
+        pub name: String,
+        #[relationship(back_populates = "guild", passive_deletes)]
+        pub members: HasMany<Member>,
+    }
+
+    #[derive(Model, Debug, Clone)]
+    #[model(table = "member")]
+    pub struct Member {
+        #[field(primary_key)]
+        pub id: Option<i64>,
+        #[field(foreign_key = "guild.id", ondelete = "NO ACTION")]
+        pub guild_id: Option<i64>,
+        #[relationship(back_populates = "members")]
+        pub guild: BelongsTo<Guild>,
+    }
+}
+
+pub async fn deferred_no_action_is_checked_at_commit_and_restrict_at_once(ctx: Ctx<Postgres>) {
+    use deferred::{Guild, Member};
+    let db = ctx.db(true).await;
+    db.create_all(&[Guild::TABLE, Member::TABLE]).await.unwrap();
+    let mut guilds = vec![
+        Guild {
+            id: None,
+            name: "old".into(),
+            members: HasMany::NotLoaded,
+        },
+        Guild {
+            id: None,
+            name: "new".into(),
+            members: HasMany::NotLoaded,
+        },
+    ];
+    db.insert_many(&mut guilds).await.unwrap();
+    let (old, new) = (guilds[0].clone(), guilds[1].clone());
+    let mut member = Member {
+        id: None,
+        guild_id: old.id,
+        guild: BelongsTo::NotLoaded,
+    };
+    db.insert(&mut member).await.unwrap();
+
+    // Immediate NO ACTION: the database refuses at the end of the DELETE.
+    let err = db.delete(old.clone()).await.unwrap_err();
+    assert!(matches!(err, Error::ForeignKeyViolation { .. }), "{err:?}");
+
+    // Deferred NO ACTION: the check waits for the commit, so the member can
+    // move to another guild after its guild is deleted, in one transaction.
+    db.execute_sql(
+        "ALTER TABLE member ALTER CONSTRAINT member_guild_id_fkey DEFERRABLE INITIALLY DEFERRED",
+        vec![],
+    )
+    .await
+    .unwrap();
+    let mut tx = db.begin().await.unwrap();
+    tx.delete(old.clone()).await.unwrap();
+    member.guild_id = new.id;
+    tx.update(&member).await.unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(count(&db, "guild").await, 1);
+
+    // Deferred, but never fixed: the commit itself fails, typed, and the
+    // delete is undone.
+    let mut tx = db.begin().await.unwrap();
+    tx.delete(new.clone()).await.unwrap();
+    let err = tx.commit().await.unwrap_err();
+    assert!(matches!(err, Error::ForeignKeyViolation { .. }), "{err:?}");
+    assert_eq!(count(&db, "guild").await, 1);
+    assert_eq!(count(&db, "member").await, 1);
+
+    // RESTRICT cannot be deferred: it fires inside the DELETE.
+    db.execute_sql(
+        "ALTER TABLE member DROP CONSTRAINT member_guild_id_fkey, \
+         ADD CONSTRAINT member_guild_id_fkey FOREIGN KEY (guild_id) REFERENCES guild (id) \
+         ON DELETE RESTRICT DEFERRABLE INITIALLY DEFERRED",
+        vec![],
+    )
+    .await
+    .unwrap();
+    let mut tx = db.begin().await.unwrap();
+    let err = tx.delete(new).await.unwrap_err();
+    assert!(matches!(err, Error::ForeignKeyViolation { .. }), "{err:?}");
+    tx.rollback().await.unwrap();
+    assert_eq!(count(&db, "member").await, 1);
+}
+
+pub async fn a_pool_with_its_own_schema_and_size(_ctx: Ctx<Postgres>) {
+    let schema = format!("orm_test_{}_options", std::process::id());
+    let options = PgOptions::from_url(&url())
+        .unwrap()
+        .schema(&schema)
+        .max_connections(2);
+    let db = orm_postgres::connect_with(options).await.unwrap();
+    db.create_all(&[Team::TABLE]).await.unwrap();
+    let tables = Postgres::table_names(&db).await;
+    assert_eq!(tables, ["team"]);
+    // Two connections at most: a third acquire waits.
+    let c1 = db.pool().acquire().await.unwrap();
+    let c2 = db.pool().acquire().await.unwrap();
+    let third = tokio::time::timeout(Duration::from_millis(200), db.pool().acquire()).await;
+    assert!(third.is_err(), "the pool is capped at two connections");
+    drop((c1, c2));
+    db.execute_sql(&format!("DROP SCHEMA \"{schema}\" CASCADE"), vec![])
+        .await
+        .unwrap();
+}
+
+/// The tests of this module.
+pub fn tests() -> Vec<Test<Postgres>> {
+    crate::tests![
+        postgres_urls_are_checked,
+        schemas_keep_the_same_tables_apart,
+        foreign_keys_are_enforced_unless_the_session_is_a_replica,
+        sqlstate_errors_are_typed_with_constraint_names,
+        an_orm_cascade_locks_the_parent_until_it_commits,
+        deferred_no_action_is_checked_at_commit_and_restrict_at_once,
+        a_pool_with_its_own_schema_and_size,
+    ]
+}

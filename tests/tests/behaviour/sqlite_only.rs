@@ -1,0 +1,45 @@
+//! What only SQLite has: the foreign-key pragma and database files.
+
+use orm_core::{Error, Executor, Model};
+use orm_sqlite::Sqlite;
+
+use crate::crud::{Hero, Team};
+use crate::harness::{Ctx, Test};
+
+pub async fn foreign_keys_are_enforced_by_default_with_an_opt_out(ctx: Ctx<Sqlite>) {
+    let on = orm_sqlite::connect("sqlite::memory:").await.unwrap();
+    let enforced: i64 = sqlx::query_scalar("PRAGMA foreign_keys")
+        .fetch_one(on.pool())
+        .await
+        .unwrap();
+    assert_eq!(enforced, 1);
+    let off = ctx.db(false).await;
+    let enforced: i64 = sqlx::query_scalar("PRAGMA foreign_keys")
+        .fetch_one(off.pool())
+        .await
+        .unwrap();
+    assert_eq!(enforced, 0);
+}
+
+pub async fn file_urls_create_the_file_when_missing(ctx: Ctx<Sqlite>) {
+    let db = ctx.shared_db(true).await;
+    db.create_all(&[Team::TABLE, Hero::TABLE]).await.unwrap();
+    db.insert(&mut crate::crud::team("A")).await.unwrap();
+    db.close().await;
+    let path = &ctx.resources()[0];
+    assert!(std::path::Path::new(path).exists());
+    let again = orm_sqlite::connect(&format!("sqlite://{path}"))
+        .await
+        .unwrap();
+    assert_eq!(Team::query().count(&again).await.unwrap(), 1);
+    let err = orm_sqlite::connect("postgres://nope").await.unwrap_err();
+    assert!(matches!(err, Error::Config(_)), "{err:?}");
+}
+
+/// The tests of this module.
+pub fn tests() -> Vec<Test<Sqlite>> {
+    crate::tests![
+        foreign_keys_are_enforced_by_default_with_an_opt_out,
+        file_urls_create_the_file_when_missing,
+    ]
+}
