@@ -98,7 +98,7 @@ pub enum Error {
     /// `passive_deletes` leaves `ON DELETE` to the database, but this
     /// connection does not enforce foreign keys, so the delete would orphan rows.
     #[error(
-        "`{model}::{relation}` has passive_deletes, but this connection does not enforce foreign keys (SQLite: PRAGMA foreign_keys = ON); nothing was deleted"
+        "`{model}::{relation}` has passive_deletes, but this connection does not enforce foreign keys (SQLite: PRAGMA foreign_keys = OFF; PostgreSQL: session_replication_role = replica); nothing was deleted"
     )]
     ForeignKeysNotEnforced {
         /// The parent model.

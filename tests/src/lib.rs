@@ -8,14 +8,22 @@ use std::sync::{Arc, Mutex};
 /// what `echo=True` does in SQLAlchemy. Reads `RUST_LOG`-free: only the
 /// `orm::sql` target at DEBUG is shown.
 pub fn echo_sql() {
-    let _ = tracing_subscriber::fmt()
+    use tracing_subscriber::layer::SubscriberExt;
+    let subscriber = tracing_subscriber::fmt()
         .with_max_level(tracing::Level::DEBUG)
         .without_time()
         .with_level(false)
         .with_target(false)
         .with_ansi(false)
         .with_writer(std::io::stdout)
-        .try_init();
+        .finish()
+        .with(only_orm_sql());
+    let _ = tracing::subscriber::set_global_default(subscriber);
+}
+
+/// Lets through the `orm::sql` events only (not the driver's own).
+fn only_orm_sql() -> tracing_subscriber::filter::Targets {
+    tracing_subscriber::filter::Targets::new().with_target("orm::sql", tracing::Level::DEBUG)
 }
 
 /// The database URL from `DATABASE_URL`, or `default`.
@@ -88,6 +96,7 @@ impl Drop for CaptureGuard {
 pub fn capture_sql() -> (CaptureGuard, SqlLog) {
     static INSTALL: std::sync::Once = std::sync::Once::new();
     INSTALL.call_once(|| {
+        use tracing_subscriber::layer::SubscriberExt;
         let subscriber = tracing_subscriber::fmt()
             .with_max_level(tracing::Level::DEBUG)
             .without_time()
@@ -95,7 +104,8 @@ pub fn capture_sql() -> (CaptureGuard, SqlLog) {
             .with_target(false)
             .with_ansi(false)
             .with_writer(|| ThreadLogWriter)
-            .finish();
+            .finish()
+            .with(only_orm_sql());
         let _ = tracing::subscriber::set_global_default(subscriber);
     });
     let log = SqlLog::default();

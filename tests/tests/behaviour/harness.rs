@@ -152,12 +152,15 @@ impl<B: TestBackend> Ctx<B> {
     }
 }
 
+/// A test function of the suite, its future boxed.
+pub type TestFn<B> = fn(Ctx<B>) -> Pin<Box<dyn Future<Output = ()>>>;
+
 /// A test of the suite, generic over the backend.
 pub struct Test<B> {
     /// The test function's name.
     pub name: &'static str,
     /// Runs it.
-    pub run: fn(Ctx<B>) -> Pin<Box<dyn Future<Output = ()>>>,
+    pub run: TestFn<B>,
 }
 
 /// `tests![a, b, c]`: the tests of a module, for the backend `B` in scope.
@@ -187,10 +190,7 @@ pub fn add<B: TestBackend>(trials: &mut Vec<Trial>, module: &str, tests: Vec<Tes
     }
 }
 
-fn run_one<B: TestBackend>(
-    name: String,
-    run: fn(Ctx<B>) -> Pin<Box<dyn Future<Output = ()>>>,
-) -> Result<(), Failed> {
+fn run_one<B: TestBackend>(name: String, run: TestFn<B>) -> Result<(), Failed> {
     // `block_on` runs the test on this thread (so the SQL log capture, which
     // is per thread, sees it); tasks it spawns run on two workers.
     let runtime = tokio::runtime::Builder::new_multi_thread()
