@@ -59,9 +59,11 @@
 //! }
 //! ```
 //!
-//! The SQLite backend, `orm-sqlite`, opens a database (foreign keys on) and
-//! has the same program running end to end in its crate documentation; the
-//! book in `docs/` (`mdbook build docs`) is the tutorial.
+//! The backends open databases: `orm-sqlite` (embedded, foreign keys on),
+//! which has the same program running end to end in its crate documentation,
+//! and `orm-postgres`. Code written against [`Db<B>`](Db) with
+//! `B:` [`Backend`] runs on either. The book in `docs/` (`mdbook build
+//! docs`) is the tutorial.
 //!
 //! # Where things are
 //!

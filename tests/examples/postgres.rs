@@ -134,7 +134,10 @@ async fn main() -> Result<(), Error> {
     mission.team_id = defenders.id.unwrap_or_default();
     tx.update(&mission).await?;
     tx.commit().await?;
-    println!("deferred NO ACTION: committed; teams left: {}", Team::query().count(&db).await?);
+    println!(
+        "deferred NO ACTION: committed; teams left: {}",
+        Team::query().count(&db).await?
+    );
     // ANCHOR_END: deferred
 
     // ANCHOR: lock

@@ -133,11 +133,12 @@ impl TestBackend for Postgres {
         let schema = format!("orm_test_{}_{}", std::process::id(), ctx.unique());
         ctx.track(schema.clone());
         let url = postgres_url().unwrap();
-        let options = PgOptions::from_url(&url)
+        let mut options = PgOptions::from_url(&url)
             .unwrap()
             .schema(&schema)
             .foreign_keys(foreign_keys)
             .max_connections(6);
+        fast_commits(&mut options);
         orm_postgres::connect_with(options).await.unwrap()
     }
 
@@ -153,6 +154,8 @@ impl TestBackend for Postgres {
             .schema(&schema)
             .foreign_keys(false)
             .max_connections(2);
+        let mut options = options;
+        fast_commits(&mut options);
         orm_postgres::connect_with(options).await.unwrap()
     }
 
@@ -234,6 +237,14 @@ impl TestBackend for Postgres {
             .await
             .unwrap();
     }
+}
+
+/// Test databases are thrown away: commits need not wait for the WAL flush
+/// (`synchronous_commit = off` loses no consistency, only durability of the
+/// last commits on a crash).
+fn fast_commits(options: &mut PgOptions) {
+    let sqlx = options.sqlx_options();
+    *sqlx = sqlx.clone().options([("synchronous_commit", "off")]);
 }
 
 /// An integer column of any width.
