@@ -1,37 +1,44 @@
 //! `orm-bench`: the ORM measured side by side with the database's own
 //! `ON DELETE` actions and with the same work written by hand in sqlx, on
-//! SQLite files (SPEC §6).
+//! SQLite files (SPEC §6) or, with `--postgres URL`, on a PostgreSQL server.
 //!
 //! ```text
-//! cargo run --release -p orm-bench              # full run
+//! cargo run --release -p orm-bench              # full run (SQLite)
 //! cargo run --release -p orm-bench -- --quick   # reduced set, a minute or two
+//! cargo run --release -p orm-bench -- --postgres postgres://postgres@127.0.0.1:5432/test
 //! cargo run --release -p orm-bench -- --help
 //! ```
 //!
-//! Every measurement gets a fresh file with identical data, loaded outside the
-//! timed region; the variants of a comparison are interleaved repetition by
-//! repetition; medians are compared. Besides the tables, one line per
-//! comparison is printed for machines:
+//! Every measurement gets a fresh database with identical data, loaded outside
+//! the timed region: a new file on SQLite, a new schema (the pool's
+//! `search_path`, dropped afterwards) on PostgreSQL. The variants of a
+//! comparison are interleaved repetition by repetition; medians are compared.
+//! Besides the tables, one line per comparison is printed for machines:
 //! `RATIO <name> <orm_median_s> <baseline_median_s> <orm/baseline>`.
+//! On PostgreSQL the memory case measures the client process only (the
+//! server's memory is not the client's).
+//!
+//! The cases ([`cases`]) are written once against [`engine::Engine`]; the
+//! SQLite ([`sqlite`]) and PostgreSQL ([`postgres`]) engines supply the
+//! databases and the hand-written sqlx in their own dialects.
 
 mod cases;
+mod engine;
 mod fixture;
 mod harness;
 mod memory;
 mod models;
+mod postgres;
+mod sqlite;
 
-use std::path::PathBuf;
 use std::time::Instant;
 
 use cases::{Action, DELETE_VARIANTS, Side, Who};
-use fixture::{BenchResult, Settings, Workspace};
+use engine::Engine;
+use fixture::BenchResult;
 use harness::{Ratio, Samples, interleave, print_statements, print_variants};
-
-/// What every measurement needs: where files go and how they are opened.
-pub struct Ctx {
-    ws: Workspace,
-    settings: Settings,
-}
+use postgres::PgEngine;
+use sqlite::{Settings, SqliteEngine};
 
 /// Target for delete comparisons (ORM / baseline).
 const DELETE_TARGET: f64 = 1.2;
@@ -71,22 +78,48 @@ const QUICK: RunPlan = RunPlan {
     memory: (10_000, 100_000),
 };
 
+/// The full plan on PostgreSQL: the sizes of [`FULL`], fewer repetitions.
+/// Every measurement creates a schema and its tables (each DDL commit is
+/// flushed to the WAL), loads the data through the server and runs `VACUUM
+/// (ANALYZE)`, several times what a fresh SQLite file costs; with [`FULL`]'s
+/// repetitions the run would take about a quarter of an hour on 2 cores.
+const PG_FULL: RunPlan = RunPlan {
+    name: "postgres full",
+    one_parent: &[(1_000, 21), (10_000, 15), (100_000, 9)],
+    tree: (1_000, 10, 15),
+    bulk: (1_000, 10, 15),
+    rows: (100_000, 19),
+    memory: (100_000, 1_000_000),
+};
+
+/// The quick plan on PostgreSQL: the same sizes as [`QUICK`].
+const PG_QUICK: RunPlan = RunPlan {
+    name: "postgres quick",
+    ..QUICK
+};
+
 const SECTIONS: [&str; 7] = [
     "cascade", "set_null", "tree", "bulk", "insert", "fetch", "memory",
 ];
 
 const HELP: &str = "\
-orm-bench: the ORM side by side with database ON DELETE and hand-written sqlx (SQLite files)
+orm-bench: the ORM side by side with database ON DELETE and hand-written sqlx
+(SQLite files by default; a PostgreSQL server with --postgres)
 
 USAGE: cargo run --release -p orm-bench -- [OPTIONS]
 
 OPTIONS:
-  --quick               reduced sizes and repetitions (N up to 100,000; memory case 10,000 vs 100,000)
+  --postgres <url>      run on PostgreSQL instead of SQLite files, e.g.
+                        postgres://postgres@127.0.0.1:5432/test (a fresh schema per
+                        measurement, dropped afterwards; the memory case measures the
+                        client process only)
+  --quick               reduced sizes and repetitions (N up to 100,000; memory case 10,000 vs 100,000);
+                        without it, the full plan (on PostgreSQL with fewer repetitions, ~10 minutes)
   --only <a,b,...>      run only these sections: cascade, set_null, tree, bulk, insert, fetch, memory
   --samples             print every sample (in repetition order), not only median / min / max
   --reps <n>            repetitions for every comparison (default: the run's plan)
-  --journal <mode>      SQLite journal mode for every variant (default: wal, the ORM's file default)
-  --synchronous <s>     SQLite synchronous setting for every variant (default: normal)
+  --journal <mode>      SQLite only: journal mode for every variant (default: wal, the ORM's file default)
+  --synchronous <s>     SQLite only: synchronous setting for every variant (default: normal)
   -h, --help            this text
 ";
 
@@ -97,10 +130,16 @@ struct Args {
     /// Repetitions for every comparison, instead of the plan's.
     reps: Option<usize>,
     only: Option<Vec<String>>,
+    /// The PostgreSQL server to run on, instead of SQLite files.
+    postgres: Option<String>,
+    /// SQLite settings (`--journal`, `--synchronous`).
     settings: Settings,
-    /// Internal: run the memory case's child (`who`, file, children,
+    /// Whether `--journal` or `--synchronous` was given (refused with
+    /// `--postgres`).
+    sqlite_settings_given: bool,
+    /// Internal: run the memory case's child (`who`, place, children,
     /// foreign keys enforced).
-    memory_child: Option<(Who, PathBuf, usize, bool)>,
+    memory_child: Option<(Who, String, usize, bool)>,
 }
 
 fn parse_args() -> BenchResult<Option<Args>> {
@@ -109,7 +148,9 @@ fn parse_args() -> BenchResult<Option<Args>> {
         samples: false,
         reps: None,
         only: None,
+        postgres: None,
         settings: Settings::default(),
+        sqlite_settings_given: false,
         memory_child: None,
     };
     let mut it = std::env::args().skip(1);
@@ -126,15 +167,22 @@ fn parse_args() -> BenchResult<Option<Args>> {
                 }
                 args.only = Some(list);
             }
-            "--journal" => args.settings.journal = value("--journal")?.parse()?,
-            "--synchronous" => args.settings.synchronous = value("--synchronous")?.parse()?,
+            "--postgres" => args.postgres = Some(value("--postgres")?),
+            "--journal" => {
+                args.settings.journal = value("--journal")?.parse()?;
+                args.sqlite_settings_given = true;
+            }
+            "--synchronous" => {
+                args.settings.synchronous = value("--synchronous")?.parse()?;
+                args.sqlite_settings_given = true;
+            }
             "--memory-child" => {
                 let who = value("--memory-child")?;
                 let who = Who::parse(&who).ok_or(format!("unknown variant `{who}`"))?;
-                let path = PathBuf::from(value("--memory-child")?);
+                let place = value("--memory-child")?;
                 let n = value("--memory-child")?.parse()?;
                 let foreign_keys = value("--memory-child")? == "fk-on";
-                args.memory_child = Some((who, path, n, foreign_keys));
+                args.memory_child = Some((who, place, n, foreign_keys));
             }
             "-h" | "--help" => {
                 print!("{HELP}");
@@ -143,17 +191,10 @@ fn parse_args() -> BenchResult<Option<Args>> {
             other => return Err(format!("unknown argument `{other}`\n\n{HELP}").into()),
         }
     }
+    if args.postgres.is_some() && args.sqlite_settings_given {
+        return Err("--journal and --synchronous are SQLite settings; not with --postgres".into());
+    }
     Ok(Some(args))
-}
-
-/// The command-line form of `settings`, for the memory case's child process.
-pub fn settings_args(settings: &Settings) -> Vec<String> {
-    vec![
-        "--journal".into(),
-        format!("{:?}", settings.journal).to_lowercase(),
-        "--synchronous".into(),
-        format!("{:?}", settings.synchronous).to_lowercase(),
-    ]
 }
 
 fn main() -> std::process::ExitCode {
@@ -175,60 +216,38 @@ fn run() -> BenchResult<()> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
-    if let Some((who, path, n, foreign_keys)) = &args.memory_child {
-        return runtime.block_on(memory::child(args.settings, *who, path, *n, *foreign_keys));
+    match &args.postgres {
+        None => {
+            let engine = SqliteEngine::new(args.settings)?;
+            runtime.block_on(start(&engine, &args))
+        }
+        Some(url) => runtime.block_on(async {
+            let engine = PgEngine::connect(url).await?;
+            let result = start(&engine, &args).await;
+            // Drops the schemas a failed measurement left behind, even then.
+            let cleaned = engine.cleanup().await;
+            result.and(cleaned)
+        }),
     }
-    runtime.block_on(bench(args))
 }
 
-async fn print_settings(ctx: &Ctx, plan: &RunPlan) -> BenchResult<()> {
-    let path = ctx.ws.fresh("settings");
-    let db = ctx.settings.open(&path).await?;
-    let pool = db.pool();
-    let version: String = sqlx::query_scalar("SELECT sqlite_version()")
-        .fetch_one(pool)
-        .await?;
-    let journal: String = sqlx::query_scalar("PRAGMA journal_mode")
-        .fetch_one(pool)
-        .await?;
-    let synchronous: i64 = sqlx::query_scalar("PRAGMA synchronous")
-        .fetch_one(pool)
-        .await?;
-    let foreign_keys: i64 = sqlx::query_scalar("PRAGMA foreign_keys")
-        .fetch_one(pool)
-        .await?;
-    let page_size: i64 = sqlx::query_scalar("PRAGMA page_size")
-        .fetch_one(pool)
-        .await?;
-    let cache_size: i64 = sqlx::query_scalar("PRAGMA cache_size")
-        .fetch_one(pool)
-        .await?;
-    db.close().await;
-    fixture::remove_database(&path);
-    let synchronous_name = match synchronous {
-        0 => "OFF",
-        1 => "NORMAL",
-        2 => "FULL",
-        3 => "EXTRA",
-        _ => "?",
-    };
-    let cpus = std::thread::available_parallelism().map_or(0, |n| n.get());
-    println!("orm-bench ({} run)", plan.name);
-    println!(
-        "SQLite {version}: journal_mode={journal} synchronous={synchronous} ({synchronous_name}) \
-         foreign_keys={foreign_keys} page_size={page_size} cache_size={cache_size}"
-    );
-    println!(
-        "{cpus} CPUs; tokio current-thread runtime; pool of the ORM's SqliteOptions for every variant"
-    );
-    println!(
-        "files: {} (a fresh file per measurement; data loaded, file closed and reopened before timing)",
-        ctx.ws.dir().display()
-    );
-    println!(
-        "variants interleaved per repetition (rotating order); times are medians of the timed region only"
-    );
-    Ok(())
+/// The memory case's child process, or the whole benchmark, on `engine`.
+async fn start<E: Engine>(engine: &E, args: &Args) -> BenchResult<()> {
+    match &args.memory_child {
+        Some((who, place, n, foreign_keys)) => {
+            let place = E::place_from_arg(place.clone());
+            memory::child(engine, *who, &place, *n, *foreign_keys).await
+        }
+        None => {
+            let plan = match (args.postgres.is_some(), args.quick) {
+                (false, false) => &FULL,
+                (false, true) => &QUICK,
+                (true, false) => &PG_FULL,
+                (true, true) => &PG_QUICK,
+            };
+            bench(engine, args, plan).await
+        }
+    }
 }
 
 const DELETE_LABELS: [&str; 3] = [
@@ -264,20 +283,15 @@ fn print_orm_statements(samples: &Samples) {
     }
 }
 
-async fn bench(args: Args) -> BenchResult<()> {
+async fn bench<E: Engine>(engine: &E, args: &Args, plan: &RunPlan) -> BenchResult<()> {
     let started = Instant::now();
-    let plan = if args.quick { &QUICK } else { &FULL };
-    let ctx = Ctx {
-        ws: Workspace::new()?,
-        settings: args.settings,
-    };
     let wanted = |section: &str| {
         args.only
             .as_ref()
             .is_none_or(|only| only.iter().any(|s| s == section))
     };
     let reps_for = |planned: usize| args.reps.unwrap_or(planned);
-    print_settings(&ctx, plan).await?;
+    engine.print_header(plan.name).await?;
     let mut ratios = Vec::new();
 
     for action in [Action::Cascade, Action::SetNull] {
@@ -296,7 +310,7 @@ async fn bench(args: Args) -> BenchResult<()> {
         let mut last = None;
         for &(n, reps) in plan.one_parent {
             let samples = interleave(DELETE_VARIANTS.len(), reps_for(reps), async |v| {
-                cases::one_parent(&ctx, action, DELETE_VARIANTS[v], n).await
+                cases::one_parent(engine, action, DELETE_VARIANTS[v], n).await
             })
             .await?;
             print_variants(&format!("N = {n}"), &DELETE_LABELS, &samples, args.samples);
@@ -315,7 +329,7 @@ async fn bench(args: Args) -> BenchResult<()> {
             "== tree: 1 team × {heroes} heroes × {powers} powers, ON DELETE CASCADE at both levels"
         );
         let samples = interleave(DELETE_VARIANTS.len(), reps_for(reps), async |v| {
-            cases::three_levels(&ctx, DELETE_VARIANTS[v], heroes, powers).await
+            cases::three_levels(engine, DELETE_VARIANTS[v], heroes, powers).await
         })
         .await?;
         print_variants(
@@ -336,7 +350,7 @@ async fn bench(args: Args) -> BenchResult<()> {
             2 * parents
         );
         let samples = interleave(DELETE_VARIANTS.len(), reps_for(reps), async |v| {
-            cases::bulk_by_filter(&ctx, DELETE_VARIANTS[v], parents, children).await
+            cases::bulk_by_filter(engine, DELETE_VARIANTS[v], parents, children).await
         })
         .await?;
         print_variants(
@@ -364,7 +378,7 @@ async fn bench(args: Args) -> BenchResult<()> {
         println!("== insert: {rows} rows (4 columns + generated key) into an empty table");
         let labels = ["orm insert_many", "sqlx multi-row INSERT"];
         let samples = interleave(SIDES.len(), reps_for(reps), async |v| {
-            cases::insert(&ctx, SIDES[v], rows).await
+            cases::insert(engine, SIDES[v], rows).await
         })
         .await?;
         print_variants(&format!("{rows} rows"), &labels, &samples, args.samples);
@@ -382,7 +396,7 @@ async fn bench(args: Args) -> BenchResult<()> {
         println!("== fetch: all {rows} rows into structs");
         let labels = ["orm query().all", "sqlx query_as"];
         let samples = interleave(SIDES.len(), reps_for(reps), async |v| {
-            cases::fetch(&ctx, SIDES[v], rows).await
+            cases::fetch(engine, SIDES[v], rows).await
         })
         .await?;
         print_variants(&format!("{rows} rows"), &labels, &samples, args.samples);
@@ -414,7 +428,7 @@ async fn bench(args: Args) -> BenchResult<()> {
         let mut growth = Vec::new();
         for (who, foreign_keys, label) in variants {
             for n in [small, large] {
-                let sample = memory::measure(&ctx, who, n, foreign_keys).await?;
+                let sample = memory::measure(engine, who, n, foreign_keys).await?;
                 println!(
                     "  {label:<26} {n:>9} {:>10} KiB {:>10} KiB {:>8} KiB {:>12}",
                     sample.before_kib,
@@ -437,10 +451,7 @@ async fn bench(args: Args) -> BenchResult<()> {
                 of(Who::Orm, true, n) - of(Who::Sqlx, true, n)
             );
         }
-        println!(
-            "  (with foreign keys enforced SQLite itself collects the rowids of the rows a DELETE removes, \
-             ~24 bytes per row, whoever sends the DELETE)"
-        );
+        println!("  {}", engine.memory_note());
         for (who, foreign_keys, n, kib) in &growth {
             println!(
                 "MEMORY {}{} {n} {kib}",

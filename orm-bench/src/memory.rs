@@ -1,27 +1,31 @@
 //! Peak memory of one delete, measured in a child process of this binary:
-//! the parent loads the file; the child opens it, warms up, reads its peak
-//! resident set (`VmHWM`), deletes, and reads it again. The growth is what
-//! the delete itself held at its peak.
+//! the parent loads the database (a file, or a schema); the child opens it,
+//! warms up, reads its peak resident set (`VmHWM`), deletes, and reads it
+//! again. The growth is what the delete itself held at its peak, in the
+//! client process (on PostgreSQL the server's memory is not included).
 
-use std::path::Path;
 use std::process::Command;
 use std::time::Instant;
 
 use orm_core::{Executor, Model};
 
-use crate::Ctx;
-use crate::cases::Who;
-use crate::fixture::{self, BenchResult, Settings, count, expect};
+use crate::cases::{Who, delete_sql};
+use crate::engine::Engine;
+use crate::fixture::{self, BenchResult, count, expect};
 use crate::models::cascade;
 
 /// What the child process reports.
 pub struct MemorySample {
+    /// Peak RSS after the warm-up, before the delete.
     pub before_kib: u64,
+    /// Peak RSS after the delete.
     pub after_kib: u64,
+    /// How long the delete took.
     pub secs: f64,
 }
 
 impl MemorySample {
+    /// How much the peak grew during the delete.
     pub fn growth_kib(&self) -> u64 {
         self.after_kib.saturating_sub(self.before_kib)
     }
@@ -48,28 +52,30 @@ const CHILD_TAG: &str = "MEMORY-CHILD";
 
 /// Loads one parent with `n` children (cascade schema), then deletes it in a
 /// child process with `who` (`orm` or `sqlx`), foreign keys enforced or not.
-pub async fn measure(
-    ctx: &Ctx,
+pub async fn measure<E: Engine>(
+    engine: &E,
     who: Who,
     n: usize,
     foreign_keys: bool,
 ) -> BenchResult<MemorySample> {
-    let path = ctx.ws.fresh(&format!("memory-{}-{n}", who.label()));
-    let db = ctx.settings.open(&path).await?;
+    let place = engine.fresh(&format!("memory-{}-{n}", who.label())).await?;
+    let db = engine.open(&place).await?;
     db.create_all(&[cascade::Parent::TABLE, cascade::Child::TABLE])
         .await?;
-    fixture::load_family(&db, 1, n, None).await?;
+    fixture::load_family::<E>(&db, 1, n, None).await?;
+    engine.settle(&db, &["parent", "child"]).await?;
     db.close().await;
 
     let output = Command::new(std::env::current_exe()?)
-        .args(crate::settings_args(&ctx.settings))
+        .args(engine.child_args())
         .arg("--memory-child")
         .arg(who.label())
-        .arg(&path)
+        .arg(E::place_arg(&place))
         .arg(n.to_string())
         .arg(if foreign_keys { "fk-on" } else { "fk-off" })
-        .output()?;
-    fixture::remove_database(&path);
+        .output();
+    engine.remove(place).await?;
+    let output = output?;
     let stdout = String::from_utf8_lossy(&output.stdout);
     if !output.status.success() {
         return Err(format!(
@@ -94,18 +100,19 @@ pub async fn measure(
     }
 }
 
-/// The child process: delete parent 1 of the file at `path` (which has `n`
-/// children) and print the peak RSS before and after.
-pub async fn child(
-    settings: Settings,
+/// The child process: delete parent 1 of `place` (which has `n` children)
+/// and print the peak RSS before and after.
+pub async fn child<E: Engine>(
+    engine: &E,
     who: Who,
-    path: &Path,
+    place: &E::Place,
     n: usize,
     foreign_keys: bool,
 ) -> BenchResult<()> {
-    let db = settings.open_with_foreign_keys(path, foreign_keys).await?;
+    let db = engine.open_with_foreign_keys(place, foreign_keys).await?;
     let parent: cascade::Parent = db.get(1_i64).await?;
-    expect("children before", count(&db, "child", "").await?, n)?;
+    expect("children before", count::<E>(&db, "child", "").await?, n)?;
+    let sql = delete_sql::<E>("parent", "id");
     let before = peak_rss_kib()?;
     let start = Instant::now();
     match who {
@@ -113,16 +120,13 @@ pub async fn child(
             db.delete(parent).await?;
         }
         Who::Sqlx => {
-            sqlx::query("DELETE FROM \"parent\" WHERE \"id\" = ?")
-                .bind(1_i64)
-                .execute(db.pool())
-                .await?;
+            E::execute_int(&db, sql, 1).await?;
         }
         Who::Passive => return Err("the memory case compares `orm` with `sqlx`".into()),
     }
     let secs = start.elapsed().as_secs_f64();
     let after = peak_rss_kib()?;
-    expect("children after", count(&db, "child", "").await?, 0)?;
+    expect("children after", count::<E>(&db, "child", "").await?, 0)?;
     db.close().await;
     println!("{CHILD_TAG} {before} {after} {secs:.6}");
     Ok(())
