@@ -113,16 +113,25 @@ impl RowSource for Columns<'_> {
             .get(i)
             .map(|c| c.type_info().name())
             .unwrap_or_default();
+        // The type was matched here, so sqlx's own compatibility check is
+        // skipped (`try_get_unchecked`): it would compare the same names again.
         let value = match type_name {
-            "BOOL" => row.try_get::<Option<bool>, _>(i)?.map(Value::Bool),
-            "INT2" => row.try_get::<Option<i16>, _>(i)?.map(Value::I16),
-            "INT4" => row.try_get::<Option<i32>, _>(i)?.map(Value::I32),
-            "INT8" => row.try_get::<Option<i64>, _>(i)?.map(Value::I64),
-            "FLOAT4" => row.try_get::<Option<f32>, _>(i)?.map(Value::F32),
-            "FLOAT8" => row.try_get::<Option<f64>, _>(i)?.map(Value::F64),
-            "BYTEA" => row.try_get::<Option<Vec<u8>>, _>(i)?.map(Value::Bytes),
-            // TEXT, VARCHAR, CHAR, NAME, CITEXT, ...; anything else fails
-            // with sqlx's type-mismatch error naming the column type.
+            "BOOL" => row
+                .try_get_unchecked::<Option<bool>, _>(i)?
+                .map(Value::Bool),
+            "INT2" => row.try_get_unchecked::<Option<i16>, _>(i)?.map(Value::I16),
+            "INT4" => row.try_get_unchecked::<Option<i32>, _>(i)?.map(Value::I32),
+            "INT8" => row.try_get_unchecked::<Option<i64>, _>(i)?.map(Value::I64),
+            "FLOAT4" => row.try_get_unchecked::<Option<f32>, _>(i)?.map(Value::F32),
+            "FLOAT8" => row.try_get_unchecked::<Option<f64>, _>(i)?.map(Value::F64),
+            "BYTEA" => row
+                .try_get_unchecked::<Option<Vec<u8>>, _>(i)?
+                .map(Value::Bytes),
+            "TEXT" | "VARCHAR" | "BPCHAR" | "NAME" => row
+                .try_get_unchecked::<Option<String>, _>(i)?
+                .map(Value::Text),
+            // Anything else (CITEXT, NUMERIC, ...): sqlx checks that it
+            // decodes as text, or fails naming the column type.
             _ => row.try_get::<Option<String>, _>(i)?.map(Value::Text),
         };
         Ok(value.unwrap_or(Value::Null(kind)))

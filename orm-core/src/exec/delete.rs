@@ -117,7 +117,8 @@ enum Roots {
     Key(Value),
     /// These keys (rows already gone are skipped).
     Keys(Vec<Value>),
-    /// The keys a `SELECT` returns (bulk delete by filter).
+    /// The keys a `SELECT` returns (bulk delete by filter); it locks them
+    /// where the dialect has row locks.
     Select(Statement),
 }
 
@@ -134,6 +135,8 @@ async fn in_transaction<B: Backend>(
         dry_run,
         ..DeleteReport::default()
     };
+    let selected_with_lock =
+        matches!(roots, Roots::Select(_)) && B::DIALECT.row_lock_clause().is_some();
     let (keys, single) = match roots {
         Roots::Key(key) => (vec![key], true),
         Roots::Keys(keys) => (keys, false),
@@ -146,7 +149,13 @@ async fn in_transaction<B: Backend>(
         }
     };
     let first_key = keys.first().cloned();
-    let plans = plan_chunks::<B>(table, keys)?;
+    let mut plans = plan_chunks::<B>(table, keys)?;
+    if selected_with_lock {
+        // The SELECT already locked the root rows.
+        for plan in &mut plans {
+            plan.lock = None;
+        }
+    }
     run_plans::<B>(&mut tx, &plans, &mut report).await?;
     if single && report.deleted(table.name) == 0 {
         let key = first_key.unwrap_or(Value::Null(table.primary_key_column().kind));
@@ -191,6 +200,10 @@ pub(crate) async fn delete_where<B: Backend, M: Model>(
         .ident(table.name)
         .push(" WHERE ");
     sql::push_condition(&mut b, table, &filter);
+    // Lock the rows as they are selected (where the dialect has row locks).
+    if let Some(clause) = B::DIALECT.row_lock_clause() {
+        b.push(clause);
+    }
     in_transaction::<B>(conn, table, Roots::Select(b.finish()), dry_run).await
 }
 
