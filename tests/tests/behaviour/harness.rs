@@ -80,7 +80,6 @@ pub struct Ctx<B> {
 
 struct CtxInner {
     name: String,
-    seq: AtomicUsize,
     resources: Mutex<Vec<String>>,
 }
 
@@ -98,7 +97,6 @@ impl<B: TestBackend> Ctx<B> {
         Ctx {
             inner: Arc::new(CtxInner {
                 name,
-                seq: AtomicUsize::new(0),
                 resources: Mutex::new(Vec::new()),
             }),
             backend: PhantomData,
@@ -123,7 +121,6 @@ impl<B: TestBackend> Ctx<B> {
     /// A number unique within this process, for naming databases.
     pub fn unique(&self) -> usize {
         static NEXT: AtomicUsize = AtomicUsize::new(0);
-        self.inner.seq.fetch_add(1, Ordering::Relaxed);
         NEXT.fetch_add(1, Ordering::Relaxed)
     }
 
