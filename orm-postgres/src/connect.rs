@@ -5,9 +5,9 @@ use std::str::FromStr;
 use sqlx::ConnectOptions;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 
-use orm_core::{Error, Result};
+use orm_core::{Dialect, Error, Result};
 
-use crate::Db;
+use crate::{Db, PostgresDialect};
 
 /// How to connect to a PostgreSQL server.
 ///
@@ -47,10 +47,7 @@ impl PgOptions {
     /// is missing. Tables, indexes and the planner's temporary tables then
     /// need no qualification.
     pub fn schema(mut self, schema: &str) -> Self {
-        let mut quoted = String::from("\"");
-        quoted.push_str(&schema.replace('"', "\"\""));
-        quoted.push('"');
-        self.options = self.options.options([("search_path", quoted)]);
+        self.options = self.options.options([("search_path", quote(schema))]);
         self.schema = Some(schema.to_owned());
         self
     }
@@ -83,6 +80,13 @@ impl PgOptions {
     }
 }
 
+/// `name` as a quoted identifier, the dialect's way.
+fn quote(name: &str) -> String {
+    let mut out = String::new();
+    PostgresDialect.push_identifier(&mut out, name);
+    out
+}
+
 /// Connects to the server at `url` with the default [`PgOptions`].
 pub async fn connect(url: &str) -> Result<Db> {
     connect_with(PgOptions::from_url(url)?).await
@@ -97,9 +101,7 @@ pub async fn connect_with(options: PgOptions) -> Result<Db> {
         .await
         .map_err(crate::error::map_error)?;
     if let Some(schema) = &options.schema {
-        let mut sql = String::from("CREATE SCHEMA IF NOT EXISTS \"");
-        sql.push_str(&schema.replace('"', "\"\""));
-        sql.push('"');
+        let sql = format!("CREATE SCHEMA IF NOT EXISTS {}", quote(schema));
         tracing::debug!(target: "orm::sql", "{sql}");
         sqlx::raw_sql(sqlx::AssertSqlSafe(sql))
             .execute(&pool)

@@ -132,14 +132,7 @@ impl TestBackend for Postgres {
         // Unique across the processes that may run tests at once.
         let schema = format!("orm_test_{}_{}", std::process::id(), ctx.unique());
         ctx.track(schema.clone());
-        let url = postgres_url().unwrap();
-        let mut options = PgOptions::from_url(&url)
-            .unwrap()
-            .schema(&schema)
-            .foreign_keys(foreign_keys)
-            .max_connections(6);
-        fast_commits(&mut options);
-        orm_postgres::connect_with(options).await.unwrap()
+        connect_schema(&schema, foreign_keys, 6).await
     }
 
     async fn open_shared(ctx: &Ctx<Self>, foreign_keys: bool) -> Db<Self> {
@@ -149,22 +142,12 @@ impl TestBackend for Postgres {
     async fn without_foreign_keys(ctx: &Ctx<Self>, db: Db<Self>) -> Db<Self> {
         db.close().await;
         let schema = ctx.resources().pop().unwrap();
-        let options = PgOptions::from_url(&postgres_url().unwrap())
-            .unwrap()
-            .schema(&schema)
-            .foreign_keys(false)
-            .max_connections(2);
-        let mut options = options;
-        fast_commits(&mut options);
-        orm_postgres::connect_with(options).await.unwrap()
+        connect_schema(&schema, false, 2).await
     }
 
     async fn reopen(ctx: &Ctx<Self>) -> Db<Self> {
         let schema = ctx.resources().pop().unwrap();
-        let options = PgOptions::from_url(&postgres_url().unwrap())
-            .unwrap()
-            .schema(&schema);
-        orm_postgres::connect_with(options).await.unwrap()
+        connect_schema(&schema, true, 6).await
     }
 
     async fn cleanup(resources: Vec<String>) {
@@ -237,6 +220,17 @@ impl TestBackend for Postgres {
             .await
             .unwrap();
     }
+}
+
+/// A pool on `schema` of the test server.
+async fn connect_schema(schema: &str, foreign_keys: bool, connections: u32) -> Db<Postgres> {
+    let mut options = PgOptions::from_url(&postgres_url().unwrap())
+        .unwrap()
+        .schema(schema)
+        .foreign_keys(foreign_keys)
+        .max_connections(connections);
+    fast_commits(&mut options);
+    orm_postgres::connect_with(options).await.unwrap()
 }
 
 /// Test databases are thrown away: commits need not wait for the WAL flush
