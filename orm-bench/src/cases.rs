@@ -73,7 +73,10 @@ impl Action {
 // ANCHOR: delete_variants
 /// Fetches the parent (untimed: the same warm-up for every variant, which
 /// also loads the schema and the parent's page), then deletes it through the ORM.
-async fn orm_delete<E: Engine, P: Model>(db: &EngineDb<E>, id: i64) -> BenchResult<Measured> {
+async fn orm_delete<E: Engine, P: Model<Key = i64>>(
+    db: &EngineDb<E>,
+    id: i64,
+) -> BenchResult<Measured> {
     let parent: P = db.get(id).await?;
     let start = Instant::now();
     let report = db.delete(parent).await?;
@@ -87,7 +90,7 @@ async fn orm_delete<E: Engine, P: Model>(db: &EngineDb<E>, id: i64) -> BenchResu
 /// The same warm-up as [`orm_delete`], then one hand-written statement
 /// (`sql`, in the engine's dialect: `DELETE FROM "parent" WHERE "id" = ?` on
 /// SQLite, `... = $1` on PostgreSQL), run by sqlx on the pool.
-async fn sqlx_delete<E: Engine, P: Model>(
+async fn sqlx_delete<E: Engine, P: Model<Key = i64>>(
     db: &EngineDb<E>,
     sql: String,
     id: i64,

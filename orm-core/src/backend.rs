@@ -4,7 +4,7 @@ use std::future::Future;
 
 use crate::error::{Error, Result};
 use crate::model::RowSource;
-use crate::schema::ColumnKind;
+use crate::schema::{ColumnDef, ColumnKind};
 use crate::value::Value;
 
 /// Builds one value from one row.
@@ -62,6 +62,22 @@ pub trait Dialect: Send + Sync + 'static {
 
     /// The most bind parameters one statement may carry.
     fn max_bind_parameters(&self) -> usize;
+
+    /// What follows `INSERT INTO "table"` to insert one row of defaults
+    /// only (a model whose only column is its generated key): ANSI's
+    /// `DEFAULT VALUES`; MySQL spells it `() VALUES ()`.
+    fn default_values_clause(&self) -> &'static str {
+        " DEFAULT VALUES"
+    }
+
+    /// Why this database cannot store `column` as declared, if it cannot
+    /// (SQLite: a decimal in a `NUMERIC` column, which SQLite converts to a
+    /// float). Checked by `create_all` and `Db::ddl` before anything is
+    /// created.
+    fn column_problem(&self, column: &ColumnDef) -> Option<String> {
+        let _ = column;
+        None
+    }
 }
 
 /// A database backend: a unit type tying the core to one sqlx driver, in the

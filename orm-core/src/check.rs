@@ -6,7 +6,7 @@
 //! the error on the `#[relationship]` attribute. The same functions resolve
 //! relationships at run time.
 
-use crate::schema::{Action, ForeignKeyDef, RelationDef, RelationKind, TableDef};
+use crate::schema::{Action, ColumnKind, ForeignKeyDef, RelationDef, RelationKind, TableDef};
 
 /// The result of looking for the foreign key behind a relationship.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -191,4 +191,219 @@ pub const fn relation(
         }
     }
     Ok(())
+}
+
+/// The SQL type names a column of `kind` may be declared with
+/// (`#[field(sql_type = "...")]`), case-insensitive, arguments such as
+/// `(40)` allowed. A type outside its family would make the database
+/// convert every value the ORM binds (a `DateTime<Utc>` in a `TIMESTAMP`
+/// column shifted by the session time zone, an `i64` in a `REAL` column
+/// rounded), so the derive rejects it at compile time.
+pub const fn sql_type_family(kind: ColumnKind) -> &'static [&'static str] {
+    match kind {
+        ColumnKind::Bool => &["BOOLEAN", "BOOL", "TINYINT"],
+        ColumnKind::SmallInt | ColumnKind::Int | ColumnKind::BigInt => &[
+            "SMALLINT",
+            "INTEGER",
+            "INT",
+            "BIGINT",
+            "INT2",
+            "INT4",
+            "INT8",
+            "TINYINT",
+            "MEDIUMINT",
+            "SMALLSERIAL",
+            "SERIAL",
+            "BIGSERIAL",
+        ],
+        ColumnKind::Float | ColumnKind::Double => &[
+            "REAL",
+            "FLOAT",
+            "FLOAT4",
+            "FLOAT8",
+            "DOUBLE",
+            "DOUBLE PRECISION",
+        ],
+        ColumnKind::Text => &[
+            "TEXT",
+            "VARCHAR",
+            "CHAR",
+            "CHARACTER",
+            "CHARACTER VARYING",
+            "NCHAR",
+            "NVARCHAR",
+            "CLOB",
+            "CITEXT",
+            "TINYTEXT",
+            "MEDIUMTEXT",
+            "LONGTEXT",
+        ],
+        ColumnKind::Blob => &[
+            "BLOB",
+            "BYTEA",
+            "BINARY",
+            "VARBINARY",
+            "TINYBLOB",
+            "MEDIUMBLOB",
+            "LONGBLOB",
+        ],
+        ColumnKind::Uuid => &["UUID", "BLOB", "BINARY"],
+        ColumnKind::Date => &["DATE"],
+        ColumnKind::Time => &["TIME", "TIME WITHOUT TIME ZONE"],
+        ColumnKind::Timestamp => &["TIMESTAMP", "TIMESTAMP WITHOUT TIME ZONE", "DATETIME"],
+        ColumnKind::TimestampTz => &["TIMESTAMPTZ", "TIMESTAMP WITH TIME ZONE"],
+        ColumnKind::Json => &["JSON", "JSONB"],
+        ColumnKind::Decimal => &["NUMERIC", "DECIMAL"],
+    }
+}
+
+/// Why `sql_type` cannot hold a column of `kind`, or `None` when it is one
+/// of [`sql_type_family`]. The derive turns the message into a compile error
+/// on the `sql_type` literal.
+pub const fn sql_type_problem(kind: ColumnKind, sql_type: &str) -> Option<&'static str> {
+    let family = sql_type_family(kind);
+    let mut i = 0;
+    while i < family.len() {
+        if type_name_is(sql_type, family[i]) {
+            return None;
+        }
+        i += 1;
+    }
+    Some(match kind {
+        ColumnKind::Bool => {
+            "this `sql_type` does not hold a bool: use BOOLEAN (or leave `sql_type` out)"
+        }
+        ColumnKind::SmallInt | ColumnKind::Int | ColumnKind::BigInt => {
+            "this `sql_type` does not hold an integer: use SMALLINT, INTEGER, INT, BIGINT, INT2/INT4/INT8, TINYINT, MEDIUMINT or a SERIAL type (or leave `sql_type` out); another type would convert the values the ORM binds"
+        }
+        ColumnKind::Float | ColumnKind::Double => {
+            "this `sql_type` does not hold a float: use REAL, FLOAT, FLOAT4, FLOAT8 or DOUBLE PRECISION (or leave `sql_type` out); for exact decimals use `rust_decimal::Decimal`"
+        }
+        ColumnKind::Text => {
+            "this `sql_type` does not hold text: use TEXT, VARCHAR(n), CHAR(n), CHARACTER VARYING(n), NCHAR, NVARCHAR, CLOB, CITEXT or TINY/MEDIUM/LONGTEXT (or leave `sql_type` out); another type would convert the values the ORM binds"
+        }
+        ColumnKind::Blob => {
+            "this `sql_type` does not hold bytes: use BLOB, BYTEA, BINARY(n), VARBINARY(n) or TINY/MEDIUM/LONGBLOB (or leave `sql_type` out)"
+        }
+        ColumnKind::Uuid => {
+            "this `sql_type` does not hold a UUID as the ORM binds it: use UUID (PostgreSQL), BLOB (SQLite) or BINARY(16) (MySQL), or leave `sql_type` out"
+        }
+        ColumnKind::Date => {
+            "this `sql_type` does not hold a date: use DATE (or leave `sql_type` out)"
+        }
+        ColumnKind::Time => {
+            "this `sql_type` does not hold a time of day: use TIME (or leave `sql_type` out)"
+        }
+        ColumnKind::Timestamp => {
+            "this `sql_type` does not hold a date and time without time zone: use TIMESTAMP or DATETIME (or leave `sql_type` out); for TIMESTAMPTZ use `DateTime<Utc>` / `OffsetDateTime` fields"
+        }
+        ColumnKind::TimestampTz => {
+            "this `sql_type` does not hold an instant: use TIMESTAMPTZ / TIMESTAMP WITH TIME ZONE (or leave `sql_type` out); a plain TIMESTAMP would shift every value by the session's time zone, so use a `NaiveDateTime` / `PrimitiveDateTime` field for it"
+        }
+        ColumnKind::Json => {
+            "this `sql_type` does not hold JSON: use JSON or JSONB (or leave `sql_type` out)"
+        }
+        ColumnKind::Decimal => {
+            "this `sql_type` does not hold an exact decimal: use NUMERIC(p, s) or DECIMAL(p, s) (or leave `sql_type` out)"
+        }
+    })
+}
+
+/// One word of a SQL type name, see [`type_name_is`].
+enum Word {
+    End,
+    Invalid,
+    At(usize, usize),
+}
+
+const fn is_word_byte(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || c == b'_'
+}
+
+/// The next word of `s` from `i`, skipping whitespace and parenthesised
+/// arguments; any other character makes the name unrecognised.
+const fn next_word(s: &[u8], mut i: usize) -> Word {
+    while i < s.len() {
+        let c = s[i];
+        if c.is_ascii_whitespace() {
+            i += 1;
+        } else if c == b'(' {
+            let mut depth = 1;
+            i += 1;
+            while i < s.len() && depth > 0 {
+                if s[i] == b'(' {
+                    depth += 1;
+                } else if s[i] == b')' {
+                    depth -= 1;
+                }
+                i += 1;
+            }
+            if depth > 0 {
+                return Word::Invalid;
+            }
+        } else if is_word_byte(c) {
+            let start = i;
+            while i < s.len() && is_word_byte(s[i]) {
+                i += 1;
+            }
+            return Word::At(start, i);
+        } else {
+            return Word::Invalid;
+        }
+    }
+    Word::End
+}
+
+/// `sql` is the type `name` (words compared ignoring ASCII case, with any
+/// parenthesised arguments and extra whitespace): `varchar(40)` is
+/// `VARCHAR`, `timestamp(3) with time zone` is `TIMESTAMP WITH TIME ZONE`,
+/// `INTEGER[]` is not `INTEGER`.
+pub const fn type_name_is(sql: &str, name: &str) -> bool {
+    let (a, b) = (sql.as_bytes(), name.as_bytes());
+    let (mut i, mut j) = (0, 0);
+    loop {
+        match (next_word(a, i), next_word(b, j)) {
+            (Word::End, Word::End) => return true,
+            (Word::At(s1, e1), Word::At(s2, e2)) => {
+                if e1 - s1 != e2 - s2 {
+                    return false;
+                }
+                let mut k = 0;
+                while k < e1 - s1 {
+                    if !a[s1 + k].eq_ignore_ascii_case(&b[s2 + k]) {
+                        return false;
+                    }
+                    k += 1;
+                }
+                i = e1;
+                j = e2;
+            }
+            _ => return false,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sql_type_names_are_compared_by_words() {
+        assert!(type_name_is("varchar(40)", "VARCHAR"));
+        assert!(type_name_is(
+            "  Timestamp(3)  with time   zone",
+            "TIMESTAMP WITH TIME ZONE"
+        ));
+        assert!(type_name_is("NUMERIC(10, 2)", "NUMERIC"));
+        assert!(!type_name_is("INTEGER[]", "INTEGER"));
+        assert!(!type_name_is("TIMESTAMP WITH TIME ZONE", "TIMESTAMP"));
+        assert!(!type_name_is("VARCHAR(40", "VARCHAR"));
+        assert_eq!(sql_type_problem(ColumnKind::Text, "VARCHAR(40)"), None);
+        assert!(sql_type_problem(ColumnKind::Text, "INTEGER").is_some());
+        assert!(sql_type_problem(ColumnKind::TimestampTz, "TIMESTAMP").is_some());
+        assert_eq!(
+            sql_type_problem(ColumnKind::Timestamp, "timestamp without time zone"),
+            None
+        );
+    }
 }

@@ -78,6 +78,14 @@ pub enum Error {
         /// The key, as SQL would print it.
         key: String,
     },
+    /// A query expected a row ([`Query::one`](crate::Query::one)) and none matched.
+    #[error("no row in `{table}` matches {filter}")]
+    NoMatch {
+        /// The table queried.
+        table: &'static str,
+        /// The filter, as SQL would print it.
+        filter: String,
+    },
     /// The model value has no primary key yet (it was never inserted).
     #[error("`{model}` has no primary key value yet; insert it first")]
     MissingPrimaryKey {
@@ -121,6 +129,35 @@ pub enum Error {
     /// NUL character). Nothing was sent.
     #[error("the database cannot store this value: {0}")]
     InvalidValue(String),
+    /// A model declares a column this database cannot store as declared
+    /// (see [`Dialect::column_problem`](crate::Dialect::column_problem)), or
+    /// the schema contradicts itself. Nothing was created.
+    #[error("cannot create `{table}.{column}`: {reason}")]
+    InvalidSchema {
+        /// The table.
+        table: &'static str,
+        /// The column.
+        column: &'static str,
+        /// Why, and what to do instead.
+        reason: String,
+    },
+    /// `set_column_value` was asked for a column the model does not have
+    /// (metadata and struct disagree: a bug in hand-written metadata).
+    #[error("`{model}` has no column at index {index} (it has {columns})")]
+    NoSuchColumn {
+        /// The Rust model name.
+        model: &'static str,
+        /// The index asked for.
+        index: usize,
+        /// How many columns the model has.
+        columns: usize,
+    },
+    /// The database answered something the ORM cannot make sense of (a
+    /// count that is not an integer, fewer generated keys than rows
+    /// inserted). Nothing is assumed: the operation stops here, and its
+    /// transaction rolls back.
+    #[error("unexpected answer from the database: {0}")]
+    UnexpectedResult(String),
     /// The connection URL or options are invalid.
     #[error("invalid configuration: {0}")]
     Config(String),

@@ -7,7 +7,7 @@
 //! time that related models agree on how deletes cascade.
 //!
 //! ```
-//! use orm_core::{Action, BelongsTo, HasMany, Model, Query};
+//! use orm_core::{Action, BelongsTo, HasMany, Limited, Model, Query};
 //!
 //! #[derive(Model, Debug, Clone)]
 //! #[model(table = "team")]
@@ -42,7 +42,7 @@
 //! assert!(Team::HEROES.def().cascade_delete);
 //!
 //! // Queries are typed values built from the generated column handles.
-//! let query: Query<Hero> = Hero::query()
+//! let query: Query<Hero, Limited> = Hero::query()
 //!     .filter(Hero::AGE.gt(30) & Hero::TEAM_ID.eq(3))
 //!     .order_by(Hero::NAME.asc())
 //!     .limit(10);
@@ -106,15 +106,24 @@ pub use error::{Error, Result};
 pub use exec::{Db, Executor, LoadRelation, SQL_TARGET, SchemaReport, Transaction};
 pub use exec::{UnmanagedForeignKey, unmanaged_foreign_keys};
 pub use model::{Model, RowSource};
-pub use query::{Column, CompareOp, Expr, Filter, Order, Query};
+pub use query::{Column, CompareOp, Expr, Filter, Limited, Order, Query, Unlimited, WholeSet};
 pub use relation::{BelongsTo, HasMany, Rel, Relationship};
 pub use schema::{
     Action, ColumnDef, ColumnKind, ForeignKeyDef, RelationDef, RelationKind, TableDef,
 };
-pub use value::{ColumnValue, DecodeError, Params, Value};
+#[cfg(feature = "json")]
+pub use sqlx::types::Json;
+pub use value::{
+    ColumnValue, DecodeError, FieldType, InvalidValue, Params, TextValue, Value, ValueType,
+};
 
 #[cfg(feature = "derive")]
-pub use orm_derive::Model;
+pub use orm_derive::{ColumnValue, Model};
+
+#[cfg(feature = "echo")]
+mod echo;
+#[cfg(feature = "echo")]
+pub use echo::echo_sql;
 
 /// The names most programs need: `use orm_core::prelude::*;`.
 pub mod prelude {
@@ -126,5 +135,38 @@ pub mod prelude {
 
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::model::{read_column, write_column};
+    pub use crate::model::{no_such_column, read_column, write_column};
+
+    /// The key type of the stub `impl Model` that `#[derive(Model)]` emits
+    /// next to its errors for a model without a primary key. Never built.
+    #[derive(Debug, Clone, Copy)]
+    pub enum NoKey {}
+
+    impl crate::ColumnValue for NoKey {
+        const TYPE: crate::ValueType = crate::ValueType::I64;
+        fn to_value(&self) -> crate::Value {
+            match *self {}
+        }
+        fn from_value(_: crate::Value) -> Result<Self, crate::DecodeError> {
+            Err(crate::DecodeError::Invalid(
+                "a model without a primary key has no key".into(),
+            ))
+        }
+    }
+
+    /// The value-type features this build of `orm-core` has. A backend
+    /// checks them against its own at compile time, so that a value type
+    /// orm-core knows is never one the backend's sqlx cannot bind.
+    pub mod features {
+        /// `chrono`.
+        pub const CHRONO: bool = cfg!(feature = "chrono");
+        /// `time`.
+        pub const TIME: bool = cfg!(feature = "time");
+        /// `uuid`.
+        pub const UUID: bool = cfg!(feature = "uuid");
+        /// `json`.
+        pub const JSON: bool = cfg!(feature = "json");
+        /// `rust_decimal`.
+        pub const RUST_DECIMAL: bool = cfg!(feature = "rust_decimal");
+    }
 }

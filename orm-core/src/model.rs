@@ -1,8 +1,8 @@
 //! The traits `#[derive(Model)]` implements.
 
 use crate::error::{Error, Result};
-use crate::schema::{ColumnKind, TableDef};
-use crate::value::{ColumnValue, Value};
+use crate::schema::TableDef;
+use crate::value::{ColumnValue, FieldType, Value, ValueType};
 
 /// A struct mapped to a table. Implement it with `#[derive(Model)]`.
 ///
@@ -10,6 +10,13 @@ use crate::value::{ColumnValue, Value};
 /// describes the table, and the methods move field values in and out of
 /// [`Value`]s in column order.
 pub trait Model: Sized + Send + Sync + Unpin + 'static {
+    /// The type of the primary key: the key field's type without its
+    /// `Option` (`i64` for `id: Option<i64>`, `Uuid` for `id: Uuid`).
+    /// [`get`](crate::Executor::get) and [`find`](crate::Executor::find)
+    /// take a value of this type, so a key of the wrong type does not
+    /// compile.
+    type Key: ColumnValue;
+
     /// The table's metadata.
     const TABLE: &'static TableDef;
 
@@ -34,7 +41,7 @@ pub trait Model: Sized + Send + Sync + Unpin + 'static {
     /// The primary-key value (`NULL` before the row is inserted).
     fn primary_key(&self) -> Value {
         self.column_value(Self::TABLE.primary_key)
-            .unwrap_or(Value::Null(Self::TABLE.primary_key_column().kind))
+            .unwrap_or(Value::Null(Self::TABLE.primary_key_column().kind()))
     }
 }
 
@@ -42,21 +49,31 @@ pub trait Model: Sized + Send + Sync + Unpin + 'static {
 ///
 /// Backends implement it over their driver's row type.
 pub trait RowSource {
-    /// Reads the next column as a value of `kind` (or `NULL`).
-    fn next_value(&mut self, kind: ColumnKind) -> Result<Value>;
+    /// Reads the next column as a value of `ty` (or `NULL`), decoded with
+    /// sqlx's `Decode` for that type.
+    fn next_value(&mut self, ty: ValueType) -> Result<Value>;
+
+    /// The number of columns of the row.
+    fn column_count(&self) -> usize;
+
+    /// The name of column `index`.
+    fn column_name(&self, index: usize) -> Option<&str>;
+
+    /// Makes column `index` the next one [`next_value`](RowSource::next_value) reads.
+    fn seek(&mut self, index: usize);
 }
 
 /// Reads the next column of `row` into a field of type `T`.
 ///
 /// Used by the code `#[derive(Model)]` generates.
 #[doc(hidden)]
-pub fn read_column<T: ColumnValue>(
+pub fn read_column<T: FieldType>(
     row: &mut dyn RowSource,
     table: &'static TableDef,
     index: usize,
 ) -> Result<T> {
-    let value = row.next_value(T::KIND)?;
-    T::from_value(value).map_err(|source| Error::Decode {
+    let value = row.next_value(T::VALUE_TYPE)?;
+    T::decode(value).map_err(|source| Error::Decode {
         table: table.name,
         column: table.columns[index].name,
         source,
@@ -67,16 +84,66 @@ pub fn read_column<T: ColumnValue>(
 ///
 /// Used by the code `#[derive(Model)]` generates.
 #[doc(hidden)]
-pub fn write_column<T: ColumnValue>(
+pub fn write_column<T: FieldType>(
     field: &mut T,
     value: Value,
     table: &'static TableDef,
     index: usize,
 ) -> Result<()> {
-    *field = T::from_value(value).map_err(|source| Error::Decode {
+    *field = T::decode(value).map_err(|source| Error::Decode {
         table: table.name,
         column: table.columns[index].name,
         source,
     })?;
     Ok(())
+}
+
+/// The error of `set_column_value` for an index the model does not have.
+///
+/// Used by the code `#[derive(Model)]` generates.
+#[doc(hidden)]
+pub fn no_such_column(table: &'static TableDef, index: usize) -> Error {
+    Error::NoSuchColumn {
+        model: table.model,
+        index,
+        columns: table.columns.len(),
+    }
+}
+
+/// A row read by column name: the columns of `table`, wherever the query
+/// put them ([`fetch_sql`](crate::Executor::fetch_sql)).
+pub(crate) struct ByName<'r> {
+    pub(crate) row: &'r mut dyn RowSource,
+    pub(crate) table: &'static TableDef,
+    pub(crate) next: usize,
+}
+
+impl RowSource for ByName<'_> {
+    fn next_value(&mut self, ty: ValueType) -> Result<Value> {
+        let Some(column) = self.table.columns.get(self.next).map(|c| c.name) else {
+            return Err(no_such_column(self.table, self.next));
+        };
+        self.next += 1;
+        let index = (0..self.row.column_count())
+            .find(|&i| self.row.column_name(i) == Some(column))
+            .ok_or(Error::Decode {
+                table: self.table.name,
+                column,
+                source: crate::DecodeError::MissingColumn,
+            })?;
+        self.row.seek(index);
+        self.row.next_value(ty)
+    }
+
+    fn column_count(&self) -> usize {
+        self.table.columns.len()
+    }
+
+    fn column_name(&self, index: usize) -> Option<&str> {
+        self.table.columns.get(index).map(|c| c.name)
+    }
+
+    fn seek(&mut self, index: usize) {
+        self.next = index;
+    }
 }

@@ -5,7 +5,7 @@ use std::ops::{BitAnd, BitOr, Not};
 
 use crate::Model;
 use crate::schema::ColumnDef;
-use crate::value::{ColumnValue, Value};
+use crate::value::{FieldType, TextValue, Value};
 
 /// A comparison operator.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -60,6 +60,80 @@ pub enum Expr {
     Or(Vec<Expr>),
     /// The negation.
     Not(Box<Expr>),
+}
+
+impl Expr {
+    /// The expression as SQL would print it, with `table`'s column names and
+    /// the values inline (for messages, never for execution).
+    pub fn display(&self, table: &'static crate::TableDef) -> impl std::fmt::Display + '_ {
+        ExprDisplay { expr: self, table }
+    }
+}
+
+struct ExprDisplay<'a> {
+    expr: &'a Expr,
+    table: &'static crate::TableDef,
+}
+
+impl std::fmt::Display for ExprDisplay<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let name = |i: usize| self.table.columns.get(i).map_or("?", |c| c.name);
+        let nested = |expr| ExprDisplay {
+            expr,
+            table: self.table,
+        };
+        match self.expr {
+            Expr::Compare { column, op, value } => {
+                let op = match (op, value.is_null()) {
+                    (CompareOp::Eq, true) => return write!(f, "{} IS NULL", name(*column)),
+                    (CompareOp::Ne, true) => return write!(f, "{} IS NOT NULL", name(*column)),
+                    (CompareOp::Eq, _) => "=",
+                    (CompareOp::Ne, _) => "<>",
+                    (CompareOp::Lt, _) => "<",
+                    (CompareOp::Le, _) => "<=",
+                    (CompareOp::Gt, _) => ">",
+                    (CompareOp::Ge, _) => ">=",
+                    (CompareOp::Like, _) => "LIKE",
+                };
+                write!(f, "{} {op} {value}", name(*column))
+            }
+            Expr::In {
+                column,
+                values,
+                negated,
+            } => {
+                let not = if *negated { "NOT " } else { "" };
+                write!(
+                    f,
+                    "{} {not}IN {}",
+                    name(*column),
+                    crate::value::Params(values)
+                )
+            }
+            Expr::IsNull { column, negated } => {
+                let not = if *negated { "NOT " } else { "" };
+                write!(f, "{} IS {not}NULL", name(*column))
+            }
+            Expr::And(items) | Expr::Or(items) => {
+                let (separator, empty) = match self.expr {
+                    Expr::And(_) => (" AND ", "TRUE"),
+                    _ => (" OR ", "FALSE"),
+                };
+                if items.is_empty() {
+                    return f.write_str(empty);
+                }
+                f.write_str("(")?;
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(separator)?;
+                    }
+                    write!(f, "{}", nested(item))?;
+                }
+                f.write_str(")")
+            }
+            Expr::Not(inner) => write!(f, "NOT ({})", nested(inner)),
+        }
+    }
 }
 
 /// A typed filter on the rows of `M`, built from [`Column`] handles.
@@ -174,13 +248,24 @@ impl<M, T> Clone for Column<M, T> {
 }
 impl<M, T> Copy for Column<M, T> {}
 
-impl<M: Model, T: ColumnValue> std::fmt::Debug for Column<M, T> {
+impl<M, T> Column<M, T> {
+    /// Used by the stub `#[derive(Model)]` emits next to its errors.
+    #[doc(hidden)]
+    pub const fn __unchecked(index: usize) -> Self {
+        Column {
+            index,
+            _marker: PhantomData,
+        }
+    }
+}
+
+impl<M: Model, T: FieldType> std::fmt::Debug for Column<M, T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{}.{}", M::TABLE.name, self.def().name)
     }
 }
 
-impl<M: Model, T: ColumnValue> Column<M, T> {
+impl<M: Model, T: FieldType> Column<M, T> {
     /// Used by `#[derive(Model)]`: the column at `index` in `M::TABLE.columns`.
     #[doc(hidden)]
     pub const fn new(index: usize) -> Self {
@@ -204,7 +289,7 @@ impl<M: Model, T: ColumnValue> Column<M, T> {
         Filter::from_expr(Expr::Compare {
             column: self.index,
             op,
-            value: value.into().to_value(),
+            value: value.into().encode(),
         })
     }
 
@@ -232,15 +317,11 @@ impl<M: Model, T: ColumnValue> Column<M, T> {
     pub fn ge(self, value: impl Into<T>) -> Filter<M> {
         self.compare(CompareOp::Ge, value)
     }
-    /// `column LIKE pattern`.
-    pub fn like(self, pattern: impl Into<T>) -> Filter<M> {
-        self.compare(CompareOp::Like, pattern)
-    }
     /// `column IN (values)`; an empty list matches no row.
     pub fn is_in<V: Into<T>>(self, values: impl IntoIterator<Item = V>) -> Filter<M> {
         Filter::from_expr(Expr::In {
             column: self.index,
-            values: values.into_iter().map(|v| v.into().to_value()).collect(),
+            values: values.into_iter().map(|v| v.into().encode()).collect(),
             negated: false,
         })
     }
@@ -248,7 +329,7 @@ impl<M: Model, T: ColumnValue> Column<M, T> {
     pub fn not_in<V: Into<T>>(self, values: impl IntoIterator<Item = V>) -> Filter<M> {
         Filter::from_expr(Expr::In {
             column: self.index,
-            values: values.into_iter().map(|v| v.into().to_value()).collect(),
+            values: values.into_iter().map(|v| v.into().encode()).collect(),
             negated: true,
         })
     }
@@ -284,6 +365,21 @@ impl<M: Model, T: ColumnValue> Column<M, T> {
     }
 }
 
+impl<M: Model, T: FieldType> Column<M, T>
+where
+    T::Base: TextValue,
+{
+    /// `column LIKE pattern` (`%` any text, `_` one character); text
+    /// columns only.
+    pub fn like(self, pattern: impl Into<String>) -> Filter<M> {
+        Filter::from_expr(Expr::Compare {
+            column: self.index,
+            op: CompareOp::Like,
+            value: Value::Text(pattern.into()),
+        })
+    }
+}
+
 /// An `ORDER BY` term.
 pub struct Order<M> {
     pub(crate) column: usize,
@@ -312,18 +408,44 @@ impl<M> std::fmt::Debug for Order<M> {
     }
 }
 
+/// The marker of a [`Query`] without `limit` or `offset`: it selects every
+/// row its filter matches, so it can also be deleted.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Unlimited;
+
+/// The marker of a [`Query`] with a `limit` or an `offset`: it reads a
+/// window of the matching rows, and cannot be deleted (a `DELETE` has no
+/// portable `LIMIT`; deleting every matching row instead would be a
+/// surprise, so it does not compile).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Limited;
+
+/// Implemented by [`Unlimited`] only: what [`Query::delete`] requires.
+#[diagnostic::on_unimplemented(
+    message = "a query with `limit` or `offset` cannot be deleted",
+    label = "this query reads a window of the matching rows",
+    note = "`delete` removes every row the filter matches (and cascades); drop `limit`/`offset`, or select the keys first and delete with `Column::is_in`"
+)]
+pub trait WholeSet {}
+
+impl WholeSet for Unlimited {}
+
 /// A `SELECT` on the rows of `M`: filter, order, limit and offset.
 /// Run it with [`all`](Query::all), [`first`](Query::first),
-/// [`count`](Query::count) or [`delete`](Query::delete).
-pub struct Query<M> {
+/// [`one`](Query::one), [`count`](Query::count) or [`delete`](Query::delete).
+///
+/// The second parameter records whether a `limit` or `offset` was set
+/// ([`Limited`]); only a query without ([`Unlimited`], the default) can be
+/// deleted.
+pub struct Query<M, W = Unlimited> {
     pub(crate) filter: Option<Expr>,
     pub(crate) order: Vec<(usize, bool)>,
     pub(crate) limit: Option<u64>,
     pub(crate) offset: Option<u64>,
-    _model: PhantomData<fn() -> M>,
+    _model: PhantomData<fn() -> (M, W)>,
 }
 
-impl<M> Clone for Query<M> {
+impl<M, W> Clone for Query<M, W> {
     fn clone(&self) -> Self {
         Query {
             filter: self.filter.clone(),
@@ -335,7 +457,7 @@ impl<M> Clone for Query<M> {
     }
 }
 
-impl<M> std::fmt::Debug for Query<M> {
+impl<M, W> std::fmt::Debug for Query<M, W> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Query")
             .field("filter", &self.filter)
@@ -363,7 +485,9 @@ impl<M: Model> Query<M> {
             _model: PhantomData,
         }
     }
+}
 
+impl<M: Model, W> Query<M, W> {
     /// Keeps the rows matching `filter` (and any previous filter).
     pub fn filter(mut self, filter: Filter<M>) -> Self {
         self.filter = Some(match self.filter.take() {
@@ -380,24 +504,36 @@ impl<M: Model> Query<M> {
     }
 
     /// At most `n` rows.
-    pub fn limit(mut self, n: u64) -> Self {
-        self.limit = Some(n);
-        self
+    pub fn limit(self, n: u64) -> Query<M, Limited> {
+        Query {
+            limit: Some(n),
+            ..self.into_limited()
+        }
     }
 
     /// Skips the first `n` rows.
-    pub fn offset(mut self, n: u64) -> Self {
-        self.offset = Some(n);
-        self
+    pub fn offset(self, n: u64) -> Query<M, Limited> {
+        Query {
+            offset: Some(n),
+            ..self.into_limited()
+        }
+    }
+
+    fn into_limited(self) -> Query<M, Limited> {
+        Query {
+            filter: self.filter,
+            order: self.order,
+            limit: self.limit,
+            offset: self.offset,
+            _model: PhantomData,
+        }
     }
 
     /// The filter, if any.
     pub fn filter_expr(&self) -> Option<&Expr> {
         self.filter.as_ref()
     }
-}
 
-impl<M: Model> Query<M> {
     /// Every matching row (one `SELECT`).
     pub async fn all<'e, B: crate::Backend>(
         &self,
@@ -415,6 +551,24 @@ impl<M: Model> Query<M> {
         Ok(exec.fetch_all(&query).await?.into_iter().next())
     }
 
+    /// The first matching row, or [`Error::NoMatch`](crate::Error::NoMatch)
+    /// naming the table and the filter when there is none.
+    pub async fn one<'e, B: crate::Backend>(
+        &self,
+        exec: impl crate::Executor<'e, B>,
+    ) -> crate::Result<M> {
+        match self.first(exec).await? {
+            Some(row) => Ok(row),
+            None => Err(crate::Error::NoMatch {
+                table: M::TABLE.name,
+                filter: self.filter.as_ref().map_or_else(
+                    || "the query (the table is empty)".to_owned(),
+                    |expr| expr.display(M::TABLE).to_string(),
+                ),
+            }),
+        }
+    }
+
     /// The number of matching rows (`SELECT COUNT(*)`); order, limit and
     /// offset are ignored.
     pub async fn count<'e, B: crate::Backend>(
@@ -426,10 +580,15 @@ impl<M: Model> Query<M> {
 
     /// Deletes every matching row, cascading exactly like deleting each row
     /// (see [`Executor::delete_where`](crate::Executor::delete_where)).
+    /// Only a query without `limit` / `offset` can be deleted: that does not
+    /// compile.
     pub async fn delete<'e, B: crate::Backend>(
         &self,
         exec: impl crate::Executor<'e, B>,
-    ) -> crate::Result<crate::DeleteReport> {
+    ) -> crate::Result<crate::DeleteReport>
+    where
+        W: WholeSet,
+    {
         let filter = Filter::<M>::from_expr(self.filter.clone().unwrap_or(Expr::And(Vec::new())));
         exec.delete_where(filter).await
     }

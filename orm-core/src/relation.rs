@@ -126,6 +126,18 @@ impl<P, R> Clone for Rel<P, R> {
 }
 impl<P, R> Copy for Rel<P, R> {}
 
+impl<P, R> Rel<P, R> {
+    /// Used by the stub `#[derive(Model)]` emits next to its errors.
+    #[doc(hidden)]
+    pub const fn __unchecked(index: usize, field: fn(&mut P) -> &mut R) -> Self {
+        Rel {
+            index,
+            field,
+            _marker: PhantomData,
+        }
+    }
+}
+
 impl<P: Model, R: Relationship> Rel<P, R> {
     /// Used by `#[derive(Model)]`: the relationship at `index` in
     /// `P::TABLE.relations`, stored in the field `field` returns.

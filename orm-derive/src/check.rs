@@ -13,6 +13,35 @@ pub fn check(cx: &Ctxt, model: &Model) {
     check_actions_need_foreign_key(cx, model);
     check_unique_column_names(cx, model);
     check_self_reference(cx, model);
+    check_handle_names(cx, model);
+}
+
+/// A field's handle constant is its name in upper case: a field named
+/// `table` would make `Hero::TABLE` the column handle instead of the
+/// model's metadata (`Model::TABLE`), silently.
+fn check_handle_names(cx: &Ctxt, model: &Model) {
+    let members = model
+        .columns
+        .iter()
+        .map(|c| (c.member, &c.field, c.attrs.column.is_none()))
+        .chain(model.relations.iter().map(|r| (r.member, &r.field, false)));
+    for (member, field, column_named_after_field) in members {
+        if crate::ast::upper_snake_case(field) != "TABLE" {
+            continue;
+        }
+        let keep = if column_named_after_field {
+            format!(" and keep the column name with `#[field(column = \"{field}\")]`")
+        } else {
+            String::new()
+        };
+        cx.error_spanned_by(
+            member,
+            format!(
+                "a field named `{field}` would generate the handle `{}::TABLE`, which is the model's metadata (`Model::TABLE`): rename the field (e.g. `{field}_name`){keep}",
+                model.name
+            ),
+        );
+    }
 }
 
 /// Exactly one `#[field(primary_key)]`.

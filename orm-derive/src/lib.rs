@@ -108,6 +108,7 @@ mod check;
 mod ctxt;
 mod expand;
 mod suggest;
+mod value;
 
 use proc_macro::TokenStream;
 use syn::{DeriveInput, parse_macro_input};
@@ -119,19 +120,79 @@ use syn::{DeriveInput, parse_macro_input};
 #[proc_macro_derive(Model, attributes(model, field, relationship))]
 pub fn derive_model(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);
-    expand_model(&input)
-        .unwrap_or_else(syn::Error::into_compile_error)
-        .into()
+    expand_model(&input).unwrap_or_else(|errors| errors).into()
 }
 
-/// parse → check → expand. Generation only runs on an input without errors,
-/// so a mistake never causes a cascade of follow-on errors.
-fn expand_model(input: &DeriveInput) -> syn::Result<proc_macro2::TokenStream> {
+/// Derives `orm_core::ColumnValue` for a newtype or a fieldless enum, so it
+/// can be a column field (and a primary or foreign key).
+///
+/// * A newtype `struct UserId(pub Uuid);` is stored exactly like its field.
+/// * A fieldless enum is stored as **text**: each variant's name, or
+///   `#[column(rename = "...")]` on the variant, or a serde-style
+///   `#[column(rename_all = "snake_case")]` on the enum (`lowercase`,
+///   `UPPERCASE`, `snake_case`, `SCREAMING_SNAKE_CASE`, `kebab-case`).
+/// * With `#[repr(i16)]` (or another integer `repr`), the enum is stored as
+///   its **integer discriminant** instead.
+///
+/// A value in the database that is no variant is a decode error naming the
+/// enum and the accepted values, never a silent default.
+///
+/// ```
+/// use orm_core::{ColumnValue, Value};
+///
+/// #[derive(ColumnValue, Debug, Clone, Copy, PartialEq)]
+/// #[column(rename_all = "snake_case")]
+/// pub enum Status {
+///     Draft,
+///     InReview,
+///     #[column(rename = "live")]
+///     Published,
+/// }
+///
+/// #[derive(ColumnValue, Debug, Clone, Copy, PartialEq)]
+/// #[repr(i16)]
+/// pub enum Priority {
+///     Low = 1,
+///     High = 10,
+/// }
+///
+/// #[derive(ColumnValue, Debug, Clone, PartialEq)]
+/// pub struct Email(pub String);
+///
+/// assert_eq!(Status::InReview.to_value(), Value::Text("in_review".into()));
+/// assert_eq!(Status::from_value(Value::Text("live".into())), Ok(Status::Published));
+/// assert!(Status::from_value(Value::Text("gone".into())).is_err());
+/// assert_eq!(Priority::High.to_value(), Value::I16(10));
+/// assert_eq!(Email::from_value(Value::Text("a@b.c".into())), Ok(Email("a@b.c".into())));
+/// ```
+#[proc_macro_derive(ColumnValue, attributes(column))]
+pub fn derive_column_value(input: TokenStream) -> TokenStream {
+    let input = parse_macro_input!(input as DeriveInput);
+    value::expand(&input).unwrap_or_else(|errors| errors).into()
+}
+
+/// parse → check → expand. Generation only runs on an input without
+/// errors; with errors, the errors are emitted next to a stub
+/// implementation, so a mistake never causes a cascade of follow-on errors
+/// where the model is used.
+fn expand_model(input: &DeriveInput) -> Result<proc_macro2::TokenStream, proc_macro2::TokenStream> {
     let cx = ctxt::Ctxt::new();
     let Some(model) = ast::Model::from_syn(&cx, input) else {
-        return cx.check().map(|()| proc_macro2::TokenStream::new());
+        return match cx.check() {
+            Ok(()) => Ok(proc_macro2::TokenStream::new()),
+            Err(errors) => Err(errors.into_compile_error()),
+        };
     };
     check::check(&cx, &model);
-    cx.check()?;
-    Ok(expand::derive(&model))
+    match cx.check() {
+        Ok(()) => Ok(expand::derive(&model)),
+        Err(errors) => {
+            let mut out = errors.into_compile_error();
+            // A generic struct cannot have the stub impl (its error says so).
+            if input.generics.params.is_empty() {
+                out.extend(expand::fallback(&model));
+            }
+            Err(out)
+        }
+    }
 }

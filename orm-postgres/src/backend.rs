@@ -1,9 +1,35 @@
 use futures_util::TryStreamExt;
-use sqlx::postgres::{PgArguments, PgRow};
+use sqlx::encode::IsNull;
+use sqlx::error::BoxDynError;
+use sqlx::postgres::types::Oid;
+use sqlx::postgres::{PgArgumentBuffer, PgArguments, PgRow, PgTypeInfo};
 use sqlx::{Arguments, AssertSqlSafe, Column, Row, TypeInfo};
 
 use orm_core::{
-    Backend, ColumnKind, Connection, Decoder, Dialect, Error, Result, RowSource, Value,
+    Backend, ColumnKind, Connection, Decoder, Dialect, Error, Result, RowSource, Value, ValueType,
+};
+
+// orm-core binds and reads no value type this backend's sqlx cannot: its
+// value-type features must be on here too.
+const _: () = {
+    use orm_core::__private::features;
+    if features::CHRONO && !cfg!(feature = "chrono") {
+        panic!("orm-core has the `chrono` feature: enable `chrono` on orm-postgres too");
+    }
+    if features::TIME && !cfg!(feature = "time") {
+        panic!("orm-core has the `time` feature: enable `time` on orm-postgres too");
+    }
+    if features::UUID && !cfg!(feature = "uuid") {
+        panic!("orm-core has the `uuid` feature: enable `uuid` on orm-postgres too");
+    }
+    if features::JSON && !cfg!(feature = "json") {
+        panic!("orm-core has the `json` feature: enable `json` on orm-postgres too");
+    }
+    if features::RUST_DECIMAL && !cfg!(feature = "rust_decimal") {
+        panic!(
+            "orm-core has the `rust_decimal` feature: enable `rust_decimal` on orm-postgres too"
+        );
+    }
 };
 
 /// The PostgreSQL backend (a unit type, like `sqlx::Postgres`).
@@ -37,6 +63,13 @@ impl Dialect for PostgresDialect {
             ColumnKind::Double => "DOUBLE PRECISION",
             ColumnKind::Text => "TEXT",
             ColumnKind::Blob => "BYTEA",
+            ColumnKind::Uuid => "UUID",
+            ColumnKind::Date => "DATE",
+            ColumnKind::Time => "TIME",
+            ColumnKind::Timestamp => "TIMESTAMP",
+            ColumnKind::TimestampTz => "TIMESTAMPTZ",
+            ColumnKind::Json => "JSONB",
+            ColumnKind::Decimal => "NUMERIC",
         }
     }
 
@@ -61,22 +94,63 @@ impl Dialect for PostgresDialect {
     }
 }
 
-/// Binds every value with its own PostgreSQL type; a `NULL` is typed by the
-/// column kind it stands for, so the server never has to guess.
+/// A `NULL` of a given PostgreSQL type, so that the server never has to
+/// guess the type of a parameter (an untyped `NULL` compared with a `UUID`
+/// column, say).
+struct TypedNull(PgTypeInfo);
+
+impl sqlx::Type<sqlx::Postgres> for TypedNull {
+    fn type_info() -> PgTypeInfo {
+        PgTypeInfo::with_oid(Oid(25))
+    }
+}
+
+impl sqlx::Encode<'_, sqlx::Postgres> for TypedNull {
+    fn encode_by_ref(&self, _: &mut PgArgumentBuffer) -> std::result::Result<IsNull, BoxDynError> {
+        Ok(IsNull::Yes)
+    }
+
+    fn produces(&self) -> Option<PgTypeInfo> {
+        Some(self.0.clone())
+    }
+}
+
+/// The built-in type of each column kind, by its fixed OID (`pg_type.h`).
+fn type_of(kind: ColumnKind) -> PgTypeInfo {
+    PgTypeInfo::with_oid(Oid(match kind {
+        ColumnKind::Bool => 16,
+        ColumnKind::SmallInt => 21,
+        ColumnKind::Int => 23,
+        ColumnKind::BigInt => 20,
+        ColumnKind::Float => 700,
+        ColumnKind::Double => 701,
+        ColumnKind::Text => 25,
+        ColumnKind::Blob => 17,
+        ColumnKind::Uuid => 2950,
+        ColumnKind::Date => 1082,
+        ColumnKind::Time => 1083,
+        ColumnKind::Timestamp => 1114,
+        ColumnKind::TimestampTz => 1184,
+        ColumnKind::Json => 3802,
+        ColumnKind::Decimal => 1700,
+    }))
+}
+
+/// A value type this build cannot bind or read: the backend feature is off.
+fn unsupported(ty: impl std::fmt::Debug, feature: Option<&str>) -> Error {
+    Error::InvalidValue(format!(
+        "{ty:?} values need the `{}` feature of orm-postgres",
+        feature.unwrap_or("?")
+    ))
+}
+
+/// Binds every value with its own PostgreSQL type (sqlx's `Encode` for the
+/// Rust type); a `NULL` is typed by the column kind it stands for.
 fn bind_all(params: Vec<Value>) -> Result<PgArguments> {
     let mut args = PgArguments::default();
     for value in params {
         let added = match value {
-            Value::Null(kind) => match kind {
-                ColumnKind::Bool => args.add(Option::<bool>::None),
-                ColumnKind::SmallInt => args.add(Option::<i16>::None),
-                ColumnKind::Int => args.add(Option::<i32>::None),
-                ColumnKind::BigInt => args.add(Option::<i64>::None),
-                ColumnKind::Float => args.add(Option::<f32>::None),
-                ColumnKind::Double => args.add(Option::<f64>::None),
-                ColumnKind::Text => args.add(Option::<String>::None),
-                ColumnKind::Blob => args.add(Option::<Vec<u8>>::None),
-            },
+            Value::Null(kind) => args.add(TypedNull(type_of(kind))),
             Value::Bool(v) => args.add(v),
             Value::I16(v) => args.add(v),
             Value::I32(v) => args.add(v),
@@ -90,21 +164,101 @@ fn bind_all(params: Vec<Value>) -> Result<PgArguments> {
             }
             Value::Text(v) => args.add(v),
             Value::Bytes(v) => args.add(v),
+            #[cfg(feature = "uuid")]
+            Value::Uuid(v) => args.add(v),
+            #[cfg(feature = "chrono")]
+            Value::ChronoDate(v) => args.add(v),
+            #[cfg(feature = "chrono")]
+            Value::ChronoTime(v) => args.add(v),
+            #[cfg(feature = "chrono")]
+            Value::ChronoDateTime(v) => args.add(v),
+            #[cfg(feature = "chrono")]
+            Value::ChronoDateTimeUtc(v) => args.add(v),
+            #[cfg(feature = "time")]
+            Value::TimeDate(v) => args.add(v),
+            #[cfg(feature = "time")]
+            Value::TimeTime(v) => args.add(v),
+            #[cfg(feature = "time")]
+            Value::TimePrimitiveDateTime(v) => args.add(v),
+            #[cfg(feature = "time")]
+            Value::TimeOffsetDateTime(v) => args.add(v),
+            #[cfg(feature = "json")]
+            Value::Json(v) => args.add(sqlx::types::Json(*v)),
+            #[cfg(feature = "rust_decimal")]
+            Value::Decimal(v) => args.add(v),
+            Value::Invalid(invalid) => return Err(Error::InvalidValue(invalid.reason)),
+            #[allow(unreachable_patterns, reason = "a type whose backend feature is off")]
+            other => {
+                let ty = other.value_type();
+                return Err(unsupported(ty, ty.and_then(ValueType::feature)));
+            }
         };
         added.map_err(|e| Error::Database(sqlx::Error::Encode(e)))?;
     }
     Ok(args)
 }
 
-/// Reads the columns of a row in order, by the type the server sent (so a
-/// `COUNT(*)` `BIGINT`, an `INTEGER` column or a `VARCHAR` all decode).
+/// Reads the columns of a row in order: integers, floats, text and bytes by
+/// the type the server sent (so a `COUNT(*)` `BIGINT`, an `INTEGER` column
+/// or a `VARCHAR` all decode), everything else as the type the field asks
+/// for, checked by sqlx against the server's type.
 struct Columns<'r> {
     row: &'r PgRow,
     next: usize,
 }
 
+impl Columns<'_> {
+    /// Column `i` as `T`, sqlx checking that the server's type decodes as `T`.
+    fn get<T>(&self, i: usize) -> Result<Option<T>>
+    where
+        T: for<'a> sqlx::Decode<'a, sqlx::Postgres> + sqlx::Type<sqlx::Postgres>,
+    {
+        Ok(self.row.try_get::<Option<T>, _>(i)?)
+    }
+
+    /// Column `i` as the value type `ty` asks for.
+    fn by_type(&self, i: usize, ty: ValueType) -> Result<Option<Value>> {
+        Ok(match ty {
+            ValueType::Bool => self.get(i)?.map(Value::Bool),
+            ValueType::I16 => self.get(i)?.map(Value::I16),
+            ValueType::I32 => self.get(i)?.map(Value::I32),
+            ValueType::I64 => self.get(i)?.map(Value::I64),
+            ValueType::F32 => self.get(i)?.map(Value::F32),
+            ValueType::F64 => self.get(i)?.map(Value::F64),
+            ValueType::Text => self.get(i)?.map(Value::Text),
+            ValueType::Bytes => self.get(i)?.map(Value::Bytes),
+            #[cfg(feature = "uuid")]
+            ValueType::Uuid => self.get(i)?.map(Value::Uuid),
+            #[cfg(feature = "chrono")]
+            ValueType::ChronoDate => self.get(i)?.map(Value::ChronoDate),
+            #[cfg(feature = "chrono")]
+            ValueType::ChronoTime => self.get(i)?.map(Value::ChronoTime),
+            #[cfg(feature = "chrono")]
+            ValueType::ChronoDateTime => self.get(i)?.map(Value::ChronoDateTime),
+            #[cfg(feature = "chrono")]
+            ValueType::ChronoDateTimeUtc => self.get(i)?.map(Value::ChronoDateTimeUtc),
+            #[cfg(feature = "time")]
+            ValueType::TimeDate => self.get(i)?.map(Value::TimeDate),
+            #[cfg(feature = "time")]
+            ValueType::TimeTime => self.get(i)?.map(Value::TimeTime),
+            #[cfg(feature = "time")]
+            ValueType::TimePrimitiveDateTime => self.get(i)?.map(Value::TimePrimitiveDateTime),
+            #[cfg(feature = "time")]
+            ValueType::TimeOffsetDateTime => self.get(i)?.map(Value::TimeOffsetDateTime),
+            #[cfg(feature = "json")]
+            ValueType::Json => self
+                .get::<sqlx::types::Json<serde_json::Value>>(i)?
+                .map(|json| Value::Json(Box::new(json.0))),
+            #[cfg(feature = "rust_decimal")]
+            ValueType::Decimal => self.get(i)?.map(Value::Decimal),
+            #[allow(unreachable_patterns, reason = "a type whose backend feature is off")]
+            other => return Err(unsupported(other, other.feature())),
+        })
+    }
+}
+
 impl RowSource for Columns<'_> {
-    fn next_value(&mut self, kind: ColumnKind) -> Result<Value> {
+    fn next_value(&mut self, ty: ValueType) -> Result<Value> {
         let i = self.next;
         self.next += 1;
         let row = self.row;
@@ -130,11 +284,23 @@ impl RowSource for Columns<'_> {
             "TEXT" | "VARCHAR" | "BPCHAR" | "NAME" => row
                 .try_get_unchecked::<Option<String>, _>(i)?
                 .map(Value::Text),
-            // Anything else (CITEXT, NUMERIC, ...): sqlx checks that it
-            // decodes as text, or fails naming the column type.
-            _ => row.try_get::<Option<String>, _>(i)?.map(Value::Text),
+            // UUID, dates and times, JSON, NUMERIC, CITEXT...: what the
+            // field reads, if sqlx can decode the server's type as it.
+            _ => self.by_type(i, ty)?,
         };
-        Ok(value.unwrap_or(Value::Null(kind)))
+        Ok(value.unwrap_or(Value::Null(ty.kind())))
+    }
+
+    fn column_count(&self) -> usize {
+        self.row.len()
+    }
+
+    fn column_name(&self, index: usize) -> Option<&str> {
+        self.row.columns().get(index).map(Column::name)
+    }
+
+    fn seek(&mut self, index: usize) {
+        self.next = index;
     }
 }
 

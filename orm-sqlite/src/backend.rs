@@ -3,7 +3,29 @@ use sqlx::sqlite::{SqliteArguments, SqliteRow};
 use sqlx::{Arguments, AssertSqlSafe, Row};
 
 use orm_core::{
-    Backend, ColumnKind, Connection, Decoder, Dialect, Error, Result, RowSource, Value,
+    Backend, ColumnDef, ColumnKind, Connection, Decoder, Dialect, Error, Result, RowSource, Value,
+    ValueType,
+};
+
+// orm-core binds and reads no value type this backend's sqlx cannot: its
+// value-type features must be on here too.
+const _: () = {
+    use orm_core::__private::features;
+    if features::CHRONO && !cfg!(feature = "chrono") {
+        panic!("orm-core has the `chrono` feature: enable `chrono` on orm-sqlite too");
+    }
+    if features::TIME && !cfg!(feature = "time") {
+        panic!("orm-core has the `time` feature: enable `time` on orm-sqlite too");
+    }
+    if features::UUID && !cfg!(feature = "uuid") {
+        panic!("orm-core has the `uuid` feature: enable `uuid` on orm-sqlite too");
+    }
+    if features::JSON && !cfg!(feature = "json") {
+        panic!("orm-core has the `json` feature: enable `json` on orm-sqlite too");
+    }
+    if features::RUST_DECIMAL && !cfg!(feature = "rust_decimal") {
+        panic!("orm-core has the `rust_decimal` feature: enable `rust_decimal` on orm-sqlite too");
+    }
 };
 
 /// The SQLite backend (a unit type, like `sqlx::Sqlite`).
@@ -26,8 +48,16 @@ impl Dialect for SqliteDialect {
             ColumnKind::Bool => "BOOLEAN",
             ColumnKind::SmallInt | ColumnKind::Int | ColumnKind::BigInt => "INTEGER",
             ColumnKind::Float | ColumnKind::Double => "REAL",
-            ColumnKind::Text => "TEXT",
-            ColumnKind::Blob => "BLOB",
+            ColumnKind::Text | ColumnKind::Json => "TEXT",
+            // SQLite has no exact decimal type, and NUMERIC affinity would
+            // turn `1.10` into the float 1.1: decimals are stored as text.
+            ColumnKind::Decimal => "TEXT",
+            // sqlx's own encoding: 16 bytes.
+            ColumnKind::Blob | ColumnKind::Uuid => "BLOB",
+            // Text in sqlx's formats (ISO 8601), which sort chronologically.
+            ColumnKind::Date => "DATE",
+            ColumnKind::Time => "TIME",
+            ColumnKind::Timestamp | ColumnKind::TimestampTz => "DATETIME",
         }
     }
 
@@ -35,6 +65,64 @@ impl Dialect for SqliteDialect {
         // SQLITE_MAX_VARIABLE_NUMBER since SQLite 3.32.
         32_766
     }
+
+    fn column_problem(&self, column: &ColumnDef) -> Option<String> {
+        let declared = column.sql_type?;
+        (column.kind() == ColumnKind::Decimal && affinity(declared) != Affinity::Text).then(|| {
+            format!(
+                "SQLite gives `{declared}` {:?} affinity, which stores decimals as floating point (`1.10` becomes 1.1, digits beyond 15 are lost); leave `sql_type` out, and the decimal is stored exactly, as TEXT",
+                affinity(declared)
+            )
+        })
+    }
+}
+
+/// SQLite's type affinity of a declared column type (its documented rules,
+/// section 3.1 of "Datatypes In SQLite").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Affinity {
+    Integer,
+    Text,
+    Blob,
+    Real,
+    Numeric,
+}
+
+fn affinity(declared: &str) -> Affinity {
+    let upper = declared.to_ascii_uppercase();
+    if upper.contains("INT") {
+        Affinity::Integer
+    } else if ["CHAR", "CLOB", "TEXT"].iter().any(|t| upper.contains(t)) {
+        Affinity::Text
+    } else if upper.contains("BLOB") || upper.trim().is_empty() {
+        Affinity::Blob
+    } else if ["REAL", "FLOA", "DOUB"].iter().any(|t| upper.contains(t)) {
+        Affinity::Real
+    } else {
+        Affinity::Numeric
+    }
+}
+
+/// A value type this build cannot bind or read: the backend feature is off.
+fn unsupported(ty: impl std::fmt::Debug, feature: Option<&str>) -> Error {
+    Error::InvalidValue(format!(
+        "{ty:?} values need the `{}` feature of orm-sqlite",
+        feature.unwrap_or("?")
+    ))
+}
+
+/// `OffsetDateTime` as UTC text with nine fractional digits: fixed width,
+/// so that text comparisons (`WHERE at > ?`, `ORDER BY at`) order instants
+/// chronologically. (sqlx's RFC 3339 text drops trailing zeros and writes
+/// `Z`, which sorts `12:00:00Z` after `12:00:00.5Z`.) sqlx reads it back.
+#[cfg(feature = "time")]
+fn utc_text(at: time::OffsetDateTime) -> Result<String> {
+    let format = time::macros::format_description!(
+        "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:9]+00:00"
+    );
+    at.to_offset(time::UtcOffset::UTC)
+        .format(&format)
+        .map_err(|e| Error::InvalidValue(format!("cannot format {at}: {e}")))
 }
 
 fn bind_all(params: Vec<Value>) -> Result<SqliteArguments> {
@@ -50,6 +138,34 @@ fn bind_all(params: Vec<Value>) -> Result<SqliteArguments> {
             Value::F64(v) => args.add(v),
             Value::Text(v) => args.add(v),
             Value::Bytes(v) => args.add(v),
+            #[cfg(feature = "uuid")]
+            Value::Uuid(v) => args.add(v),
+            #[cfg(feature = "chrono")]
+            Value::ChronoDate(v) => args.add(v),
+            #[cfg(feature = "chrono")]
+            Value::ChronoTime(v) => args.add(v),
+            #[cfg(feature = "chrono")]
+            Value::ChronoDateTime(v) => args.add(v),
+            #[cfg(feature = "chrono")]
+            Value::ChronoDateTimeUtc(v) => args.add(v),
+            #[cfg(feature = "time")]
+            Value::TimeDate(v) => args.add(v),
+            #[cfg(feature = "time")]
+            Value::TimeTime(v) => args.add(v),
+            #[cfg(feature = "time")]
+            Value::TimePrimitiveDateTime(v) => args.add(v),
+            #[cfg(feature = "time")]
+            Value::TimeOffsetDateTime(v) => args.add(utc_text(v)?),
+            #[cfg(feature = "json")]
+            Value::Json(v) => args.add(sqlx::types::Json(*v)),
+            #[cfg(feature = "rust_decimal")]
+            Value::Decimal(v) => args.add(v.to_string()),
+            Value::Invalid(invalid) => return Err(Error::InvalidValue(invalid.reason)),
+            #[allow(unreachable_patterns, reason = "a type whose backend feature is off")]
+            other => {
+                let ty = other.value_type();
+                return Err(unsupported(ty, ty.and_then(ValueType::feature)));
+            }
         };
         added.map_err(|e| Error::Database(sqlx::Error::Encode(e)))?;
     }
@@ -62,29 +178,70 @@ struct Columns<'r> {
     next: usize,
 }
 
+impl Columns<'_> {
+    fn get<T>(&self, i: usize) -> Result<Option<T>>
+    where
+        T: for<'a> sqlx::Decode<'a, sqlx::Sqlite> + sqlx::Type<sqlx::Sqlite>,
+    {
+        // SQLite values carry their own storage class; sqlx converts them
+        // (and reports what it cannot), so its declared-type check is skipped.
+        Ok(self.row.try_get_unchecked::<Option<T>, _>(i)?)
+    }
+}
+
 impl RowSource for Columns<'_> {
-    fn next_value(&mut self, kind: ColumnKind) -> Result<Value> {
+    fn next_value(&mut self, ty: ValueType) -> Result<Value> {
         let i = self.next;
         self.next += 1;
-        let row = self.row;
-        let value = match kind {
-            ColumnKind::Bool => row
-                .try_get_unchecked::<Option<bool>, _>(i)?
-                .map(Value::Bool),
-            ColumnKind::SmallInt | ColumnKind::Int | ColumnKind::BigInt => {
-                row.try_get_unchecked::<Option<i64>, _>(i)?.map(Value::I64)
-            }
-            ColumnKind::Float | ColumnKind::Double => {
-                row.try_get_unchecked::<Option<f64>, _>(i)?.map(Value::F64)
-            }
-            ColumnKind::Text => row
-                .try_get_unchecked::<Option<String>, _>(i)?
-                .map(Value::Text),
-            ColumnKind::Blob => row
-                .try_get_unchecked::<Option<Vec<u8>>, _>(i)?
-                .map(Value::Bytes),
+        let value = match ty {
+            ValueType::Bool => self.get::<bool>(i)?.map(Value::Bool),
+            ValueType::I16 | ValueType::I32 | ValueType::I64 => self.get::<i64>(i)?.map(Value::I64),
+            ValueType::F32 | ValueType::F64 => self.get::<f64>(i)?.map(Value::F64),
+            ValueType::Text => self.get::<String>(i)?.map(Value::Text),
+            ValueType::Bytes => self.get::<Vec<u8>>(i)?.map(Value::Bytes),
+            #[cfg(feature = "uuid")]
+            ValueType::Uuid => self.get::<sqlx::types::Uuid>(i)?.map(Value::Uuid),
+            #[cfg(feature = "chrono")]
+            ValueType::ChronoDate => self.get(i)?.map(Value::ChronoDate),
+            #[cfg(feature = "chrono")]
+            ValueType::ChronoTime => self.get(i)?.map(Value::ChronoTime),
+            #[cfg(feature = "chrono")]
+            ValueType::ChronoDateTime => self.get(i)?.map(Value::ChronoDateTime),
+            #[cfg(feature = "chrono")]
+            ValueType::ChronoDateTimeUtc => self.get(i)?.map(Value::ChronoDateTimeUtc),
+            #[cfg(feature = "time")]
+            ValueType::TimeDate => self.get(i)?.map(Value::TimeDate),
+            #[cfg(feature = "time")]
+            ValueType::TimeTime => self.get(i)?.map(Value::TimeTime),
+            #[cfg(feature = "time")]
+            ValueType::TimePrimitiveDateTime => self.get(i)?.map(Value::TimePrimitiveDateTime),
+            #[cfg(feature = "time")]
+            ValueType::TimeOffsetDateTime => self.get(i)?.map(Value::TimeOffsetDateTime),
+            #[cfg(feature = "json")]
+            ValueType::Json => self
+                .get::<sqlx::types::Json<serde_json::Value>>(i)?
+                .map(|json| Value::Json(Box::new(json.0))),
+            // Stored as text (a number written by other code reads as its
+            // text): `Decimal::from_value` parses it, and names the column
+            // when it is no decimal.
+            #[cfg(feature = "rust_decimal")]
+            ValueType::Decimal => self.get::<String>(i)?.map(Value::Text),
+            #[allow(unreachable_patterns, reason = "a type whose backend feature is off")]
+            other => return Err(unsupported(other, other.feature())),
         };
-        Ok(value.unwrap_or(Value::Null(kind)))
+        Ok(value.unwrap_or(Value::Null(ty.kind())))
+    }
+
+    fn column_count(&self) -> usize {
+        self.row.len()
+    }
+
+    fn column_name(&self, index: usize) -> Option<&str> {
+        self.row.columns().get(index).map(sqlx::Column::name)
+    }
+
+    fn seek(&mut self, index: usize) {
+        self.next = index;
     }
 }
 

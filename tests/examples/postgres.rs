@@ -74,7 +74,7 @@ async fn main() -> Result<(), Error> {
     db.execute_sql("CREATE SCHEMA orm_example", vec![]).await?;
 
     // ANCHOR: ddl
-    for statement in db.ddl(&TABLES) {
+    for statement in db.ddl(&TABLES)? {
         println!("{statement};");
     }
     db.create_all(&TABLES).await?;

@@ -4,6 +4,7 @@
 use orm_core::check::{self, RelationProblem};
 use orm_core::{
     Action, BelongsTo, ColumnKind, Error, HasMany, Model, RelationKind, RowSource, TableDef, Value,
+    ValueType,
 };
 
 // --- The models of the SQLModel cascade-delete tutorial (SPEC §5). ---
@@ -108,12 +109,19 @@ impl Row {
 }
 
 impl RowSource for Row {
-    fn next_value(&mut self, kind: ColumnKind) -> orm_core::Result<Value> {
-        self.kinds.push(kind);
+    fn next_value(&mut self, ty: ValueType) -> orm_core::Result<Value> {
+        self.kinds.push(ty.kind());
         self.values
             .next()
-            .ok_or_else(|| Error::Config("row has fewer values than columns".into()))
+            .ok_or_else(|| Error::UnexpectedResult("row has fewer values than columns".into()))
     }
+    fn column_count(&self) -> usize {
+        self.values.len()
+    }
+    fn column_name(&self, _: usize) -> Option<&str> {
+        None
+    }
+    fn seek(&mut self, _: usize) {}
 }
 
 fn column_names(table: &TableDef) -> Vec<&'static str> {
@@ -142,7 +150,7 @@ fn team_table() {
 
     let id = &table.columns[0];
     assert_eq!(
-        (id.name, id.field, id.kind),
+        (id.name, id.field, id.kind()),
         ("id", "id", ColumnKind::BigInt)
     );
     assert!(id.primary_key && id.auto_increment);
@@ -152,7 +160,7 @@ fn team_table() {
     );
 
     let name = &table.columns[1];
-    assert_eq!(name.kind, ColumnKind::Text);
+    assert_eq!(name.kind(), ColumnKind::Text);
     assert!(name.index && !name.unique && !name.nullable && !name.primary_key);
     assert!(!name.auto_increment);
     assert_eq!((name.default, name.sql_type), (None, None));
@@ -177,7 +185,7 @@ fn hero_table() {
         column_names(table),
         ["id", "name", "secret_name", "age", "team_id"]
     );
-    let kinds: Vec<_> = table.columns.iter().map(|c| c.kind).collect();
+    let kinds: Vec<_> = table.columns.iter().map(|c| c.kind()).collect();
     let (big, text, int) = (ColumnKind::BigInt, ColumnKind::Text, ColumnKind::Int);
     assert_eq!(kinds, [big, text, text, int, big]);
     let nullable: Vec<_> = table.columns.iter().map(|c| c.nullable).collect();
@@ -235,20 +243,20 @@ fn every_key() {
     assert_eq!(label.default, Some("'unknown'"));
 
     assert_eq!(column("charges").default, Some("0"));
-    assert_eq!(column("charges").kind, ColumnKind::Int);
+    assert_eq!(column("charges").kind(), ColumnKind::Int);
     assert_eq!(column("weight").default, Some("-1.5"));
-    assert_eq!(column("weight").kind, ColumnKind::Double);
+    assert_eq!(column("weight").kind(), ColumnKind::Double);
     assert_eq!(column("working").default, Some("TRUE"));
-    assert_eq!(column("working").kind, ColumnKind::Bool);
+    assert_eq!(column("working").kind(), ColumnKind::Bool);
     assert!(
         column("team_id").unique,
         "keys of several #[field] attributes add up"
     );
 
     let payload = column("payload");
-    assert_eq!(payload.kind, ColumnKind::Blob);
+    assert_eq!(payload.kind(), ColumnKind::Blob);
     assert!(payload.nullable);
-    assert_eq!(column("small").kind, ColumnKind::SmallInt);
+    assert_eq!(column("small").kind(), ColumnKind::SmallInt);
     assert!(!column("maker_id").nullable);
 
     let r#type = column("type");
@@ -394,7 +402,7 @@ fn decode_round_trip() {
             ..hero
         }
     );
-    let kinds: Vec<_> = Hero::TABLE.columns.iter().map(|c| c.kind).collect();
+    let kinds: Vec<_> = Hero::TABLE.columns.iter().map(|c| c.kind()).collect();
     assert_eq!(
         row.kinds, kinds,
         "columns are read in order, with their kinds"
@@ -462,7 +470,11 @@ fn set_column_value() {
     }
     assert!(matches!(
         hero.set_column_value(99, Value::I64(5)),
-        Err(Error::Config(_))
+        Err(Error::NoSuchColumn {
+            model: "Hero",
+            index: 99,
+            columns: 5
+        })
     ));
     assert_eq!(
         hero.name, "Rusty-Man",

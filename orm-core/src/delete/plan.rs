@@ -2,8 +2,12 @@ use std::sync::Arc;
 
 use crate::backend::Dialect;
 use crate::error::{Error, Result};
+use crate::query::CompareOp;
 use crate::schema::{Action, ForeignKeyDef, RelationKind, TableDef};
-use crate::sql::{SqlBuilder, Statement};
+use crate::sql::{
+    Assign, CollectTree, ColumnRef, Condition, CreateKeyTable, Delete, DropTable, KEY_COLUMN, Name,
+    Render, Select, Statement, Update,
+};
 use crate::value::Value;
 
 use super::{DatabaseAction, ResolvedRelation, resolve_relation};
@@ -35,21 +39,10 @@ enum RowSet {
 }
 
 impl RowSet {
-    /// Appends a condition on the columns of the table this set belongs to.
-    fn push_condition(&self, b: &mut SqlBuilder<'_>) {
+    /// The condition selecting these rows of the table they belong to.
+    fn condition(&self) -> Condition {
         match self {
-            RowSet::Keys { column, keys } => {
-                b.ident(column);
-                if keys.len() == 1 {
-                    b.push(" = ").bind(keys[0].clone());
-                } else {
-                    b.push(" IN (")
-                        .list(keys.iter(), |b, k| {
-                            b.bind(k.clone());
-                        })
-                        .push(")");
-                }
-            }
+            RowSet::Keys { column, keys } => Condition::any_of(*column, keys.to_vec()),
             RowSet::Children {
                 fk_column,
                 parent_table,
@@ -58,31 +51,17 @@ impl RowSet {
             } => match &**parent {
                 // The first level needs no subquery: the keys are the values.
                 RowSet::Keys { column, keys } if column == parent_column => {
-                    RowSet::Keys {
-                        column: fk_column,
-                        keys: keys.clone(),
-                    }
-                    .push_condition(b);
+                    Condition::any_of(*fk_column, keys.to_vec())
                 }
-                _ => {
-                    b.ident(fk_column)
-                        .push(" IN (SELECT ")
-                        .ident(parent_column)
-                        .push(" FROM ")
-                        .ident(parent_table.name)
-                        .push(" WHERE ");
-                    parent.push_condition(b);
-                    b.push(")");
-                }
+                _ => Condition::in_select(
+                    *fk_column,
+                    Select::column(parent_table.name, *parent_column).filter(parent.condition()),
+                ),
             },
-            RowSet::Tree { table, name, .. } => {
-                b.ident(table.primary_key_column().name)
-                    .push(" IN (SELECT ")
-                    .ident("k")
-                    .push(" FROM ")
-                    .ident(name)
-                    .push(")");
-            }
+            RowSet::Tree { table, name, .. } => Condition::in_select(
+                table.primary_key_column().name,
+                Select::column(Name::Owned(name.clone()), KEY_COLUMN),
+            ),
         }
     }
 }
@@ -209,18 +188,11 @@ pub fn plan_delete(
     planner.visit(table, rows.clone())?;
     planner.render_checks();
     let plan = &mut planner.plan;
-    if let Some(clause) = dialect.row_lock_clause()
-        && (plan.steps.len() > 1 || !plan.checks.is_empty())
-    {
-        let mut b = SqlBuilder::new(dialect);
-        b.push("SELECT ")
-            .ident(table.primary_key_column().name)
-            .push(" FROM ")
-            .ident(table.name)
-            .push(" WHERE ");
-        rows.push_condition(&mut b);
-        b.push(clause);
-        plan.lock = Some(b.finish());
+    if dialect.row_lock_clause().is_some() && (plan.steps.len() > 1 || !plan.checks.is_empty()) {
+        let lock = Select::column(table.name, table.primary_key_column().name)
+            .filter(rows.condition())
+            .locked();
+        plan.lock = Some(lock.render(dialect));
     }
     Ok(planner.plan)
 }
@@ -237,37 +209,34 @@ impl Planner<'_> {
     ///   the order it visits rows; the ORM refuses, deterministically.)
     fn render_checks(&mut self) {
         for check in std::mem::take(&mut self.pending_checks) {
-            let mut b = SqlBuilder::new(self.dialect);
-            b.push("SELECT COUNT(*) FROM ")
-                .ident(check.child.name)
-                .push(" WHERE ");
-            check.children.push_condition(&mut b);
+            let mut filter = check.children.condition();
             match check.action {
                 Action::NoAction => {
                     for (table, rows) in &self.deleted {
                         if *table == check.child.name {
-                            b.push(" AND (");
-                            rows.push_condition(&mut b);
-                            b.push(") IS NOT TRUE");
+                            filter = filter.and(Condition::NotTrue(Box::new(rows.condition())));
                         }
                     }
                 }
                 _ => {
                     if check.child.name == check.parent_table {
-                        b.push(" AND (")
-                            .ident(check.column)
-                            .push(" = ")
-                            .ident(check.references_column)
-                            .push(") IS NOT TRUE");
+                        filter = filter.and(Condition::NotTrue(Box::new(Condition::Columns {
+                            left: ColumnRef::new(check.column),
+                            op: CompareOp::Eq,
+                            right: ColumnRef::new(check.references_column),
+                        })));
                     }
                 }
             }
+            let statement = Select::count(check.child.name)
+                .filter(filter)
+                .render(self.dialect);
             self.plan.checks.push(RestrictCheck {
                 parent_table: check.parent_table,
                 table: check.child.name,
                 column: check.column,
                 action: check.action,
-                statement: b.finish(),
+                statement,
             });
         }
     }
@@ -282,75 +251,40 @@ impl Planner<'_> {
         edges: &[&'static ForeignKeyDef],
         name: &str,
     ) {
-        let pk = table.primary_key_column();
-        let mut b = SqlBuilder::new(self.dialect);
-        b.push("CREATE TEMPORARY TABLE ")
-            .ident(name)
-            .push(" (")
-            .ident("k")
-            .push(" ")
-            .push(self.dialect.type_name(pk.kind))
-            .push(" PRIMARY KEY)");
-        self.plan.prepare.push(b.finish());
-
-        let cte = "_orm_walk";
-        let mut b = SqlBuilder::new(self.dialect);
-        b.push("INSERT INTO ")
-            .ident(name)
-            .push(" (")
-            .ident("k")
-            .push(") WITH RECURSIVE ")
-            .ident(cte)
-            .push(" (")
-            .ident("k")
-            .push(") AS (SELECT ")
-            .ident(pk.name)
-            .push(" FROM ")
-            .ident(table.name)
-            .push(" WHERE ");
-        base.push_condition(&mut b);
-        b.push(" UNION SELECT ")
-            .qualified("c", pk.name)
-            .push(" FROM ")
-            .ident(table.name)
-            .push(" AS ")
-            .ident("c")
-            .push(" JOIN ")
-            .ident(table.name)
-            .push(" AS ")
-            .ident("p")
-            .push(" ON ");
-        for (i, edge) in edges.iter().enumerate() {
-            if i > 0 {
-                b.push(" OR ");
-            }
-            b.qualified("c", edge.column)
-                .push(" = ")
-                .qualified("p", edge.references_column);
-        }
-        b.push(" JOIN ")
-            .ident(cte)
-            .push(" ON ")
-            .qualified("p", pk.name)
-            .push(" = ")
-            .qualified(cte, "k")
-            .push(") SELECT ")
-            .ident("k")
-            .push(" FROM ")
-            .ident(cte);
-        self.plan.prepare.push(b.finish());
-
-        let mut b = SqlBuilder::new(self.dialect);
-        b.push("DROP TABLE ").ident(name);
-        self.plan.cleanup.push(b.finish());
+        let name = Name::Owned(name.to_owned());
+        let create = CreateKeyTable {
+            name: name.clone(),
+            kind: table.primary_key_column().kind(),
+        };
+        self.plan.prepare.push(create.render(self.dialect));
+        let collect = CollectTree {
+            into: name.clone(),
+            table,
+            base: base.condition(),
+            edges: edges
+                .iter()
+                .map(|e| (e.column, e.references_column))
+                .collect(),
+        };
+        self.plan.prepare.push(collect.render(self.dialect));
+        self.plan
+            .cleanup
+            .push(DropTable { name }.render(self.dialect));
     }
 
-    fn statement(&self, head: impl FnOnce(&mut SqlBuilder<'_>), rows: &RowSet) -> Statement {
-        let mut b = SqlBuilder::new(self.dialect);
-        head(&mut b);
-        b.push(" WHERE ");
-        rows.push_condition(&mut b);
-        b.finish()
+    fn update(
+        &self,
+        table: &'static str,
+        column: &'static str,
+        value: Assign,
+        rows: &RowSet,
+    ) -> Statement {
+        Update {
+            table: table.into(),
+            set: vec![(column.into(), value)],
+            filter: Some(rows.condition()),
+        }
+        .render(self.dialect)
     }
 
     fn visit(&mut self, table: &'static TableDef, rows: Arc<RowSet>) -> Result<()> {
@@ -420,17 +354,8 @@ impl Planner<'_> {
                         Action::SetDefault => r.child.column(column).and_then(|c| c.default),
                         _ => None,
                     };
-                    let statement = self.statement(
-                        |b| {
-                            b.push("UPDATE ")
-                                .ident(r.child.name)
-                                .push(" SET ")
-                                .ident(column)
-                                .push(" = ")
-                                .push(default.unwrap_or("NULL"));
-                        },
-                        &children,
-                    );
+                    let value = default.map_or(Assign::Null, Assign::Default);
+                    let statement = self.update(r.child.name, column, value, &children);
                     let kind = if r.action == Action::SetNull {
                         StepKind::SetNull { column }
                     } else {
@@ -460,16 +385,7 @@ impl Planner<'_> {
                 if !table.column(edge.column).is_some_and(|c| c.nullable) {
                     continue;
                 }
-                let statement = self.statement(
-                    |b| {
-                        b.push("UPDATE ")
-                            .ident(table.name)
-                            .push(" SET ")
-                            .ident(edge.column)
-                            .push(" = NULL");
-                    },
-                    &rows,
-                );
+                let statement = self.update(table.name, edge.column, Assign::Null, &rows);
                 self.plan.steps.push(Step {
                     table: table.name,
                     kind: StepKind::Unlink {
@@ -480,12 +396,11 @@ impl Planner<'_> {
             }
         }
         self.deleted.push((table.name, rows.clone()));
-        let statement = self.statement(
-            |b| {
-                b.push("DELETE FROM ").ident(table.name);
-            },
-            &rows,
-        );
+        let statement = Delete {
+            table: table.name.into(),
+            filter: Some(rows.condition()),
+        }
+        .render(self.dialect);
         self.plan.steps.push(Step {
             table: table.name,
             kind: StepKind::Delete,

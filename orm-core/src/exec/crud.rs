@@ -1,12 +1,12 @@
 //! Insert, select, update and DDL.
 
-use crate::backend::{Backend, Connection};
+use crate::backend::{Backend, Connection, Dialect};
 use crate::delete::resolve_relation;
 use crate::error::{Error, Result};
-use crate::model::{Model, RowSource};
-use crate::query::{CompareOp, Expr, Query};
+use crate::model::{ByName, Model, RowSource};
+use crate::query::{CompareOp, Query};
 use crate::schema::{Action, RelationKind, TableDef};
-use crate::sql;
+use crate::sql::{self, Assign, ColumnRef, Condition, Insert, Select, Statement, Update};
 use crate::value::Value;
 
 use super::run;
@@ -23,32 +23,46 @@ fn decode_model<M: Model>(row: &mut dyn RowSource) -> Result<M> {
     M::decode(row)
 }
 
-fn decode_key<M: Model>(row: &mut dyn RowSource) -> Result<Value> {
-    row.next_value(M::TABLE.primary_key_column().kind)
+/// `pk = key`.
+pub(crate) fn key_condition(table: &'static TableDef, key: Value) -> Condition {
+    Condition::Compare {
+        column: ColumnRef::new(table.primary_key_column().name),
+        op: CompareOp::Eq,
+        value: key,
+    }
 }
 
-/// Inserts `models` with one multi-row `INSERT` per chunk. Rows without a key
-/// get the generated one (`RETURNING`); within one statement the database
-/// assigns increasing keys in `VALUES` order, so the returned keys are sorted
-/// before they are handed back, whatever order `RETURNING` produced them in.
+/// Inserts `models` with one multi-row `INSERT` per chunk. A row without a
+/// key, whose key the database generates (an integer key, or one with a
+/// `default`), leaves it out and reads it back with `RETURNING`. Within one
+/// statement the database assigns increasing integer keys in `VALUES`
+/// order, so those are sorted before they are handed back, whatever order
+/// `RETURNING` produced them in; keys generated otherwise (a `default` such
+/// as `gen_random_uuid()`) and rows of defaults only go one per statement.
 pub(crate) async fn insert_many<B: Backend, M: Model>(
     conn: &mut Connection<B>,
     models: &mut [M],
 ) -> Result<()> {
     let table = M::TABLE;
     let pk = table.primary_key;
+    let key_column = table.primary_key_column();
+    let can_generate = key_column.auto_increment || key_column.default.is_some();
     let width = table.columns.len();
     let max_params = B::DIALECT.max_bind_parameters();
     let mut row = Vec::with_capacity(width);
     let mut start = 0;
     while start < models.len() {
-        let generated = models[start].primary_key().is_null();
+        let generated = can_generate && models[start].primary_key().is_null();
         let columns: Vec<usize> = (0..width).filter(|&i| !(generated && i == pk)).collect();
-        let per_statement = (max_params / columns.len().max(1)).max(1);
+        let per_statement = if columns.is_empty() || (generated && !key_column.auto_increment) {
+            1
+        } else {
+            (max_params / columns.len()).max(1)
+        };
         let mut end = start + 1;
         while end < models.len()
             && end - start < per_statement
-            && models[end].primary_key().is_null() == generated
+            && (can_generate && models[end].primary_key().is_null()) == generated
         {
             end += 1;
         }
@@ -59,48 +73,51 @@ pub(crate) async fn insert_many<B: Backend, M: Model>(
             for &c in &columns {
                 values.push(std::mem::replace(
                     &mut row[c],
-                    Value::Null(table.columns[c].kind),
+                    Value::Null(table.columns[c].kind()),
                 ));
             }
         }
-        let statement = sql::insert(B::DIALECT, table, &columns, values, generated);
+        let insert = Insert {
+            table: table.name.into(),
+            columns: columns
+                .iter()
+                .map(|&c| table.columns[c].name.into())
+                .collect(),
+            values,
+            returning: generated.then_some(key_column.name.into()),
+        };
         if generated {
-            let mut keys = run::fetch_owned::<B, Value>(conn, statement, &decode_key::<M>).await?;
+            let ty = key_column.ty;
+            let decode = move |row: &mut dyn RowSource| row.next_value(ty);
+            let mut keys = run::fetch::<B, Value>(conn, insert, &decode).await?;
             if keys.len() != end - start {
-                return Err(Error::Config(format!(
+                return Err(Error::UnexpectedResult(format!(
                     "INSERT INTO {} returned {} keys for {} rows",
                     table.name,
                     keys.len(),
                     end - start
                 )));
             }
-            keys.sort_by_key(|k| k.as_i64());
+            if key_column.auto_increment {
+                keys.sort_by_key(Value::as_i64);
+            }
             for (model, key) in models[start..end].iter_mut().zip(keys) {
                 model.set_column_value(pk, key)?;
             }
         } else {
-            run::execute_owned::<B>(conn, statement).await?;
+            run::execute::<B>(conn, insert).await?;
         }
         start = end;
     }
     Ok(())
 }
 
-fn key_filter(table: &TableDef, key: Value) -> Expr {
-    Expr::Compare {
-        column: table.primary_key,
-        op: CompareOp::Eq,
-        value: key,
-    }
-}
-
 pub(crate) async fn find<B: Backend, M: Model>(
     conn: &mut Connection<B>,
     key: Value,
 ) -> Result<Option<M>> {
-    let filter = key_filter(M::TABLE, key);
-    let statement = sql::select(B::DIALECT, M::TABLE, Some(&filter), &[], None, None);
-    let rows = run::fetch_owned::<B, M>(conn, statement, &decode_model::<M>).await?;
+    let select = Select::model(M::TABLE).filter(key_condition(M::TABLE, key));
+    let rows = run::fetch::<B, M>(conn, select, &decode_model::<M>).await?;
     Ok(rows.into_iter().next())
 }
 
@@ -108,43 +125,106 @@ pub(crate) async fn update<B: Backend, M: Model>(
     conn: &mut Connection<B>,
     model: &M,
 ) -> Result<()> {
-    let key = model.primary_key();
-    if key.is_null() {
-        return Err(Error::MissingPrimaryKey {
-            model: M::TABLE.model,
-        });
-    }
-    let mut values = Vec::with_capacity(M::TABLE.columns.len());
+    let table = M::TABLE;
+    let mut values = Vec::with_capacity(table.columns.len());
     model.push_values(&mut values);
-    let statement = sql::update(B::DIALECT, M::TABLE, values);
-    match run::execute_owned::<B>(conn, statement).await? {
-        0 => Err(not_found(M::TABLE, &key)),
+    let key = std::mem::replace(
+        &mut values[table.primary_key],
+        Value::Null(table.primary_key_column().kind()),
+    );
+    if key.is_null() {
+        return Err(Error::MissingPrimaryKey { model: table.model });
+    }
+    let set = table
+        .columns
+        .iter()
+        .zip(values)
+        .enumerate()
+        .filter(|(i, _)| *i != table.primary_key)
+        .map(|(_, (column, value))| (column.name.into(), Assign::Value(value)))
+        .collect();
+    let update = Update {
+        table: table.name.into(),
+        set,
+        filter: Some(key_condition(table, key.clone())),
+    };
+    match run::execute::<B>(conn, update).await? {
+        0 => Err(not_found(table, &key)),
         _ => Ok(()),
     }
 }
 
-pub(crate) async fn fetch_all<B: Backend, M: Model>(
-    conn: &mut Connection<B>,
-    query: &Query<M>,
-) -> Result<Vec<M>> {
-    let statement = sql::select(
-        B::DIALECT,
-        M::TABLE,
-        query.filter.as_ref(),
-        &query.order,
-        query.limit,
-        query.offset,
-    );
-    run::fetch_owned::<B, M>(conn, statement, &decode_model::<M>).await
+/// The `SELECT` of a query: every column, the filter, the order (primary
+/// key by default), limit and offset.
+fn select_query<M: Model, W>(query: &Query<M, W>) -> Select {
+    let table = M::TABLE;
+    let mut select = Select::model(table);
+    select.filter = query
+        .filter
+        .as_ref()
+        .map(|expr| Condition::from_expr(table, expr));
+    select.order_by = if query.order.is_empty() {
+        vec![(ColumnRef::new(table.primary_key_column().name), false)]
+    } else {
+        query
+            .order
+            .iter()
+            .map(|&(c, descending)| (ColumnRef::new(table.columns[c].name), descending))
+            .collect()
+    };
+    select.limit = query.limit;
+    select.offset = query.offset;
+    select
 }
 
-pub(crate) async fn count<B: Backend, M: Model>(
+pub(crate) async fn fetch_all<B: Backend, M: Model, W>(
     conn: &mut Connection<B>,
-    query: &Query<M>,
+    query: &Query<M, W>,
+) -> Result<Vec<M>> {
+    run::fetch::<B, M>(conn, select_query(query), &decode_model::<M>).await
+}
+
+pub(crate) async fn count<B: Backend, M: Model, W>(
+    conn: &mut Connection<B>,
+    query: &Query<M, W>,
 ) -> Result<u64> {
-    let statement = sql::count(B::DIALECT, M::TABLE, query.filter.as_ref());
-    let rows = run::fetch::<B, u64>(conn, &statement, &run::decode_count).await?;
-    Ok(rows.into_iter().next().unwrap_or(0))
+    let mut select = Select::count(M::TABLE.name);
+    select.filter = query
+        .filter
+        .as_ref()
+        .map(|expr| Condition::from_expr(M::TABLE, expr));
+    run::count::<B>(conn, select).await
+}
+
+/// Rows of a raw query, decoded into `M` by column name.
+pub(crate) async fn fetch_sql<B: Backend, M: Model>(
+    conn: &mut Connection<B>,
+    statement: Statement,
+) -> Result<Vec<M>> {
+    let decode = |row: &mut dyn RowSource| {
+        M::decode(&mut ByName {
+            row,
+            table: M::TABLE,
+            next: 0,
+        })
+    };
+    run::fetch::<B, M>(conn, statement, &decode).await
+}
+
+/// Every column of `tables` the dialect cannot store as declared.
+pub(crate) fn check_columns(dialect: &dyn Dialect, tables: &[&'static TableDef]) -> Result<()> {
+    for table in tables {
+        for column in table.columns {
+            if let Some(reason) = dialect.column_problem(column) {
+                return Err(Error::InvalidSchema {
+                    table: table.name,
+                    column: column.name,
+                    reason,
+                });
+            }
+        }
+    }
+    Ok(())
 }
 
 /// A foreign key the ORM does not act on when a parent is deleted, because
@@ -205,13 +285,10 @@ pub(crate) async fn create_all<B: Backend>(
     conn: &mut Connection<B>,
     tables: &[&'static TableDef],
 ) -> Result<SchemaReport> {
+    check_columns(B::DIALECT, tables)?;
     let statements = sql::ddl_for(B::DIALECT, tables);
     for text in &statements {
-        let statement = sql::Statement {
-            sql: text.clone(),
-            params: Vec::new(),
-        };
-        run::execute::<B>(conn, &statement).await?;
+        run::execute::<B>(conn, Statement::text(text.clone())).await?;
     }
     let unmanaged = unmanaged_foreign_keys(tables);
     for fk in &unmanaged {

@@ -7,9 +7,9 @@ use crate::delete::{
 };
 use crate::error::{Error, Result};
 use crate::model::{Model, RowSource};
-use crate::query::Expr;
+use crate::query::{CompareOp, Expr};
 use crate::relation::Rel;
-use crate::sql::{self, SqlBuilder, Statement};
+use crate::sql::{Assign, ColumnRef, Condition, Render, Select, Update};
 use crate::value::Value;
 use crate::{HasMany, TableDef};
 
@@ -59,9 +59,8 @@ async fn run_plans<B: Backend>(
     }
     // 4. RESTRICT / NO ACTION: refuse before anything is written.
     for check in plans.iter().flat_map(|p| &p.checks) {
-        let counts = run::fetch::<B, u64>(conn, &check.statement, &run::decode_count).await?;
+        let count = run::count::<B>(conn, &check.statement).await?;
         report.statements.push(check.statement.clone());
-        let count = counts.into_iter().next().unwrap_or(0);
         if count > 0 {
             return Err(Error::Restricted {
                 parent_table: check.parent_table,
@@ -119,7 +118,7 @@ enum Roots {
     Keys(Vec<Value>),
     /// The keys a `SELECT` returns (bulk delete by filter); it locks them
     /// where the dialect has row locks.
-    Select(Statement),
+    Select(Select),
 }
 
 async fn in_transaction<B: Backend>(
@@ -141,8 +140,9 @@ async fn in_transaction<B: Backend>(
         Roots::Key(key) => (vec![key], true),
         Roots::Keys(keys) => (keys, false),
         Roots::Select(select) => {
-            let kind = table.primary_key_column().kind;
-            let decode = move |row: &mut dyn RowSource| row.next_value(kind);
+            let ty = table.primary_key_column().ty;
+            let decode = move |row: &mut dyn RowSource| row.next_value(ty);
+            let select = select.render(B::DIALECT);
             let keys = run::fetch::<B, Value>(&mut tx, &select, &decode).await?;
             report.statements.push(select);
             (keys, false)
@@ -158,7 +158,7 @@ async fn in_transaction<B: Backend>(
     }
     run_plans::<B>(&mut tx, &plans, &mut report).await?;
     if single && report.deleted(table.name) == 0 {
-        let key = first_key.unwrap_or(Value::Null(table.primary_key_column().kind));
+        let key = first_key.unwrap_or(Value::Null(table.primary_key_column().kind()));
         return Err(super::crud::not_found(table, &key));
     }
     if dry_run {
@@ -193,18 +193,11 @@ pub(crate) async fn delete_where<B: Backend, M: Model>(
     dry_run: bool,
 ) -> Result<DeleteReport> {
     let table = M::TABLE;
-    let mut b = SqlBuilder::new(B::DIALECT);
-    b.push("SELECT ")
-        .ident(table.primary_key_column().name)
-        .push(" FROM ")
-        .ident(table.name)
-        .push(" WHERE ");
-    sql::push_condition(&mut b, table, &filter);
-    // Lock the rows as they are selected (where the dialect has row locks).
-    if let Some(clause) = B::DIALECT.row_lock_clause() {
-        b.push(clause);
-    }
-    in_transaction::<B>(conn, table, Roots::Select(b.finish()), dry_run).await
+    // Locks the rows as they are selected (where the dialect has row locks).
+    let select = Select::column(table.name, table.primary_key_column().name)
+        .filter(Condition::from_expr(table, &filter))
+        .locked();
+    in_transaction::<B>(conn, table, Roots::Select(select), dry_run).await
 }
 
 /// Deletes the rows of `table` with these primary keys, with every cascade
@@ -230,22 +223,22 @@ pub(crate) async fn detach<B: Backend, P: Model, C: Model>(
         .unwrap_or(P::TABLE.primary_key);
     let key = parent
         .column_value(key_index)
-        .unwrap_or(Value::Null(P::TABLE.columns[key_index].kind));
+        .unwrap_or(Value::Null(P::TABLE.columns[key_index].kind()));
     if key.is_null() {
         return Err(Error::MissingPrimaryKey {
             model: P::TABLE.model,
         });
     }
-    let mut b = SqlBuilder::new(B::DIALECT);
-    b.push("UPDATE ")
-        .ident(resolved.child.name)
-        .push(" SET ")
-        .ident(resolved.fk.column)
-        .push(" = NULL WHERE ")
-        .ident(resolved.fk.column)
-        .push(" = ")
-        .bind(key);
-    let rows = run::execute::<B>(conn, &b.finish()).await?;
+    let update = Update {
+        table: resolved.child.name.into(),
+        set: vec![(resolved.fk.column.into(), Assign::Null)],
+        filter: Some(Condition::Compare {
+            column: ColumnRef::new(resolved.fk.column),
+            op: CompareOp::Eq,
+            value: key,
+        }),
+    };
+    let rows = run::execute::<B>(conn, update).await?;
     *relation.field_mut(parent) = HasMany::Loaded(Vec::new());
     Ok(rows)
 }

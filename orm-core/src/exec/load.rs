@@ -7,10 +7,9 @@ use crate::backend::{Backend, Connection};
 use crate::delete::resolve_relation;
 use crate::error::Result;
 use crate::model::{Model, RowSource};
-use crate::query::Expr;
 use crate::relation::{BelongsTo, HasMany, Rel};
-use crate::sql;
-use crate::value::Value;
+use crate::sql::{ColumnRef, Condition, Select};
+use crate::value::{GroupKey, Value};
 
 use super::run;
 
@@ -26,28 +25,6 @@ pub trait LoadRelation<M: Model>: Send + Sync {
     ) -> impl Future<Output = Result<()>> + Send + 'a;
 }
 
-/// A hashable form of a key value (integers of every width compare equal).
-#[derive(Hash, PartialEq, Eq)]
-enum GroupKey {
-    Int(i64),
-    Bool(bool),
-    Text(String),
-    Bytes(Vec<u8>),
-    Float(u64),
-}
-
-fn group_key(value: &Value) -> Option<GroupKey> {
-    Some(match value {
-        Value::Null(_) => return None,
-        Value::Bool(v) => GroupKey::Bool(*v),
-        Value::I16(_) | Value::I32(_) | Value::I64(_) => GroupKey::Int(value.as_i64()?),
-        Value::F32(v) => GroupKey::Float(f64::from(*v).to_bits()),
-        Value::F64(v) => GroupKey::Float(v.to_bits()),
-        Value::Text(v) => GroupKey::Text(v.clone()),
-        Value::Bytes(v) => GroupKey::Bytes(v.clone()),
-    })
-}
-
 fn decode_model<M: Model>(row: &mut dyn RowSource) -> Result<M> {
     M::decode(row)
 }
@@ -58,7 +35,7 @@ fn distinct_keys<M: Model>(models: &[M], index: usize) -> Vec<Value> {
     models
         .iter()
         .filter_map(|m| m.column_value(index))
-        .filter(|v| group_key(v).is_some_and(|k| seen.insert(k)))
+        .filter(|v| v.group_key().is_some_and(|k| seen.insert(k)))
         .collect()
 }
 
@@ -73,13 +50,15 @@ async fn fetch_by_column<B: Backend, T: Model>(
     let chunk = B::DIALECT.max_bind_parameters().max(1);
     let mut keys = keys.into_iter().peekable();
     while keys.peek().is_some() {
-        let filter = Expr::In {
-            column: index,
-            values: keys.by_ref().take(chunk).collect(),
+        let values = keys.by_ref().take(chunk).collect();
+        let table = T::TABLE;
+        let mut select = Select::model(table).filter(Condition::In {
+            column: ColumnRef::new(table.columns[index].name),
+            values,
             negated: false,
-        };
-        let statement = sql::select(B::DIALECT, T::TABLE, Some(&filter), &[], None, None);
-        out.extend(run::fetch_owned::<B, T>(conn, statement, &decode_model::<T>).await?);
+        });
+        select.order_by = vec![(ColumnRef::new(table.primary_key_column().name), false)];
+        out.extend(run::fetch::<B, T>(conn, select, &decode_model::<T>).await?);
     }
     Ok(out)
 }
@@ -105,7 +84,11 @@ impl<P: Model, C: Model + Clone> LoadRelation<P> for Rel<P, HasMany<C>> {
         };
         let mut groups: HashMap<GroupKey, Vec<C>> = HashMap::new();
         for child in children {
-            if let Some(key) = child.column_value(child_index).as_ref().and_then(group_key) {
+            if let Some(key) = child
+                .column_value(child_index)
+                .as_ref()
+                .and_then(Value::group_key)
+            {
                 groups.entry(key).or_default().push(child);
             }
         }
@@ -113,7 +96,7 @@ impl<P: Model, C: Model + Clone> LoadRelation<P> for Rel<P, HasMany<C>> {
             let items = model
                 .column_value(parent_index)
                 .as_ref()
-                .and_then(group_key)
+                .and_then(Value::group_key)
                 .and_then(|k| groups.get(&k).cloned())
                 .unwrap_or_default();
             *self.field_mut(model) = HasMany::Loaded(items);
@@ -143,13 +126,13 @@ impl<C: Model, P: Model + Clone> LoadRelation<C> for Rel<C, BelongsTo<P>> {
         };
         let by_key: HashMap<GroupKey, P> = parents
             .into_iter()
-            .filter_map(|p| Some((group_key(&p.column_value(parent_index)?)?, p)))
+            .filter_map(|p| Some((p.column_value(parent_index)?.group_key()?, p)))
             .collect();
         for model in models.iter_mut() {
             let parent = model
                 .column_value(fk_index)
                 .as_ref()
-                .and_then(group_key)
+                .and_then(Value::group_key)
                 .and_then(|k| by_key.get(&k).cloned())
                 .map(Box::new);
             *self.field_mut(model) = BelongsTo::Loaded(parent);

@@ -17,7 +17,8 @@ use crate::error::Result;
 use crate::query::{Filter, Query};
 use crate::relation::Rel;
 use crate::schema::TableDef;
-use crate::value::Value;
+use crate::sql::Statement;
+use crate::value::{ColumnValue, Value};
 use crate::{HasMany, Model};
 
 pub use crud::{SchemaReport, UnmanagedForeignKey, unmanaged_foreign_keys};
@@ -70,8 +71,11 @@ impl<B: Backend> Db<B> {
 
     /// The DDL [`create_all`](Executor::create_all) runs for these tables, as
     /// text in this backend's dialect — ready to paste into a migration.
-    pub fn ddl(&self, tables: &[&'static TableDef]) -> Vec<String> {
-        crate::sql::ddl_for(B::DIALECT, tables)
+    /// [`Error::InvalidSchema`](crate::Error::InvalidSchema) when a column
+    /// cannot be stored as declared on this database.
+    pub fn ddl(&self, tables: &[&'static TableDef]) -> Result<Vec<String>> {
+        crud::check_columns(B::DIALECT, tables)?;
+        Ok(crate::sql::ddl_for(B::DIALECT, tables))
     }
 
     /// Closes every connection of the pool.
@@ -183,21 +187,28 @@ pub trait Executor<'e, B: Backend>: Send + Sized {
         }
     }
 
-    /// The row with this primary key, or `None`.
+    /// The row with this primary key, or `None`. The key has the model's
+    /// key type ([`Model::Key`]): `db.find::<Team>(3)`, `db.find::<User>(uuid)`.
     fn find<M: Model>(
         self,
-        key: impl Into<Value> + Send,
+        key: impl Into<M::Key> + Send,
     ) -> impl Future<Output = Result<Option<M>>> + Send {
         async move {
+            let key = ColumnValue::to_value(&key.into());
             let mut conn = self.connection().await?;
-            crud::find::<B, M>(&mut conn, key.into()).await
+            crud::find::<B, M>(&mut conn, key).await
         }
     }
 
     /// The row with this primary key, or [`Error::NotFound`](crate::Error::NotFound).
-    fn get<M: Model>(self, key: impl Into<Value> + Send) -> impl Future<Output = Result<M>> + Send {
+    /// The key has the model's key type ([`Model::Key`]), so
+    /// `db.get::<Team>("three")` does not compile.
+    fn get<M: Model>(
+        self,
+        key: impl Into<M::Key> + Send,
+    ) -> impl Future<Output = Result<M>> + Send {
         async move {
-            let key = key.into();
+            let key = ColumnValue::to_value(&key.into());
             let mut conn = self.connection().await?;
             match crud::find::<B, M>(&mut conn, key.clone()).await? {
                 Some(model) => Ok(model),
@@ -216,18 +227,21 @@ pub trait Executor<'e, B: Backend>: Send + Sized {
     }
 
     /// Every row matching `query`.
-    fn fetch_all<M: Model>(self, query: &Query<M>) -> impl Future<Output = Result<Vec<M>>> + Send {
+    fn fetch_all<M: Model, W>(
+        self,
+        query: &Query<M, W>,
+    ) -> impl Future<Output = Result<Vec<M>>> + Send {
         async move {
             let mut conn = self.connection().await?;
-            crud::fetch_all::<B, M>(&mut conn, query).await
+            crud::fetch_all::<B, M, W>(&mut conn, query).await
         }
     }
 
     /// How many rows match `query`'s filter.
-    fn count<M: Model>(self, query: &Query<M>) -> impl Future<Output = Result<u64>> + Send {
+    fn count<M: Model, W>(self, query: &Query<M, W>) -> impl Future<Output = Result<u64>> + Send {
         async move {
             let mut conn = self.connection().await?;
-            crud::count::<B, M>(&mut conn, query).await
+            crud::count::<B, M, W>(&mut conn, query).await
         }
     }
 
@@ -354,11 +368,7 @@ pub trait Executor<'e, B: Backend>: Send + Sized {
         async move {
             let mut conn = self.connection().await?;
             for sql in crate::sql::drop_tables(B::DIALECT, tables) {
-                let statement = crate::sql::Statement {
-                    sql,
-                    params: Vec::new(),
-                };
-                run::execute::<B>(&mut conn, &statement).await?;
+                run::execute::<B>(&mut conn, Statement::text(sql)).await?;
             }
             Ok(())
         }
@@ -373,11 +383,37 @@ pub trait Executor<'e, B: Backend>: Send + Sized {
     ) -> impl Future<Output = Result<u64>> + Send {
         async move {
             let mut conn = self.connection().await?;
-            let statement = crate::sql::Statement {
+            let statement = Statement {
                 sql: sql.to_owned(),
                 params,
             };
-            run::execute::<B>(&mut conn, &statement).await
+            run::execute::<B>(&mut conn, statement).await
+        }
+    }
+
+    /// Runs a raw query and decodes every row into `M`, reading the model's
+    /// columns **by name** (as sqlx's `query_as` does), so `SELECT *`, a
+    /// join or a CTE works as long as it returns a column named like each
+    /// of the model's. Parameters are bound in the dialect's placeholder
+    /// syntax (`?` on SQLite, `$1` on PostgreSQL). SeaORM's `from_raw_sql`.
+    ///
+    /// ```ignore
+    /// let old: Vec<Hero> = db
+    ///     .fetch_sql("SELECT * FROM hero WHERE age > ? ORDER BY age", vec![40.into()])
+    ///     .await?;
+    /// ```
+    fn fetch_sql<M: Model>(
+        self,
+        sql: &str,
+        params: Vec<Value>,
+    ) -> impl Future<Output = Result<Vec<M>>> + Send {
+        async move {
+            let mut conn = self.connection().await?;
+            let statement = Statement {
+                sql: sql.to_owned(),
+                params,
+            };
+            crud::fetch_sql::<B, M>(&mut conn, statement).await
         }
     }
 }

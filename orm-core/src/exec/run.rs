@@ -1,11 +1,12 @@
-//! The two primitives every operation goes through: each logs its statement
-//! and parameters on the `orm::sql` tracing target, then calls the backend.
+//! The two primitives every operation goes through: each renders its
+//! statement for the backend's dialect, logs it with its parameters on the
+//! `orm::sql` tracing target, then calls the backend.
 
 use crate::backend::{Backend, Connection, Decoder};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::model::RowSource;
-use crate::sql::Statement;
-use crate::value::Params;
+use crate::sql::{Render, Statement};
+use crate::value::{Params, ValueType};
 
 /// The `tracing` target every statement is logged on.
 pub const SQL_TARGET: &str = "orm::sql";
@@ -26,43 +27,49 @@ fn log(statement: &Statement) {
 /// Runs a statement; returns the rows changed.
 pub(crate) async fn execute<B: Backend>(
     conn: &mut Connection<B>,
-    statement: &Statement,
+    statement: impl Render,
 ) -> Result<u64> {
-    log(statement);
-    B::execute(conn, &statement.sql, statement.params.clone()).await
-}
-
-/// Runs a statement the caller no longer needs (its values are moved).
-pub(crate) async fn execute_owned<B: Backend>(
-    conn: &mut Connection<B>,
-    statement: Statement,
-) -> Result<u64> {
+    let statement = statement.render(B::DIALECT);
     log(&statement);
     B::execute(conn, &statement.sql, statement.params).await
-}
-
-/// Runs a query the caller no longer needs (its values are moved).
-pub(crate) async fn fetch_owned<B: Backend, T: Send>(
-    conn: &mut Connection<B>,
-    statement: Statement,
-    decode: &Decoder<T>,
-) -> Result<Vec<T>> {
-    log(&statement);
-    B::fetch_all(conn, &statement.sql, statement.params, decode).await
 }
 
 /// Runs a query and decodes each row.
 pub(crate) async fn fetch<B: Backend, T: Send>(
     conn: &mut Connection<B>,
-    statement: &Statement,
+    statement: impl Render,
     decode: &Decoder<T>,
 ) -> Result<Vec<T>> {
-    log(statement);
-    B::fetch_all(conn, &statement.sql, statement.params.clone(), decode).await
+    let statement = statement.render(B::DIALECT);
+    log(&statement);
+    B::fetch_all(conn, &statement.sql, statement.params, decode).await
 }
 
-/// Decodes a single `BIGINT` column (counts).
+/// Decodes a single integer column (counts). Anything else is an error, not
+/// a zero: a `RESTRICT` check must never pass because its count was unreadable.
 pub(crate) fn decode_count(row: &mut dyn RowSource) -> Result<u64> {
-    let value = row.next_value(crate::ColumnKind::BigInt)?;
-    Ok(value.as_i64().map_or(0, |n| u64::try_from(n).unwrap_or(0)))
+    let value = row.next_value(ValueType::I64)?;
+    match value.as_i64() {
+        Some(n) => {
+            u64::try_from(n).map_err(|_| Error::UnexpectedResult(format!("a negative count: {n}")))
+        }
+        None => Err(Error::UnexpectedResult(format!(
+            "expected a count, got {value}"
+        ))),
+    }
+}
+
+/// The count of a `SELECT COUNT(*)`: exactly one row.
+pub(crate) async fn count<B: Backend>(
+    conn: &mut Connection<B>,
+    statement: impl Render,
+) -> Result<u64> {
+    let counts = fetch::<B, u64>(conn, statement, &decode_count).await?;
+    match counts[..] {
+        [n] => Ok(n),
+        _ => Err(Error::UnexpectedResult(format!(
+            "a COUNT(*) returned {} rows",
+            counts.len()
+        ))),
+    }
 }

@@ -1,8 +1,10 @@
 use super::Action;
+use crate::value::ValueType;
 
-/// The storage class of a column, chosen from the Rust type by
+/// The type of a column, chosen from the Rust type by
 /// [`ColumnValue::KIND`](crate::ColumnValue::KIND). Each dialect maps it to a
-/// type name; `#[field(sql_type = "...")]` overrides the name.
+/// type name (see the book's "Column types" chapter);
+/// `#[field(sql_type = "...")]` overrides the name within the same family.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ColumnKind {
     /// `bool`.
@@ -21,6 +23,21 @@ pub enum ColumnKind {
     Text,
     /// `Vec<u8>`.
     Blob,
+    /// `uuid::Uuid` (feature `uuid`).
+    Uuid,
+    /// A calendar date: `chrono::NaiveDate`, `time::Date`.
+    Date,
+    /// A time of day: `chrono::NaiveTime`, `time::Time`.
+    Time,
+    /// A date and time without time zone: `chrono::NaiveDateTime`,
+    /// `time::PrimitiveDateTime`.
+    Timestamp,
+    /// An instant: `chrono::DateTime<Utc>`, `time::OffsetDateTime`.
+    TimestampTz,
+    /// A JSON document: `serde_json::Value`, `sqlx::types::Json<T>` (feature `json`).
+    Json,
+    /// An exact decimal number: `rust_decimal::Decimal` (feature `rust_decimal`).
+    Decimal,
 }
 
 impl ColumnKind {
@@ -31,6 +48,11 @@ impl ColumnKind {
             ColumnKind::SmallInt | ColumnKind::Int | ColumnKind::BigInt
         )
     }
+
+    /// `true` for the kinds `LIKE` applies to.
+    pub const fn is_text(self) -> bool {
+        matches!(self, ColumnKind::Text)
+    }
 }
 
 /// One column of a table.
@@ -40,8 +62,9 @@ pub struct ColumnDef {
     pub name: &'static str,
     /// Rust field name, for messages.
     pub field: &'static str,
-    /// Storage class, from the Rust type.
-    pub kind: ColumnKind,
+    /// How values are bound and read, from the Rust type
+    /// (`<T as FieldType>::TYPE`); the SQL kind is [`ColumnDef::kind`].
+    pub ty: ValueType,
     /// `#[field(sql_type = "...")]`: a type name used verbatim in DDL.
     pub sql_type: Option<&'static str>,
     /// `true` when the Rust type is `Option<T>` (and the column is not the primary key).
@@ -56,6 +79,13 @@ pub struct ColumnDef {
     pub index: bool,
     /// `#[field(default = ...)]`: a SQL default expression.
     pub default: Option<&'static str>,
+}
+
+impl ColumnDef {
+    /// The SQL kind of the column.
+    pub const fn kind(&self) -> ColumnKind {
+        self.ty.kind()
+    }
 }
 
 /// A foreign key declared with `#[field(foreign_key = "table.column")]`.

@@ -12,6 +12,16 @@ pub struct Statement {
     pub params: Vec<Value>,
 }
 
+impl Statement {
+    /// A statement without parameters (DDL).
+    pub fn text(sql: impl Into<String>) -> Statement {
+        Statement {
+            sql: sql.into(),
+            params: Vec::new(),
+        }
+    }
+}
+
 impl fmt::Display for Statement {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.params.is_empty() {
@@ -25,6 +35,20 @@ impl fmt::Display for Statement {
 impl fmt::Debug for Statement {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Display::fmt(self, f)
+    }
+}
+
+/// An already rendered statement renders as itself (raw SQL from the user,
+/// or a plan's statements, rendered when it was planned).
+impl super::Render for Statement {
+    fn render(self, _: &dyn Dialect) -> Statement {
+        self
+    }
+}
+
+impl super::Render for &Statement {
+    fn render(self, _: &dyn Dialect) -> Statement {
+        self.clone()
     }
 }
 

@@ -13,14 +13,14 @@ pub fn create_table(dialect: &dyn Dialect, table: &TableDef) -> String {
     for column in table.columns {
         b.push("\n    ").ident(column.name).push(" ");
         let auto = if column.auto_increment && column.sql_type.is_none() {
-            dialect.auto_increment_type(column.kind)
+            dialect.auto_increment_type(column.kind())
         } else {
             None
         };
         match (column.sql_type, auto) {
             (Some(name), _) => b.push(name),
             (None, Some(name)) => b.push(name),
-            (None, None) => b.push(dialect.type_name(column.kind)),
+            (None, None) => b.push(dialect.type_name(column.kind())),
         };
         if !column.nullable {
             b.push(" NOT NULL");

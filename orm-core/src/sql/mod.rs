@@ -1,14 +1,26 @@
-//! SQL generation: pure functions from schema metadata and a [`Dialect`](crate::Dialect) to
-//! SQL text plus bound [`Value`](crate::Value)s. Nothing here touches a database, so all of
-//! it is unit-tested as text.
+//! SQL generation: pure functions from schema metadata and a
+//! [`Dialect`](crate::Dialect) to SQL text plus bound [`Value`](crate::Value)s.
+//! Nothing here touches a database, so all of it is unit-tested as text.
+//!
+//! The runtime never writes SQL: CRUD, loading, `detach`, bulk deletes and
+//! the delete planner build a typed statement ([`Select`], [`Insert`],
+//! [`Update`], [`Delete`], and the planner's [`CreateKeyTable`],
+//! [`CollectTree`] and [`DropTable`]) over [`TableDef`](crate::TableDef)
+//! names and [`Condition`]s, and [`Render`] turns it into a [`Statement`]
+//! for the backend's dialect. DDL comes from [`ddl_for`].
 
+mod ast;
 mod builder;
 mod ddl;
-mod dml;
+mod render;
 
+pub use ast::{
+    Assign, CollectTree, ColumnRef, Condition, CreateKeyTable, Delete, DropTable, Insert,
+    KEY_COLUMN, Name, Projection, Select, Update,
+};
 pub use builder::{SqlBuilder, Statement};
 pub use ddl::{create_index_statements, create_table, ddl_for, dependency_order, drop_tables};
-pub use dml::{count, delete_by_key, insert, push_condition, select, select_columns, update};
+pub use render::Render;
 
 #[cfg(test)]
 mod tests;

@@ -5,7 +5,8 @@ use crate::query::{CompareOp, Expr};
 use crate::schema::{
     Action, ColumnDef, ColumnKind, ForeignKeyDef, RelationDef, RelationKind, TableDef,
 };
-use crate::value::Value;
+use crate::sql::{ColumnRef, Condition, Insert, Render, Select};
+use crate::value::{Value, ValueType};
 
 /// PostgreSQL-like numbering, to check placeholders are numbered in order.
 struct Numbered;
@@ -32,11 +33,11 @@ impl Dialect for Numbered {
     }
 }
 
-const fn column(name: &'static str, kind: ColumnKind, nullable: bool) -> ColumnDef {
+const fn column(name: &'static str, ty: ValueType, nullable: bool) -> ColumnDef {
     ColumnDef {
         name,
         field: name,
-        kind,
+        ty,
         sql_type: None,
         nullable,
         primary_key: false,
@@ -50,13 +51,13 @@ const fn column(name: &'static str, kind: ColumnKind, nullable: bool) -> ColumnD
 const ID: ColumnDef = ColumnDef {
     primary_key: true,
     auto_increment: true,
-    ..column("id", ColumnKind::BigInt, false)
+    ..column("id", ValueType::I64, false)
 };
 
 static PARENT: TableDef = TableDef {
     name: "parent",
     model: "Parent",
-    columns: &[ID, column("name", ColumnKind::Text, false)],
+    columns: &[ID, column("name", ValueType::Text, false)],
     primary_key: 0,
     foreign_keys: &[],
     relations: &[RelationDef {
@@ -73,7 +74,7 @@ static PARENT: TableDef = TableDef {
 static CHILD: TableDef = TableDef {
     name: "child \"x\"",
     model: "Child",
-    columns: &[ID, column("parent_id", ColumnKind::BigInt, true)],
+    columns: &[ID, column("parent_id", ValueType::I64, true)],
     primary_key: 0,
     foreign_keys: &[ForeignKeyDef {
         column: "parent_id",
@@ -114,14 +115,11 @@ fn filters_bind_every_value_with_numbered_placeholders() {
             })),
         ]),
     ]);
-    let s = super::select(
-        &Numbered,
-        &PARENT,
-        Some(&filter),
-        &[(1, true)],
-        Some(5),
-        Some(10),
-    );
+    let mut select = Select::model(&PARENT).filter(Condition::from_expr(&PARENT, &filter));
+    select.order_by = vec![(ColumnRef::new("name"), true)];
+    select.limit = Some(5);
+    select.offset = Some(10);
+    let s = select.render(&Numbered);
     assert_eq!(
         s.sql,
         "SELECT \"id\", \"name\" FROM \"parent\" WHERE (\"name\" = $1 OR (\"id\" IN ($2, $3) AND NOT (\"name\" IS NULL))) ORDER BY \"name\" DESC LIMIT $4 OFFSET $5"
@@ -137,17 +135,18 @@ fn empty_in_lists_and_null_comparisons_are_valid_sql() {
         values: vec![],
         negated: false,
     };
-    assert!(
-        super::count(&Numbered, &PARENT, Some(&none))
-            .sql
-            .ends_with("WHERE 1 = 0")
-    );
+    let count = |expr: &Expr| {
+        Select::count("parent")
+            .filter(Condition::from_expr(&PARENT, expr))
+            .render(&Numbered)
+    };
+    assert!(count(&none).sql.ends_with("WHERE 1 = 0"));
     let is_null = Expr::Compare {
         column: 1,
         op: CompareOp::Eq,
         value: Value::Null(ColumnKind::Text),
     };
-    let s = super::count(&Numbered, &PARENT, Some(&is_null));
+    let s = count(&is_null);
     assert!(s.sql.ends_with("WHERE \"name\" IS NULL"), "{}", s.sql);
     assert!(s.params.is_empty());
 }
@@ -174,10 +173,28 @@ fn delete_plan_is_one_statement_per_table_leaves_first() {
 
 #[test]
 fn insert_renders_one_row_group_per_row() {
-    let values = vec![Value::Text("a".into()), Value::Text("b".into())];
-    let s = super::insert(&Numbered, &PARENT, &[1], values, true);
+    let insert = Insert {
+        table: "parent".into(),
+        columns: vec!["name".into()],
+        values: vec![Value::Text("a".into()), Value::Text("b".into())],
+        returning: Some("id".into()),
+    };
     assert_eq!(
-        s.sql,
+        insert.render(&Numbered).sql,
         "INSERT INTO \"parent\" (\"name\") VALUES ($1), ($2) RETURNING \"id\""
+    );
+}
+
+#[test]
+fn an_insert_without_columns_inserts_defaults() {
+    let insert = Insert {
+        table: "owner".into(),
+        columns: vec![],
+        values: vec![],
+        returning: Some("id".into()),
+    };
+    assert_eq!(
+        insert.render(&Numbered).sql,
+        "INSERT INTO \"owner\" DEFAULT VALUES RETURNING \"id\""
     );
 }

@@ -22,17 +22,80 @@ pub fn checks(model: &Model) -> TokenStream {
         .iter()
         .enumerate()
         .map(|(i, relation)| relation_check(model, i, relation));
-    let set_null = model.columns.iter().flat_map(|column| {
+    let actions = model.columns.iter().flat_map(|column| {
         let attrs = &column.attrs;
         [&attrs.ondelete, &attrs.onupdate]
             .into_iter()
             .flatten()
-            .filter(|setting| setting.action == Action::SetNull)
-            .map(|setting| set_null_check(model, column, setting))
+            .filter_map(|setting| match setting.action {
+                Action::SetNull => Some(set_null_check(model, column, setting)),
+                Action::SetDefault if column.attrs.default.is_none() => {
+                    Some(set_default_check(model, column, setting))
+                }
+                _ => None,
+            })
     });
+    let sql_types = model.columns.iter().filter_map(|column| {
+        let lit = column.attrs.sql_type.as_ref()?;
+        let ty = replace_self(column.ty, model.ident);
+        let span = lit.span();
+        let panic = quote_spanned!(span=> ::core::panic!("{}", __problem));
+        Some(quote! {
+            const _: () = if let ::core::option::Option::Some(__problem) =
+                ::orm_core::check::sql_type_problem(<#ty as ::orm_core::FieldType>::KIND, #lit)
+            {
+                #panic
+            };
+        })
+    });
+    let key = model
+        .primary_key()
+        .map(|i| &model.columns[i])
+        .filter(|column| column.attrs.default.is_none())
+        .map(|column| generated_key_check(model, column));
     quote! {
         #(#relations)*
-        #(#set_null)*
+        #(#actions)*
+        #(#sql_types)*
+        #key
+    }
+}
+
+/// `ondelete = "SET DEFAULT"` without a `default` sets the column to NULL,
+/// which a NOT NULL column refuses.
+fn set_default_check(model: &Model, column: &Column, setting: &ActionSetting) -> TokenStream {
+    let ty = replace_self(column.ty, model.ident);
+    let message = format!(
+        "`{} = \"SET DEFAULT\"` on `{}::{}`: the column declares no `default`, so its default is NULL, and it is not an `Option`; declare the key to point to with `default = ...` (e.g. `default = 0` for a fallback row) or make the field `Option<_>`",
+        setting.key, model.name, column.field
+    );
+    let panic = panic_at(&setting.lit, &message);
+    quote! {
+        const _: () = if !<#ty as ::orm_core::FieldType>::NULLABLE {
+            #panic
+        };
+    }
+}
+
+/// A `None` key is left for the database to generate, which it only does
+/// for integer keys (or with a `default`).
+fn generated_key_check(model: &Model, column: &Column) -> TokenStream {
+    let ty = replace_self(column.ty, model.ident);
+    let message = format!(
+        "`{}::{}` is an `Option` primary key of a type the database does not generate (only integer keys are generated): store the plain type and set it before inserting (e.g. `{}: Uuid` with `Uuid::new_v4()`), or declare how the database generates it with `default = \"...\"` (e.g. `gen_random_uuid()` on PostgreSQL)",
+        model.name, column.field, column.field
+    );
+    let tokens = column.attrs.primary_key.as_ref().map_or_else(
+        || column.member.to_token_stream(),
+        ToTokens::to_token_stream,
+    );
+    let panic = panic_at(&tokens, &message);
+    quote! {
+        const _: () = if <#ty as ::orm_core::FieldType>::NULLABLE
+            && !<#ty as ::orm_core::FieldType>::KIND.is_integer()
+        {
+            #panic
+        };
     }
 }
 
@@ -45,7 +108,7 @@ fn set_null_check(model: &Model, column: &Column, setting: &ActionSetting) -> To
     );
     let panic = panic_at(&setting.lit, &message);
     quote! {
-        const _: () = if !<#ty as ::orm_core::ColumnValue>::NULLABLE {
+        const _: () = if !<#ty as ::orm_core::FieldType>::NULLABLE {
             #panic
         };
     }

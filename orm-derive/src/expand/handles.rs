@@ -20,7 +20,7 @@ pub fn handles(model: &Model) -> TokenStream {
         // type, its plain error hides the one `Column::new`'s bound would add.
         let new = respan(quote!(::orm_core::Column::new(#i)), ty);
         let value = quote! {{
-            let _ = <#ty as ::orm_core::ColumnValue>::KIND;
+            let _ = <#ty as ::orm_core::FieldType>::KIND;
             #new
         }};
         quote! {

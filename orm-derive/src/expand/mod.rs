@@ -2,6 +2,7 @@
 //! checked [`Model`](crate::ast::Model) and never re-parses attributes.
 
 mod checks;
+mod fallback;
 mod handles;
 mod row;
 mod table;
@@ -11,6 +12,8 @@ use quote::{ToTokens, quote};
 
 use crate::ast::Model;
 
+pub use fallback::fallback;
+
 /// The whole expansion of `#[derive(Model)]` for a valid model.
 pub fn derive(model: &Model) -> TokenStream {
     let ident = model.ident;
@@ -18,10 +21,13 @@ pub fn derive(model: &Model) -> TokenStream {
     let methods = row::methods(model);
     let handles = handles::handles(model);
     let checks = checks::checks(model);
+    let key = model.primary_key().map(|i| model.columns[i].ty);
+    let key = quote!(<#key as ::orm_core::FieldType>::Base);
     quote! {
         const _: () = {
             #[automatically_derived]
             impl ::orm_core::Model for #ident {
+                type Key = #key;
                 const TABLE: &'static ::orm_core::TableDef = &#table;
                 #methods
             }

@@ -10,7 +10,6 @@ use crate::ast::Model;
 /// `push_values`, `column_value`, `set_column_value` and `decode`.
 pub fn methods(model: &Model) -> TokenStream {
     let count = model.columns.len();
-    let name = &model.name;
     let members: Vec<_> = model.columns.iter().map(|c| c.member).collect();
     let indexes: Vec<_> = (0..count).map(index).collect();
     let to_value: Vec<_> = model
@@ -18,7 +17,7 @@ pub fn methods(model: &Model) -> TokenStream {
         .iter()
         .map(|c| {
             let (ty, member) = (c.ty, c.member);
-            quote_spanned!(ty.span()=> <#ty as ::orm_core::ColumnValue>::to_value(&self.#member))
+            quote_spanned!(ty.span()=> <#ty as ::orm_core::FieldType>::encode(&self.#member))
         })
         .collect();
     let write: Vec<_> = model
@@ -59,7 +58,7 @@ pub fn methods(model: &Model) -> TokenStream {
         .iter()
         .map(|c| {
             let ty = c.ty;
-            quote!(<#ty as ::orm_core::ColumnValue>::KIND)
+            quote!(<#ty as ::orm_core::FieldType>::KIND)
         })
         .collect();
     let relations = model.relations.iter().map(|r| {
@@ -94,12 +93,10 @@ pub fn methods(model: &Model) -> TokenStream {
             let _: [::orm_core::ColumnKind; #count] = [#(#kinds),*];
             match __index {
                 #(#indexes => #write,)*
-                _ => ::core::result::Result::Err(::orm_core::Error::Config(::std::format!(
-                    "`{}` has no column at index {} (it has {})",
-                    #name,
+                _ => ::core::result::Result::Err(::orm_core::__private::no_such_column(
+                    <Self as ::orm_core::Model>::TABLE,
                     __index,
-                    #count,
-                ))),
+                )),
             }
         }
 

@@ -29,7 +29,7 @@ pub fn table_def(model: &Model) -> TokenStream {
 
 fn column_def(column: &Column) -> TokenStream {
     let ty = column.ty;
-    let value = quote_spanned!(ty.span()=> <#ty as ::orm_core::ColumnValue>);
+    let value = quote_spanned!(ty.span()=> <#ty as ::orm_core::FieldType>);
     let name = &column.name;
     let field = &column.field;
     let attrs = &column.attrs;
@@ -55,7 +55,7 @@ fn column_def(column: &Column) -> TokenStream {
         ::orm_core::ColumnDef {
             name: #name,
             field: #field,
-            kind: #value::KIND,
+            ty: #value::VALUE_TYPE,
             sql_type: #sql_type,
             nullable: #nullable,
             primary_key: #is_pk,

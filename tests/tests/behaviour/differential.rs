@@ -13,8 +13,8 @@ use orm_core::Db;
 use std::cell::RefCell;
 
 use orm_core::{
-    Action, ColumnDef, ColumnKind, Error, Executor, ForeignKeyDef, RelationDef, RelationKind,
-    TableDef, Value,
+    Action, ColumnDef, Error, Executor, ForeignKeyDef, RelationDef, RelationKind, TableDef, Value,
+    ValueType,
 };
 use proptest::prelude::*;
 
@@ -177,7 +177,7 @@ fn build_schema(s: &Scenario) -> Vec<&'static TableDef> {
             let mut columns = vec![ColumnDef {
                 name: "id",
                 field: "id",
-                kind: ColumnKind::BigInt,
+                ty: ValueType::I64,
                 sql_type: None,
                 nullable: false,
                 primary_key: true,
@@ -191,7 +191,7 @@ fn build_schema(s: &Scenario) -> Vec<&'static TableDef> {
                 columns.push(ColumnDef {
                     name: fk_column(k),
                     field: fk_column(k),
-                    kind: ColumnKind::BigInt,
+                    ty: ValueType::I64,
                     sql_type: None,
                     nullable: fk.nullable,
                     primary_key: false,
@@ -242,7 +242,7 @@ async fn load<B: TestBackend>(db: &Db<B>, s: &Scenario, defs: &[&'static TableDe
             let mut params = vec![Value::I64(id)];
             params.extend(row.iter().map(|v| match v {
                 Some(p) => Value::I64(*p),
-                None => Value::Null(ColumnKind::BigInt),
+                None => Value::Null(orm_core::ColumnKind::BigInt),
             }));
             match db.execute_sql(&placeholders::<B>(&sql), params).await {
                 Ok(_) | Err(Error::ForeignKeyViolation { .. }) => {}
