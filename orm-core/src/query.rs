@@ -580,16 +580,20 @@ impl<M: Model, W> Query<M, W> {
 
     /// Deletes every matching row, cascading exactly like deleting each row
     /// (see [`Executor::delete_where`](crate::Executor::delete_where)).
-    /// Only a query without `limit` / `offset` can be deleted: that does not
-    /// compile.
-    pub async fn delete<'e, B: crate::Backend>(
+    /// Only a query without `limit` / `offset` can be deleted: on a
+    /// [`Limited`] query this does not compile.
+    pub fn delete<'e, B: crate::Backend>(
         &self,
-        exec: impl crate::Executor<'e, B>,
-    ) -> crate::Result<crate::DeleteReport>
+        exec: impl crate::Executor<'e, B> + 'e,
+    ) -> std::pin::Pin<
+        Box<dyn std::future::Future<Output = crate::Result<crate::DeleteReport>> + Send + 'e>,
+    >
     where
         W: WholeSet,
     {
+        // A boxed future: an opaque one would repeat the `WholeSet` error at
+        // every use of it.
         let filter = Filter::<M>::from_expr(self.filter.clone().unwrap_or(Expr::And(Vec::new())));
-        exec.delete_where(filter).await
+        Box::pin(exec.delete_where(filter))
     }
 }

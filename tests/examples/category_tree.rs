@@ -41,7 +41,7 @@ async fn add<B: Backend>(
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
-    orm_tests::echo_sql();
+    orm_core::echo_sql();
     let url = orm_tests::database_url("sqlite://category_tree.db");
     // The same models and code on either backend.
     if url.starts_with("postgres") {

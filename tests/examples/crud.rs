@@ -72,7 +72,7 @@ async fn main() -> Result<(), Error> {
     // ANCHOR_END: ddl
 
     // ANCHOR: connect
-    orm_tests::echo_sql(); // print every statement, like SQLAlchemy's echo=True
+    orm_core::echo_sql(); // print every statement, like SQLAlchemy's echo=True
     let url = orm_tests::database_url("sqlite::memory:");
     // The same models and code on either backend.
     if url.starts_with("postgres") {

@@ -80,7 +80,7 @@ async fn main() -> Result<(), Error> {
     db.create_all(&TABLES).await?;
     // ANCHOR_END: ddl
 
-    orm_tests::echo_sql();
+    orm_core::echo_sql();
     // ANCHOR: errors
     let mut avengers = team("Avengers");
     db.insert(&mut avengers).await?;

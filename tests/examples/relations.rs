@@ -68,7 +68,7 @@ async fn seed<B: Backend>(db: &Db<B>) -> Result<(), Error> {
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
-    orm_tests::echo_sql();
+    orm_core::echo_sql();
     let url = orm_tests::database_url("sqlite::memory:");
     // The same models and code on either backend.
     if url.starts_with("postgres") {

@@ -37,7 +37,7 @@ pub struct Hero {
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
-    orm_tests::echo_sql();
+    orm_core::echo_sql();
     let url = orm_tests::database_url("sqlite::memory:");
     // The same models and code on either backend.
     if url.starts_with("postgres") {

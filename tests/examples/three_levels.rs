@@ -44,7 +44,7 @@ pub struct Power {
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
-    orm_tests::echo_sql();
+    orm_core::echo_sql();
     let url = orm_tests::database_url("sqlite://three_levels.db");
     // The same models and code on either backend. On PostgreSQL, a schema
     // of its own (as on SQLite a file of its own): `power` references

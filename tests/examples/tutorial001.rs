@@ -92,9 +92,8 @@ async fn create_heroes<B: Backend>(db: &Db<B>) -> Result<(), Error> {
 async fn delete_team<B: Backend>(db: &Db<B>) -> Result<(), Error> {
     let team = Team::query()
         .filter(Team::NAME.eq("Wakaland"))
-        .first(db)
-        .await?
-        .ok_or(Error::Config("team Wakaland not found".into()))?;
+        .one(db)
+        .await?;
     println!("Deleting team: {team:?}");
     let report = db.delete(team).await?;
     println!("Deleted:\n{report}");
@@ -116,7 +115,7 @@ async fn select_deleted_heroes<B: Backend>(db: &Db<B>) -> Result<(), Error> {
 // ANCHOR: main
 #[tokio::main]
 async fn main() -> Result<(), Error> {
-    orm_tests::echo_sql();
+    orm_core::echo_sql();
     let url = orm_tests::database_url("sqlite://tutorial.db");
     // The same models and code on either backend.
     if url.starts_with("postgres") {

@@ -103,11 +103,7 @@ async fn delete_team<B: Backend>(db: &Db<B>) -> Result<(), Error> {
 // ANCHOR: select
 async fn select_heroes_without_team<B: Backend>(db: &Db<B>) -> Result<(), Error> {
     for name in ["Black Lion", "Princess Sure-E"] {
-        let hero = Hero::query()
-            .filter(Hero::NAME.eq(name))
-            .first(db)
-            .await?
-            .ok_or(Error::Config(format!("{name} not found")))?;
+        let hero = Hero::query().filter(Hero::NAME.eq(name)).one(db).await?;
         println!("{name} has no team: {hero:?}");
         assert_eq!(hero.team_id, None, "{name} should have no team");
     }
@@ -117,7 +113,7 @@ async fn select_heroes_without_team<B: Backend>(db: &Db<B>) -> Result<(), Error>
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
-    orm_tests::echo_sql();
+    orm_core::echo_sql();
     let url = orm_tests::database_url("sqlite://tutorial.db");
     // The same models and code on either backend.
     if url.starts_with("postgres") {

@@ -1,25 +1,9 @@
-//! Helpers shared by the behaviour tests and the examples: SQL echo (like
-//! SQLAlchemy's `echo=True`), captured SQL logs, and database URLs.
+//! Helpers shared by the behaviour tests and the examples: captured SQL
+//! logs and database URLs. (The examples print their SQL with
+//! `orm_core::echo_sql()`, SQLAlchemy's `echo=True`.)
 
 use std::io::Write;
 use std::sync::{Arc, Mutex};
-
-/// Prints every statement the ORM runs, with its parameters, on stdout —
-/// what `echo=True` does in SQLAlchemy. Reads `RUST_LOG`-free: only the
-/// `orm::sql` target at DEBUG is shown.
-pub fn echo_sql() {
-    use tracing_subscriber::layer::SubscriberExt;
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::DEBUG)
-        .without_time()
-        .with_level(false)
-        .with_target(false)
-        .with_ansi(false)
-        .with_writer(std::io::stdout)
-        .finish()
-        .with(only_orm_sql());
-    let _ = tracing::subscriber::set_global_default(subscriber);
-}
 
 /// Lets through the `orm::sql` events only (not the driver's own).
 fn only_orm_sql() -> tracing_subscriber::filter::Targets {

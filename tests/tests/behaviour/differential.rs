@@ -46,8 +46,53 @@ struct Table {
     rows: Vec<Vec<Option<i64>>>,
 }
 
+/// The type of every primary and foreign key of a scenario: the planner's
+/// statements, its temporary key tables and the cascades must not depend on
+/// integer keys.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum KeyType {
+    Integer,
+    /// `k'1`, `k'2`, ...: text with a quote in it.
+    Text,
+    /// `Uuid::from_u128(1)`, ...
+    Uuid,
+}
+
+impl KeyType {
+    fn value_type(self) -> ValueType {
+        match self {
+            KeyType::Integer => ValueType::I64,
+            KeyType::Text => ValueType::Text,
+            KeyType::Uuid => ValueType::Uuid,
+        }
+    }
+
+    /// The stored key of logical row `id`.
+    fn key(self, id: i64) -> Value {
+        match self {
+            KeyType::Integer => Value::I64(id),
+            KeyType::Text => Value::Text(format!("k'{id}")),
+            KeyType::Uuid => Value::Uuid(uuid::Uuid::from_u128(id as u128)),
+        }
+    }
+
+    /// SQL reading the logical id back from a stored key column, with
+    /// plain SQL (`NULL` stays `NULL`).
+    fn logical<B: TestBackend>(self, column: &str) -> String {
+        let expr = match (self, B::NAME) {
+            (KeyType::Integer, _) => return column.to_owned(),
+            (KeyType::Text, _) => format!("CAST(substr({column}, 3) AS INTEGER)"),
+            (KeyType::Uuid, "postgres") => format!("get_byte(uuid_send({column}), 15)"),
+            // 16 bytes; ids are below 10, so the last byte's hex is its value.
+            (KeyType::Uuid, _) => format!("CAST(hex(substr({column}, 16, 1)) AS INTEGER)"),
+        };
+        format!("CASE WHEN {column} IS NULL THEN NULL ELSE {expr} END")
+    }
+}
+
 #[derive(Debug, Clone)]
 struct Scenario {
+    keys: KeyType,
     tables: Vec<Table>,
     /// The table deleted from and the 1-based row ids deleted.
     target: usize,
@@ -107,9 +152,20 @@ fn scenario_strategy() -> impl Strategy<Value = Scenario> {
                     (Just(fks), prop::collection::vec(row, rows))
                 })
                 .collect();
-            (row_tables, 0..n, prop::collection::vec(1i64..=6, 1..=3))
+            let keys = prop_oneof![
+                Just(KeyType::Integer),
+                Just(KeyType::Text),
+                Just(KeyType::Uuid)
+            ];
+            (
+                row_tables,
+                0..n,
+                prop::collection::vec(1i64..=6, 1..=3),
+                keys,
+            )
         })
-        .prop_map(|(tables, target, ids)| Scenario {
+        .prop_map(|(tables, target, ids, keys)| Scenario {
+            keys,
             tables: tables
                 .into_iter()
                 .map(|(fks, rows)| Table { fks, rows })
@@ -177,11 +233,11 @@ fn build_schema(s: &Scenario) -> Vec<&'static TableDef> {
             let mut columns = vec![ColumnDef {
                 name: "id",
                 field: "id",
-                ty: ValueType::I64,
+                ty: s.keys.value_type(),
                 sql_type: None,
                 nullable: false,
                 primary_key: true,
-                auto_increment: true,
+                auto_increment: s.keys == KeyType::Integer,
                 unique: false,
                 index: false,
                 default: None,
@@ -191,7 +247,7 @@ fn build_schema(s: &Scenario) -> Vec<&'static TableDef> {
                 columns.push(ColumnDef {
                     name: fk_column(k),
                     field: fk_column(k),
-                    ty: ValueType::I64,
+                    ty: s.keys.value_type(),
                     sql_type: None,
                     nullable: fk.nullable,
                     primary_key: false,
@@ -239,10 +295,10 @@ async fn load<B: TestBackend>(db: &Db<B>, s: &Scenario, defs: &[&'static TableDe
             sql.push_str(") VALUES (?");
             sql.push_str(&", ?".repeat(row.len()));
             sql.push(')');
-            let mut params = vec![Value::I64(id)];
+            let mut params = vec![s.keys.key(id)];
             params.extend(row.iter().map(|v| match v {
-                Some(p) => Value::I64(*p),
-                None => Value::Null(orm_core::ColumnKind::BigInt),
+                Some(p) => s.keys.key(*p),
+                None => Value::Null(s.keys.value_type().kind()),
             }));
             match db.execute_sql(&placeholders::<B>(&sql), params).await {
                 Ok(_) | Err(Error::ForeignKeyViolation { .. }) => {}
@@ -255,8 +311,12 @@ async fn load<B: TestBackend>(db: &Db<B>, s: &Scenario, defs: &[&'static TableDe
 async fn state<B: TestBackend>(db: &Db<B>, s: &Scenario) -> State {
     let mut out = Vec::new();
     for (i, table) in s.tables.iter().enumerate() {
-        let cols: String = (0..table.fks.len()).map(|k| format!(", fk{k}")).collect();
-        let rows = B::int_rows(db, &format!("SELECT id{cols} FROM t{i} ORDER BY id")).await;
+        let id = s.keys.logical::<B>("id");
+        let cols: String = (0..table.fks.len())
+            .map(|k| format!(", {}", s.keys.logical::<B>(&format!("fk{k}"))))
+            .collect();
+        let mut rows = B::int_rows(db, &format!("SELECT {id}{cols} FROM t{i}")).await;
+        rows.sort();
         out.push(
             rows.into_iter()
                 .map(|r| (r[0].unwrap_or_default(), r[1..].to_vec()))
@@ -305,7 +365,7 @@ fn restricting_rows_were_deleted(
 async fn run<B: TestBackend>(ctx: &Ctx<B>, s: &Scenario) -> Result<(), String> {
     let defs = build_schema(s);
     let target = defs[s.target];
-    let keys: Vec<Value> = s.ids.iter().map(|id| Value::I64(*id)).collect();
+    let keys: Vec<Value> = s.ids.iter().map(|id| s.keys.key(*id)).collect();
 
     // The database: enforcement ON, a plain DELETE, ON DELETE does the rest.
     let database = ctx.db(true).await;

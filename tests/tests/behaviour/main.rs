@@ -26,6 +26,7 @@ mod postgres_only;
 mod relations;
 mod sqlite_only;
 mod tutorials;
+mod types;
 
 use std::process::ExitCode;
 
@@ -46,6 +47,7 @@ fn suite<B: TestBackend>(trials: &mut Vec<Trial>) {
     harness::add::<B>(trials, "hostile", hostile::tests());
     harness::add::<B>(trials, "relations", relations::tests());
     harness::add::<B>(trials, "tutorials", tutorials::tests());
+    harness::add::<B>(trials, "types", types::tests());
 }
 
 fn main() -> ExitCode {

@@ -16,6 +16,9 @@ macro_rules! println {
 }
 
 #[allow(dead_code)]
+#[path = "../../examples/blog.rs"]
+mod blog;
+#[allow(dead_code)]
 #[path = "../../examples/category_tree.rs"]
 mod category_tree;
 #[allow(dead_code)]
@@ -172,9 +175,27 @@ pub async fn crud_walkthrough<B: TestBackend>(ctx: Ctx<B>) {
     );
 }
 
+pub async fn blog_deletes_a_user_with_posts_and_comments<B: TestBackend>(ctx: Ctx<B>) {
+    let db = ctx.db(true).await;
+    blog::run(&db).await.unwrap();
+    assert_eq!(
+        B::strings(&db, "SELECT email FROM users ORDER BY email").await,
+        ["bob@example.com"]
+    );
+    assert_eq!(B::strings(&db, "SELECT title FROM posts").await, ["Hello"]);
+    assert_eq!(count(&db, "comments").await, 2);
+    let orphans = B::scalar(
+        &db,
+        "SELECT COUNT(*) FROM comments WHERE post_id NOT IN (SELECT id FROM posts)",
+    )
+    .await;
+    assert_eq!(orphans, 0);
+}
+
 /// The tests of this module.
 pub fn tests<B: TestBackend>() -> Vec<Test<B>> {
     crate::tests![
+        blog_deletes_a_user_with_posts_and_comments,
         tutorial001_cascade_delete_removes_the_heroes,
         tutorial002_set_null_keeps_the_heroes_without_a_team,
         tutorial003_passive_set_null_is_left_to_the_database,
