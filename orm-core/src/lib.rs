@@ -72,6 +72,12 @@
 //!   and for `&mut` [`Transaction`], so the same code runs in or out of a
 //!   transaction.
 //! * [`Query`], [`Filter`], [`Column`]: the typed query builder.
+//! * [`ColumnValue`] (and `#[derive(ColumnValue)]` for newtypes and enums),
+//!   [`FieldType`], [`Value`]: column types. Integers, floats, `bool`,
+//!   `String` and `Vec<u8>` always; behind the features `chrono`, `time`,
+//!   `uuid`, `json` and `rust_decimal` (enable them on the backend crate),
+//!   the types of those crates, each bound with sqlx's own implementation.
+//!   [`Model::Key`] is the primary key's type: `get` and `find` take it.
 //! * [`HasMany`], [`BelongsTo`], [`Rel`]: relationship fields and handles;
 //!   a relationship is [`NotLoaded`](HasMany::NotLoaded) until loaded.
 //! * [`DeleteReport`]: what a delete did, or (from a plan) would do: rows
@@ -79,12 +85,14 @@
 //! * [`Error`]: typed errors (`Restricted`, `ForeignKeyViolation`,
 //!   `NotFound`, ...), never a bare string.
 //! * [`schema`], [`sql`], [`delete`], [`check`]: the metadata, the SQL
-//!   generation (pure functions: [`sql::ddl_for`] gives the DDL as text for
+//!   layer (a typed statement tree rendered per dialect, the only place SQL
+//!   text is written; [`sql::ddl_for`] gives the DDL as text for
 //!   migrations), the delete planner and the compile-time checks.
 //! * [`Backend`], [`Dialect`]: what a database backend implements.
 //!
 //! Every statement is logged on the `orm::sql` [`tracing`](https://docs.rs/tracing)
-//! target ([`SQL_TARGET`]) at `DEBUG`, with its parameters.
+//! target ([`SQL_TARGET`]) at `DEBUG`, with its parameters; `echo_sql()`
+//! (feature `echo`) prints them on stdout, like SQLAlchemy's `echo=True`.
 
 #![deny(missing_docs)]
 

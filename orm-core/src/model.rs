@@ -110,37 +110,55 @@ pub fn no_such_column(table: &'static TableDef, index: usize) -> Error {
     }
 }
 
-/// A row read by column name: the columns of `table`, wherever the query
-/// put them ([`fetch_sql`](crate::Executor::fetch_sql)).
-pub(crate) struct ByName<'r> {
+/// Where each column of `table` is in the rows of a raw query (found by
+/// name in the first row; every row of one query has the same columns), or
+/// the first column the query does not return.
+pub(crate) fn column_positions(
+    table: &'static TableDef,
+    row: &dyn RowSource,
+) -> std::result::Result<Vec<usize>, &'static str> {
+    table
+        .columns
+        .iter()
+        .map(|column| {
+            (0..row.column_count())
+                .find(|&i| row.column_name(i) == Some(column.name))
+                .ok_or(column.name)
+        })
+        .collect()
+}
+
+/// A row of a raw query read in the model's column order, through the
+/// positions [`column_positions`] found.
+pub(crate) struct Reordered<'r> {
     pub(crate) row: &'r mut dyn RowSource,
-    pub(crate) table: &'static TableDef,
+    pub(crate) positions: &'r [usize],
     pub(crate) next: usize,
 }
 
-impl RowSource for ByName<'_> {
+impl RowSource for Reordered<'_> {
     fn next_value(&mut self, ty: ValueType) -> Result<Value> {
-        let Some(column) = self.table.columns.get(self.next).map(|c| c.name) else {
-            return Err(no_such_column(self.table, self.next));
-        };
+        let position = self.positions.get(self.next).copied();
         self.next += 1;
-        let index = (0..self.row.column_count())
-            .find(|&i| self.row.column_name(i) == Some(column))
-            .ok_or(Error::Decode {
-                table: self.table.name,
-                column,
-                source: crate::DecodeError::MissingColumn,
-            })?;
-        self.row.seek(index);
-        self.row.next_value(ty)
+        match position {
+            Some(index) => {
+                self.row.seek(index);
+                self.row.next_value(ty)
+            }
+            None => Err(Error::UnexpectedResult(format!(
+                "a raw query's row was read past its {} columns",
+                self.positions.len()
+            ))),
+        }
     }
 
     fn column_count(&self) -> usize {
-        self.table.columns.len()
+        self.positions.len()
     }
 
     fn column_name(&self, index: usize) -> Option<&str> {
-        self.table.columns.get(index).map(|c| c.name)
+        let position = *self.positions.get(index)?;
+        self.row.column_name(position)
     }
 
     fn seek(&mut self, index: usize) {

@@ -63,6 +63,7 @@ pub async fn run<B: Backend>(db: &Db<B>) -> Result<(), Error> {
     add(db, "Non-fiction", Some(&books)).await?;
     add(db, "Music", None).await?;
 
+    let _section = orm_tests::section("delete"); // marks this part of the output for the book
     // ANCHOR: delete
     let report = db.delete(books).await?;
     println!("{report}");

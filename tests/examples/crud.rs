@@ -90,6 +90,7 @@ pub async fn run<B: Backend>(db: &Db<B>) -> Result<(), Error> {
     println!("create_all ran {} statements", schema.statements.len());
     // ANCHOR_END: connect
 
+    let section = orm_tests::section("insert"); // marks each part of the output for the book
     // ANCHOR: insert
     let mut preventers = team("Preventers", "Sharp Tower");
     db.insert(&mut preventers).await?; // fills the generated key
@@ -106,7 +107,9 @@ pub async fn run<B: Backend>(db: &Db<B>) -> Result<(), Error> {
     let ids: Vec<Option<i64>> = heroes.iter().map(|h| h.id).collect();
     println!("hero ids: {ids:?}");
     // ANCHOR_END: insert
+    drop(section);
 
+    let section = orm_tests::section("get");
     // ANCHOR: get
     let rusty: Hero = db.get(2i64).await?; // Error::NotFound if missing
     println!("got {} (team {:?})", rusty.name, rusty.team_id);
@@ -119,7 +122,9 @@ pub async fn run<B: Backend>(db: &Db<B>) -> Result<(), Error> {
         other => println!("unexpected: {other:?}"),
     }
     // ANCHOR_END: get
+    drop(section);
 
+    let section = orm_tests::section("query");
     // ANCHOR: query
     let older = Hero::query()
         .filter(Hero::AGE.gt(40))
@@ -157,14 +162,18 @@ pub async fn run<B: Backend>(db: &Db<B>) -> Result<(), Error> {
         .await?;
     println!("first %Boy: {:?}", spider.map(|h| h.name));
     // ANCHOR_END: query
+    drop(section);
 
+    let section = orm_tests::section("update");
     // ANCHOR: update
     let mut deadpond: Hero = db.get(1i64).await?;
     deadpond.age = Some(32);
     deadpond.team_id = preventers.id;
     db.update(&deadpond).await?; // writes every column, by primary key
     // ANCHOR_END: update
+    drop(section);
 
+    let section = orm_tests::section("transaction");
     // ANCHOR: transaction
     let mut tx = db.begin().await?;
     let mut z_force = team("Z-Force", "Sister Margaret's Bar");
@@ -178,7 +187,9 @@ pub async fn run<B: Backend>(db: &Db<B>) -> Result<(), Error> {
     tx.rollback().await?;
     println!("teams: {}", Team::query().count(db).await?);
     // ANCHOR_END: transaction
+    drop(section);
 
+    let section = orm_tests::section("errors");
     // ANCHOR: errors
     match db.insert(&mut team("Preventers", "Elsewhere")).await {
         Err(Error::UniqueViolation { table, columns, .. }) => {
@@ -194,6 +205,7 @@ pub async fn run<B: Backend>(db: &Db<B>) -> Result<(), Error> {
         other => println!("unexpected: {other:?}"),
     }
     // ANCHOR_END: errors
+    drop(section);
 
     assert_eq!(Team::query().count(db).await?, 2);
     assert_eq!(Hero::query().count(db).await?, 6);

@@ -73,14 +73,17 @@ async fn main() -> Result<(), Error> {
         .await?;
     db.execute_sql("CREATE SCHEMA orm_example", vec![]).await?;
 
+    let section = orm_tests::section("ddl"); // marks each part of the output for the book
     // ANCHOR: ddl
     for statement in db.ddl(&TABLES)? {
         println!("{statement};");
     }
     db.create_all(&TABLES).await?;
     // ANCHOR_END: ddl
+    drop(section);
 
     orm_core::echo_sql();
+    let section = orm_tests::section("errors");
     // ANCHOR: errors
     let mut avengers = team("Avengers");
     db.insert(&mut avengers).await?;
@@ -106,7 +109,9 @@ async fn main() -> Result<(), Error> {
         other => panic!("expected a foreign-key violation, got {other:?}"),
     }
     // ANCHOR_END: errors
+    drop(section);
 
+    let section = orm_tests::section("deferred");
     // ANCHOR: deferred
     let mut mission = Mission {
         id: None,
@@ -139,7 +144,9 @@ async fn main() -> Result<(), Error> {
         Team::query().count(&db).await?
     );
     // ANCHOR_END: deferred
+    drop(section);
 
+    let section = orm_tests::section("lock");
     // ANCHOR: lock
     let mut hero = Hero {
         id: None,
@@ -155,6 +162,7 @@ async fn main() -> Result<(), Error> {
     let report = db.delete(defenders).await?;
     println!("{report}");
     // ANCHOR_END: lock
+    drop(section);
 
     db.execute_sql("DROP SCHEMA orm_example CASCADE", vec![])
         .await?;

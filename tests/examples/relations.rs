@@ -82,6 +82,7 @@ async fn main() -> Result<(), Error> {
 pub async fn run<B: Backend>(db: &Db<B>) -> Result<(), Error> {
     seed(db).await?;
 
+    let section = orm_tests::section("load"); // marks each part of the output for the book
     // ANCHOR: load
     let mut team: Team = db.get(2i64).await?;
     assert!(!team.heroes.is_loaded()); // NotLoaded: never a silent empty list
@@ -99,7 +100,9 @@ pub async fn run<B: Backend>(db: &Db<B>) -> Result<(), Error> {
     db.load(&mut hero, Hero::TEAM).await?; // the parent, through the foreign key
     println!("{} is in {:?}", hero.name, hero.team.get().map(|t| &t.name));
     // ANCHOR_END: load
+    drop(section);
 
+    let section = orm_tests::section("load_many");
     // ANCHOR: load_many
     let mut teams = Team::query().all(db).await?;
     db.load_many(&mut teams, Team::HEROES).await?; // one SELECT for all teams
@@ -115,7 +118,9 @@ pub async fn run<B: Backend>(db: &Db<B>) -> Result<(), Error> {
         println!("{:<16} {:?}", hero.name, hero.team.get().map(|t| &t.name));
     }
     // ANCHOR_END: load_many
+    drop(section);
 
+    let section = orm_tests::section("bulk_delete");
     // ANCHOR: bulk_delete
     // What would deleting every team whose name ends in "land" do?
     let plan = db.plan_delete_where(Team::NAME.like("%land")).await?;
@@ -132,6 +137,7 @@ pub async fn run<B: Backend>(db: &Db<B>) -> Result<(), Error> {
         .await?;
     println!("heroes without a team deleted: {}", report.deleted("hero"));
     // ANCHOR_END: bulk_delete
+    drop(section);
 
     assert_eq!(Team::query().count(db).await?, 3);
     assert_eq!(Hero::query().count(db).await?, 3);

@@ -69,6 +69,7 @@ pub async fn run<B: Backend>(db: &Db<B>) -> Result<(), Error> {
         .collect();
     db.insert_many(&mut heroes).await?;
 
+    let section = orm_tests::section("restricted"); // marks this part of the output for the book
     // ANCHOR: restricted
     match db.delete(team.clone()).await {
         Err(Error::Restricted {
@@ -96,6 +97,7 @@ pub async fn run<B: Backend>(db: &Db<B>) -> Result<(), Error> {
     let report = db.delete(team).await?;
     println!("detached {detached}, then:\n{report}");
     // ANCHOR_END: restricted
+    drop(section);
 
     assert_eq!(
         Hero::query()

@@ -108,6 +108,7 @@ async fn main() -> Result<(), Error> {
     let path = std::env::temp_dir().join(format!("orm-sqlite-options-{}.db", std::process::id()));
     let url = format!("sqlite://{}", path.display());
 
+    let section = orm_tests::section("defaults"); // marks each part of the output for the book
     // ANCHOR: defaults
     // A file: foreign keys ON, WAL journal, synchronous = NORMAL (1),
     // busy timeout 5 s, a pool of 4 connections.
@@ -130,7 +131,9 @@ async fn main() -> Result<(), Error> {
     show(&memory, &["foreign_keys"]).await?;
     memory.close().await;
     // ANCHOR_END: defaults
+    drop(section);
 
+    let section = orm_tests::section("options");
     // ANCHOR: options
     let options = SqliteOptions::from_url(&url)?
         .journal_mode(SqliteJournalMode::Delete)
@@ -141,7 +144,9 @@ async fn main() -> Result<(), Error> {
     show(&db, &["journal_mode", "synchronous", "busy_timeout"]).await?;
     db.close().await;
     // ANCHOR_END: options
+    drop(section);
 
+    let section = orm_tests::section("foreign_keys_off");
     // ANCHOR: foreign_keys_off
     let options = SqliteOptions::from_url("sqlite::memory:")?.foreign_keys(false);
     let db = orm_sqlite::connect_with(options).await?;
@@ -163,6 +168,7 @@ async fn main() -> Result<(), Error> {
     }
     assert_eq!(Hero::query().count(&db).await?, 2);
     // ANCHOR_END: foreign_keys_off
+    drop(section);
 
     db.close().await;
     for suffix in ["", "-wal", "-shm"] {

@@ -101,6 +101,8 @@ pub async fn run<B: Backend>(db: &Db<B>) -> Result<(), Error> {
         db.insert_many(&mut powers).await?;
     }
 
+    // Marks the output from here on for the book.
+    let _section = orm_tests::section("plan");
     // ANCHOR: plan
     let [_, wakaland] = teams;
     let plan = db.plan_delete(&wakaland).await?;

@@ -127,9 +127,14 @@ async fn main() -> Result<(), Error> {
 
 /// The example itself, on any backend.
 pub async fn run<B: Backend>(db: &Db<B>) -> Result<(), Error> {
+    // Lines marked with an `ANCHOR: hidden` comment are left out of the book (mdBook drops lines with anchor markers): they mark which part of the output the book shows where.
+    let section = orm_tests::section("tables"); // ANCHOR: hidden
     create_db_and_tables(db).await?;
+    drop(section); // ANCHOR: hidden
     create_heroes(db).await?;
+    let section = orm_tests::section("delete"); // ANCHOR: hidden
     delete_team(db).await?;
+    drop(section); // ANCHOR: hidden
     select_deleted_heroes(db).await?;
     Ok(())
 }

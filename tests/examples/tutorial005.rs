@@ -125,8 +125,12 @@ async fn main() -> Result<(), Error> {
 
 /// The example itself, on any backend.
 pub async fn run<B: Backend>(db: &Db<B>) -> Result<(), Error> {
-    create_db_and_tables(db).await?;
+    {
+        let _section = orm_tests::section("tables"); // marks this part of the output for the book
+        create_db_and_tables(db).await?;
+    }
     create_heroes(db).await?;
+    let _section = orm_tests::section("delete");
     delete_team(db).await?;
     select_heroes_without_team(db).await?;
     Ok(())

@@ -1,5 +1,6 @@
 //! Helpers shared by the behaviour tests and the examples: captured SQL
-//! logs and database URLs. (The examples print their SQL with
+//! logs, database URLs, and the sections of the examples' output that the
+//! book includes. (The examples print their SQL with
 //! `orm_core::echo_sql()`, SQLAlchemy's `echo=True`.)
 
 use std::io::Write;
@@ -95,4 +96,46 @@ pub fn capture_sql() -> (CaptureGuard, SqlLog) {
     let log = SqlLog::default();
     CAPTURING.with(|c| *c.borrow_mut() = Some(log.clone()));
     (CaptureGuard(()), log)
+}
+
+/// Marks a part of an example's console output for the book, until the
+/// returned guard drops.
+///
+/// With the environment variable `ORM_BOOK_SECTIONS` set (`.ci/book.sh` sets
+/// it when it records `docs/src/output/<example>.txt`), prints the line
+/// `ANCHOR: <name>` now and `ANCHOR_END: <name>` when the guard drops. Both go
+/// through `println!`, the same line-buffered stdout as the SQL log of
+/// `orm_core::echo_sql()`, so they stay in order with it. A chapter then
+/// includes that part alone with `{{#include output/<example>.txt:<name>}}`;
+/// mdBook leaves the marker lines out. Without the variable nothing is
+/// printed and the output is the example's own.
+///
+/// ```
+/// # fn insert() {}
+/// {
+///     let _section = orm_tests::section("insert");
+///     insert(); // what this prints is the section `insert`
+/// }
+/// ```
+pub fn section(name: &'static str) -> Section {
+    let name = std::env::var_os("ORM_BOOK_SECTIONS").map(|_| name);
+    if let Some(name) = name {
+        println!("ANCHOR: {name}");
+    }
+    Section { name }
+}
+
+/// The guard [`section`] returns: ends the section when dropped.
+#[must_use = "the section ends when this guard drops; bind it with `let _section = ...`"]
+pub struct Section {
+    /// The section's name, when `ORM_BOOK_SECTIONS` is set.
+    name: Option<&'static str>,
+}
+
+impl Drop for Section {
+    fn drop(&mut self) {
+        if let Some(name) = self.name {
+            println!("ANCHOR_END: {name}");
+        }
+    }
 }

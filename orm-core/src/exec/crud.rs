@@ -3,7 +3,7 @@
 use crate::backend::{Backend, Connection, Dialect};
 use crate::delete::resolve_relation;
 use crate::error::{Error, Result};
-use crate::model::{ByName, Model, RowSource};
+use crate::model::{Model, Reordered, RowSource, column_positions};
 use crate::query::{CompareOp, Query};
 use crate::schema::{Action, RelationKind, TableDef};
 use crate::sql::{self, Assign, ColumnRef, Condition, Insert, Select, Statement, Update};
@@ -196,15 +196,25 @@ pub(crate) async fn count<B: Backend, M: Model, W>(
     run::count::<B>(conn, select).await
 }
 
-/// Rows of a raw query, decoded into `M` by column name.
+/// Rows of a raw query, decoded into `M` by column name (the positions are
+/// found once, in the first row).
 pub(crate) async fn fetch_sql<B: Backend, M: Model>(
     conn: &mut Connection<B>,
     statement: Statement,
 ) -> Result<Vec<M>> {
-    let decode = |row: &mut dyn RowSource| {
-        M::decode(&mut ByName {
+    let positions = std::sync::OnceLock::new();
+    let decode = move |row: &mut dyn RowSource| {
+        let positions = positions
+            .get_or_init(|| column_positions(M::TABLE, row))
+            .as_deref()
+            .map_err(|&column| Error::Decode {
+                table: M::TABLE.name,
+                column,
+                source: crate::DecodeError::MissingColumn,
+            })?;
+        M::decode(&mut Reordered {
             row,
-            table: M::TABLE,
+            positions,
             next: 0,
         })
     };

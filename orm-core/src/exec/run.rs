@@ -73,3 +73,49 @@ pub(crate) async fn count<B: Backend>(
         ))),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::decode_count;
+    use crate::error::Error;
+    use crate::model::RowSource;
+    use crate::value::{Value, ValueType};
+
+    /// A row of one value.
+    struct One(Option<Value>);
+
+    impl RowSource for One {
+        fn next_value(&mut self, _: ValueType) -> crate::Result<Value> {
+            self.0
+                .take()
+                .ok_or_else(|| Error::UnexpectedResult("no column".into()))
+        }
+        fn column_count(&self) -> usize {
+            1
+        }
+        fn column_name(&self, _: usize) -> Option<&str> {
+            Some("count")
+        }
+        fn seek(&mut self, _: usize) {}
+    }
+
+    /// A RESTRICT check passes only on a count it could read as zero: an
+    /// unreadable count used to be taken for 0 (fail-open).
+    #[test]
+    fn a_count_that_does_not_decode_is_an_error_not_zero() {
+        let count = |v: Value| decode_count(&mut One(Some(v)));
+        assert_eq!(count(Value::I64(3)).ok(), Some(3));
+        assert_eq!(count(Value::I32(0)).ok(), Some(0));
+        for unreadable in [
+            Value::Text("3".into()),
+            Value::Null(crate::ColumnKind::BigInt),
+            Value::I64(-1),
+            Value::F64(0.0),
+        ] {
+            assert!(
+                matches!(count(unreadable.clone()), Err(Error::UnexpectedResult(_))),
+                "{unreadable:?}"
+            );
+        }
+    }
+}

@@ -2,7 +2,7 @@ use super::Action;
 use crate::value::ValueType;
 
 /// The type of a column, chosen from the Rust type by
-/// [`ColumnValue::KIND`](crate::ColumnValue::KIND). Each dialect maps it to a
+/// [`FieldType::KIND`](crate::FieldType::KIND). Each dialect maps it to a
 /// type name (see the book's "Column types" chapter);
 /// `#[field(sql_type = "...")]` overrides the name within the same family.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

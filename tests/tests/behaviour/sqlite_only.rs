@@ -36,9 +36,42 @@ pub async fn file_urls_create_the_file_when_missing(ctx: Ctx<Sqlite>) {
     assert!(matches!(err, Error::Config(_)), "{err:?}");
 }
 
+/// SQLite's NUMERIC affinity stores decimals as floats (`1.10` becomes 1.1,
+/// digits past 15 are lost): a decimal column declared `NUMERIC` is
+/// refused before anything is created; the default (TEXT) stores it exactly.
+pub async fn a_decimal_in_a_numeric_column_is_refused(ctx: Ctx<Sqlite>) {
+    #[derive(Model, Debug, Clone)]
+    #[model(table = "price")]
+    struct Price {
+        #[field(primary_key)]
+        id: Option<i64>,
+        #[field(sql_type = "NUMERIC(20, 2)")]
+        amount: rust_decimal::Decimal,
+    }
+    let db = ctx.db(true).await;
+    match db.create_all(&[Price::TABLE]).await.unwrap_err() {
+        Error::InvalidSchema {
+            table,
+            column,
+            reason,
+        } => {
+            assert_eq!((table, column), ("price", "amount"));
+            assert!(reason.contains("NUMERIC"), "{reason}");
+        }
+        other => panic!("expected InvalidSchema, got {other:?}"),
+    }
+    assert!(db.ddl(&[Price::TABLE]).is_err());
+    let tables: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sqlite_master")
+        .fetch_one(db.pool())
+        .await
+        .unwrap();
+    assert_eq!(tables, 0, "nothing was created");
+}
+
 /// The tests of this module.
 pub fn tests() -> Vec<Test<Sqlite>> {
     crate::tests![
+        a_decimal_in_a_numeric_column_is_refused,
         foreign_keys_are_enforced_by_default_with_an_opt_out,
         file_urls_create_the_file_when_missing,
     ]
