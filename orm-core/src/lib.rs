@@ -128,6 +128,55 @@ pub use value::{
 #[cfg(feature = "derive")]
 pub use orm_derive::{ColumnValue, Model};
 
+/// Fails the build of a backend crate (named by the literal) that lacks one
+/// of the value-type features `orm-core` was built with: the backend could
+/// not bind those values. Expanded in the backend, so `cfg!` reads the
+/// backend's own features; each backend forwards its features to orm-core.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! check_backend_features {
+    ($backend:literal) => {
+        const _: () = {
+            use $crate::__private::features;
+            if features::CHRONO && !cfg!(feature = "chrono") {
+                panic!(concat!(
+                    "orm-core has the `chrono` feature: enable `chrono` on ",
+                    $backend,
+                    " too"
+                ));
+            }
+            if features::TIME && !cfg!(feature = "time") {
+                panic!(concat!(
+                    "orm-core has the `time` feature: enable `time` on ",
+                    $backend,
+                    " too"
+                ));
+            }
+            if features::UUID && !cfg!(feature = "uuid") {
+                panic!(concat!(
+                    "orm-core has the `uuid` feature: enable `uuid` on ",
+                    $backend,
+                    " too"
+                ));
+            }
+            if features::JSON && !cfg!(feature = "json") {
+                panic!(concat!(
+                    "orm-core has the `json` feature: enable `json` on ",
+                    $backend,
+                    " too"
+                ));
+            }
+            if features::RUST_DECIMAL && !cfg!(feature = "rust_decimal") {
+                panic!(concat!(
+                    "orm-core has the `rust_decimal` feature: enable `rust_decimal` on ",
+                    $backend,
+                    " too"
+                ));
+            }
+        };
+    };
+}
+
 #[cfg(feature = "echo")]
 mod echo;
 #[cfg(feature = "echo")]
@@ -163,8 +212,10 @@ pub mod __private {
     }
 
     /// The value-type features this build of `orm-core` has. A backend
-    /// checks them against its own at compile time, so that a value type
-    /// orm-core knows is never one the backend's sqlx cannot bind.
+    /// checks them against its own at compile time
+    /// ([`check_backend_features!`](crate::check_backend_features)), so that
+    /// a value type orm-core knows is never one the backend's sqlx cannot
+    /// bind.
     pub mod features {
         /// `chrono`.
         pub const CHRONO: bool = cfg!(feature = "chrono");

@@ -11,26 +11,7 @@ use orm_core::{
 
 // orm-core binds and reads no value type this backend's sqlx cannot: its
 // value-type features must be on here too.
-const _: () = {
-    use orm_core::__private::features;
-    if features::CHRONO && !cfg!(feature = "chrono") {
-        panic!("orm-core has the `chrono` feature: enable `chrono` on orm-postgres too");
-    }
-    if features::TIME && !cfg!(feature = "time") {
-        panic!("orm-core has the `time` feature: enable `time` on orm-postgres too");
-    }
-    if features::UUID && !cfg!(feature = "uuid") {
-        panic!("orm-core has the `uuid` feature: enable `uuid` on orm-postgres too");
-    }
-    if features::JSON && !cfg!(feature = "json") {
-        panic!("orm-core has the `json` feature: enable `json` on orm-postgres too");
-    }
-    if features::RUST_DECIMAL && !cfg!(feature = "rust_decimal") {
-        panic!(
-            "orm-core has the `rust_decimal` feature: enable `rust_decimal` on orm-postgres too"
-        );
-    }
-};
+orm_core::check_backend_features!("orm-postgres");
 
 /// The PostgreSQL backend (a unit type, like `sqlx::Postgres`).
 #[derive(Debug, Clone, Copy, Default)]
