@@ -51,6 +51,30 @@ pub enum Error {
         /// The database's own message.
         message: String,
     },
+    /// The database chose this transaction as the victim of a deadlock and
+    /// rolled it back (PostgreSQL 40P01, MySQL 1213). Retryable: run the
+    /// whole transaction again.
+    #[error("deadlock detected; the transaction was rolled back and can be retried: {message}")]
+    Deadlock {
+        /// The database's own message.
+        message: String,
+    },
+    /// Waiting for a row or table lock took longer than the configured
+    /// timeout (PostgreSQL 55P03 `lock_timeout`, MySQL 1205
+    /// `innodb_lock_wait_timeout`). Retryable.
+    #[error("lock wait timed out; retry the operation: {message}")]
+    LockTimeout {
+        /// The database's own message.
+        message: String,
+    },
+    /// A serializable (or repeatable-read) transaction could not be ordered
+    /// with a concurrent one (PostgreSQL 40001). Retryable: run the whole
+    /// transaction again.
+    #[error("could not serialize access; the transaction can be retried: {message}")]
+    SerializationFailure {
+        /// The database's own message.
+        message: String,
+    },
     /// A delete was refused because rows still reference the rows being
     /// deleted through a `RESTRICT` / `NO ACTION` foreign key. Nothing was written.
     #[error(
@@ -164,6 +188,19 @@ pub enum Error {
     /// Any other error from the driver.
     #[error(transparent)]
     Database(#[from] sqlx::Error),
+}
+
+impl Error {
+    /// `true` for the errors that say "try again": [`Error::Deadlock`],
+    /// [`Error::LockTimeout`] and [`Error::SerializationFailure`]. The
+    /// operation was rolled back; running it (or its whole transaction)
+    /// again may succeed.
+    pub fn is_retryable(&self) -> bool {
+        matches!(
+            self,
+            Error::Deadlock { .. } | Error::LockTimeout { .. } | Error::SerializationFailure { .. }
+        )
+    }
 }
 
 fn describe(table: &Option<String>, columns: &[String], constraint: &Option<String>) -> String {

@@ -1,4 +1,4 @@
-//! PostgreSQL errors (SQLSTATE class 23) to typed [`orm_core::Error`]s.
+//! PostgreSQL errors (SQLSTATE classes 23, 40 and 55) to typed [`orm_core::Error`]s.
 
 use orm_core::Error;
 use sqlx::postgres::PgDatabaseError;
@@ -54,6 +54,12 @@ pub(crate) fn map_error(error: sqlx::Error) -> Error {
             constraint,
             message,
         },
+        // deadlock_detected
+        "40P01" => Error::Deadlock { message },
+        // lock_not_available (lock_timeout, NOWAIT)
+        "55P03" => Error::LockTimeout { message },
+        // serialization_failure
+        "40001" => Error::SerializationFailure { message },
         _ => Error::Database(error),
     }
 }

@@ -203,6 +203,8 @@ async fn main() -> Result<(), Error> {
     let url = orm_tests::database_url("sqlite://blog.db");
     if url.starts_with("postgres") {
         run(&orm_postgres::connect(&url).await?).await
+    } else if url.starts_with("mysql") || url.starts_with("mariadb") {
+        run(&orm_mysql::connect(&url).await?).await
     } else {
         run(&orm_sqlite::connect(&url).await?).await
     }

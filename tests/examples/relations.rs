@@ -70,9 +70,11 @@ async fn seed<B: Backend>(db: &Db<B>) -> Result<(), Error> {
 async fn main() -> Result<(), Error> {
     orm_core::echo_sql();
     let url = orm_tests::database_url("sqlite::memory:");
-    // The same models and code on either backend.
+    // The same models and code on every backend.
     if url.starts_with("postgres") {
         run(&orm_postgres::connect(&url).await?).await
+    } else if url.starts_with("mysql") || url.starts_with("mariadb") {
+        run(&orm_mysql::connect(&url).await?).await
     } else {
         run(&orm_sqlite::connect(&url).await?).await
     }

@@ -46,12 +46,14 @@ pub struct Power {
 async fn main() -> Result<(), Error> {
     orm_core::echo_sql();
     let url = orm_tests::database_url("sqlite://three_levels.db");
-    // The same models and code on either backend. On PostgreSQL, a schema
+    // The same models and code on every backend. On PostgreSQL, a schema
     // of its own (as on SQLite a file of its own): `power` references
     // `hero`, which the tutorial steps drop and recreate.
     if url.starts_with("postgres") {
         let options = orm_postgres::PgOptions::from_url(&url)?.schema("three_levels");
         run(&orm_postgres::connect_with(options).await?).await
+    } else if url.starts_with("mysql") || url.starts_with("mariadb") {
+        run(&orm_mysql::connect(&url).await?).await
     } else {
         run(&orm_sqlite::connect(&url).await?).await
     }

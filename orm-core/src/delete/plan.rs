@@ -204,14 +204,19 @@ impl Planner<'_> {
     ///   survive it count (rows the plan deletes anyway, through another
     ///   cascade or as part of the same set, do not).
     /// * `RESTRICT` is checked immediately: every referencing row counts
-    ///   except a row that references itself. (Where a referencing row is
-    ///   deleted by the same statement, the database's own outcome depends on
-    ///   the order it visits rows; the ORM refuses, deterministically.)
+    ///   except a row that references itself (which counts too where the
+    ///   dialect says so, InnoDB). (Where a referencing row is deleted by the
+    ///   same statement, the database's own outcome depends on the order it
+    ///   visits rows; the ORM refuses, deterministically.) Where the dialect
+    ///   checks `NO ACTION` immediately (InnoDB), it is checked like
+    ///   `RESTRICT`.
     fn render_checks(&mut self) {
         for check in std::mem::take(&mut self.pending_checks) {
             let mut filter = check.children.condition();
+            let immediate = check.action == Action::Restrict
+                || (check.action == Action::NoAction && self.dialect.no_action_is_immediate());
             match check.action {
-                Action::NoAction => {
+                Action::NoAction if !immediate => {
                     for (table, rows) in &self.deleted {
                         if *table == check.child.name {
                             filter = filter.and(Condition::NotTrue(Box::new(rows.condition())));
@@ -219,7 +224,9 @@ impl Planner<'_> {
                     }
                 }
                 _ => {
-                    if check.child.name == check.parent_table {
+                    if check.child.name == check.parent_table
+                        && !self.dialect.row_referencing_itself_restricts()
+                    {
                         filter = filter.and(Condition::NotTrue(Box::new(Condition::Columns {
                             left: ColumnRef::new(check.column),
                             op: CompareOp::Eq,
@@ -326,11 +333,24 @@ impl Planner<'_> {
 
         for r in &relations {
             if r.passive {
+                let action = r.fk.on_delete.unwrap_or(r.action);
+                if !self.dialect.enforces(action) {
+                    return Err(Error::InvalidRelation {
+                        model: table.model,
+                        relation: r.relation.field,
+                        reason: format!(
+                            "`passive_deletes` leaves ON DELETE {action} of `{}.{}` to the database, but {} does not carry it out; drop `passive_deletes` so the ORM does",
+                            r.child.name,
+                            r.fk.column,
+                            self.dialect.name()
+                        ),
+                    });
+                }
                 self.plan.passive.push((
                     DatabaseAction {
                         table: r.child.name,
                         column: r.fk.column,
-                        action: r.fk.on_delete.unwrap_or(r.action),
+                        action,
                     },
                     table.model,
                     r.relation.field,

@@ -32,6 +32,65 @@ pub(crate) fn key_condition(table: &'static TableDef, key: Value) -> Condition {
     }
 }
 
+/// Completes a constraint error of a write to `table` with what the
+/// database left out, the same on every backend: the table written (SQLite
+/// and MariaDB do not always name it), and the columns of a unique index the
+/// ORM created (`ux_<table>_<column>`) or of the primary key, when the
+/// database names only the index (MySQL).
+fn name_model(error: Error, table: &'static TableDef) -> Error {
+    match error {
+        Error::UniqueViolation {
+            table: named,
+            columns,
+            constraint,
+            message,
+        } => {
+            let columns = if columns.is_empty() {
+                constraint
+                    .as_deref()
+                    .and_then(|index| {
+                        let column = if index == "PRIMARY" {
+                            Some(table.primary_key_column())
+                        } else {
+                            table.columns.iter().find(|c| {
+                                c.unique && index == format!("ux_{}_{}", table.name, c.name)
+                            })
+                        };
+                        column.map(|c| vec![c.name.to_owned()])
+                    })
+                    .unwrap_or_default()
+            } else {
+                columns
+            };
+            Error::UniqueViolation {
+                table: named.or_else(|| Some(table.name.to_owned())),
+                columns,
+                constraint,
+                message,
+            }
+        }
+        Error::NotNullViolation {
+            table: named,
+            columns,
+            message,
+        } => Error::NotNullViolation {
+            table: named.or_else(|| Some(table.name.to_owned())),
+            columns,
+            message,
+        },
+        Error::ForeignKeyViolation {
+            table: named,
+            constraint,
+            message,
+        } => Error::ForeignKeyViolation {
+            table: named.or_else(|| Some(table.name.to_owned())),
+            constraint,
+            message,
+        },
+        other => other,
+    }
+}
+
 /// Inserts `models` with one multi-row `INSERT` per chunk. A row without a
 /// key, whose key the database generates (an integer key, or one with a
 /// `default`), leaves it out and reads it back with `RETURNING`. Within one
@@ -89,7 +148,9 @@ pub(crate) async fn insert_many<B: Backend, M: Model>(
         if generated {
             let ty = key_column.ty;
             let decode = move |row: &mut dyn RowSource| row.next_value(ty);
-            let mut keys = run::fetch::<B, Value>(conn, insert, &decode).await?;
+            let mut keys = run::fetch::<B, Value>(conn, insert, &decode)
+                .await
+                .map_err(|e| name_model(e, table))?;
             if keys.len() != end - start {
                 return Err(Error::UnexpectedResult(format!(
                     "INSERT INTO {} returned {} keys for {} rows",
@@ -105,7 +166,9 @@ pub(crate) async fn insert_many<B: Backend, M: Model>(
                 model.set_column_value(pk, key)?;
             }
         } else {
-            run::execute::<B>(conn, insert).await?;
+            run::execute::<B>(conn, insert)
+                .await
+                .map_err(|e| name_model(e, table))?;
         }
         start = end;
     }
@@ -148,7 +211,10 @@ pub(crate) async fn update<B: Backend, M: Model>(
         set,
         filter: Some(key_condition(table, key.clone())),
     };
-    match run::execute::<B>(conn, update).await? {
+    match run::execute::<B>(conn, update)
+        .await
+        .map_err(|e| name_model(e, table))?
+    {
         0 => Err(not_found(table, &key)),
         _ => Ok(()),
     }

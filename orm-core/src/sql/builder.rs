@@ -58,6 +58,10 @@ pub struct SqlBuilder<'d> {
     dialect: &'d dyn Dialect,
     sql: String,
     params: Vec<Value>,
+    /// The table an `UPDATE` / `DELETE` writes, when the dialect cannot read
+    /// it in a subquery of the same statement (see
+    /// [`Dialect::same_table_subquery_needs_derived_table`]).
+    pub(super) written: Option<String>,
 }
 
 impl<'d> SqlBuilder<'d> {
@@ -67,6 +71,7 @@ impl<'d> SqlBuilder<'d> {
             dialect,
             sql: String::with_capacity(128),
             params: Vec::new(),
+            written: None,
         }
     }
 

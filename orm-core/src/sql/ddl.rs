@@ -3,14 +3,55 @@ use crate::schema::TableDef;
 
 use super::SqlBuilder;
 
+/// One index of a table: declared `unique` / `index` columns, and every
+/// foreign-key column (neither SQLite, PostgreSQL nor MySQL without it
+/// would have one the planner can use on every parent delete).
+struct IndexDef<'t> {
+    name: String,
+    column: &'t str,
+    unique: bool,
+}
+
+fn indexes(table: &TableDef) -> Vec<IndexDef<'_>> {
+    let mut out = Vec::new();
+    for (i, column) in table.columns.iter().enumerate() {
+        let is_fk = table.foreign_key_on(column.name).is_some();
+        let unique = column.unique && !column.primary_key;
+        let plain = !unique && (column.index || is_fk) && i != table.primary_key;
+        if !unique && !plain {
+            continue;
+        }
+        let prefix = if unique { "ux" } else { "ix" };
+        out.push(IndexDef {
+            name: format!("{prefix}_{}_{}", table.name, column.name),
+            column: column.name,
+            unique,
+        });
+    }
+    out
+}
+
+/// `true` when the column is part of an index (key types differ on MySQL).
+fn is_indexed(table: &TableDef, index: usize) -> bool {
+    let column = &table.columns[index];
+    index == table.primary_key
+        || column.unique
+        || column.index
+        || table.foreign_key_on(column.name).is_some()
+}
+
 /// `CREATE TABLE IF NOT EXISTS` for one table: columns, primary key and every
-/// foreign key with its `ON DELETE` / `ON UPDATE` exactly as declared.
+/// foreign key with its `ON DELETE` / `ON UPDATE` exactly as declared (an
+/// action the database does not carry out, see
+/// [`Dialect::enforces`](crate::Dialect::enforces), is left out: the DDL says
+/// what the database enforces). Where the dialect declares indexes inline,
+/// they are part of it.
 pub fn create_table(dialect: &dyn Dialect, table: &TableDef) -> String {
     let mut b = SqlBuilder::new(dialect);
     b.push("CREATE TABLE IF NOT EXISTS ")
         .ident(table.name)
         .push(" (");
-    for column in table.columns {
+    for (i, column) in table.columns.iter().enumerate() {
         b.push("\n    ").ident(column.name).push(" ");
         let auto = if column.auto_increment && column.sql_type.is_none() {
             dialect.auto_increment_type(column.kind())
@@ -20,6 +61,7 @@ pub fn create_table(dialect: &dyn Dialect, table: &TableDef) -> String {
         match (column.sql_type, auto) {
             (Some(name), _) => b.push(name),
             (None, Some(name)) => b.push(name),
+            (None, None) if is_indexed(table, i) => b.push(dialect.key_type_name(column.kind())),
             (None, None) => b.push(dialect.type_name(column.kind())),
         };
         if !column.nullable {
@@ -41,45 +83,54 @@ pub fn create_table(dialect: &dyn Dialect, table: &TableDef) -> String {
             .push(" (")
             .ident(fk.references_column)
             .push(")");
-        if let Some(action) = fk.on_delete {
+        if let Some(action) = fk.on_delete.filter(|a| dialect.enforces(*a)) {
             b.push(" ON DELETE ").push(action.as_sql());
         }
-        if let Some(action) = fk.on_update {
+        if let Some(action) = fk.on_update.filter(|a| dialect.enforces(*a)) {
             b.push(" ON UPDATE ").push(action.as_sql());
         }
     }
-    b.push("\n)");
+    if dialect.inline_indexes() {
+        for index in indexes(table) {
+            b.push(if index.unique {
+                ",\n    UNIQUE INDEX "
+            } else {
+                ",\n    INDEX "
+            })
+            .ident(&index.name)
+            .push(" (")
+            .ident(index.column)
+            .push(")");
+        }
+    }
+    b.push("\n)").push(dialect.table_options());
     b.finish().sql
 }
 
-/// The indexes of one table: declared `unique` and `index` columns, and an
-/// index on every foreign-key column (neither SQLite nor PostgreSQL creates
-/// one, and without it every parent delete scans the child table).
+/// The `CREATE [UNIQUE] INDEX IF NOT EXISTS` statements of one table (none
+/// where the dialect declares indexes inside `CREATE TABLE`).
 pub fn create_index_statements(dialect: &dyn Dialect, table: &TableDef) -> Vec<String> {
-    let mut out = Vec::new();
-    for (i, column) in table.columns.iter().enumerate() {
-        let is_fk = table.foreign_key_on(column.name).is_some();
-        let unique = column.unique && !column.primary_key;
-        let plain = !unique && (column.index || is_fk) && i != table.primary_key;
-        if !unique && !plain {
-            continue;
-        }
-        let mut b = SqlBuilder::new(dialect);
-        let prefix = if unique { "ux" } else { "ix" };
-        b.push(if unique {
-            "CREATE UNIQUE INDEX IF NOT EXISTS "
-        } else {
-            "CREATE INDEX IF NOT EXISTS "
-        })
-        .ident(&format!("{prefix}_{}_{}", table.name, column.name))
-        .push(" ON ")
-        .ident(table.name)
-        .push(" (")
-        .ident(column.name)
-        .push(")");
-        out.push(b.finish().sql);
+    if dialect.inline_indexes() {
+        return Vec::new();
     }
-    out
+    indexes(table)
+        .into_iter()
+        .map(|index| {
+            let mut b = SqlBuilder::new(dialect);
+            b.push(if index.unique {
+                "CREATE UNIQUE INDEX IF NOT EXISTS "
+            } else {
+                "CREATE INDEX IF NOT EXISTS "
+            })
+            .ident(&index.name)
+            .push(" ON ")
+            .ident(table.name)
+            .push(" (")
+            .ident(index.column)
+            .push(")");
+            b.finish().sql
+        })
+        .collect()
 }
 
 /// Tables ordered so that every table comes after the tables it references

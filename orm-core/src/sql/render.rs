@@ -85,7 +85,20 @@ impl SqlBuilder<'_> {
             }
             Condition::InSelect { column, select } => {
                 self.column(&column).push(" IN (");
-                self.select(*select);
+                if self
+                    .written
+                    .as_deref()
+                    .is_some_and(|table| reads(&select, table))
+                {
+                    // A derived table the server materialises before the
+                    // write; DISTINCT keeps MySQL from merging it back.
+                    self.push("SELECT * FROM (SELECT DISTINCT ");
+                    self.select_body(*select);
+                    self.push(") AS ").ident("_orm_derived");
+                } else {
+                    self.push("SELECT ");
+                    self.select_body(*select);
+                }
                 self.push(")");
             }
             Condition::IsNull { column, negated } => {
@@ -127,8 +140,8 @@ impl SqlBuilder<'_> {
         }
     }
 
-    fn select(&mut self, select: Select) {
-        self.push("SELECT ");
+    /// What follows `SELECT `: the projection, `FROM`, and the clauses.
+    fn select_body(&mut self, select: Select) {
         match &select.projection {
             Projection::Columns(columns) => {
                 self.list(columns, |b, c| {
@@ -183,9 +196,29 @@ fn operator(op: CompareOp) -> &'static str {
 impl Render for Select {
     fn render(self, dialect: &dyn Dialect) -> Statement {
         let mut b = SqlBuilder::new(dialect);
-        b.select(self);
+        b.push("SELECT ");
+        b.select_body(self);
         b.finish()
     }
+}
+
+/// Whether `select`, or a subquery of it, reads `table`.
+fn reads(select: &Select, table: &str) -> bool {
+    fn condition_reads(condition: &Condition, table: &str) -> bool {
+        match condition {
+            Condition::InSelect { select, .. } => reads(select, table),
+            Condition::And(items) | Condition::Or(items) => {
+                items.iter().any(|c| condition_reads(c, table))
+            }
+            Condition::Not(inner) | Condition::NotTrue(inner) => condition_reads(inner, table),
+            _ => false,
+        }
+    }
+    select.from == table
+        || select
+            .filter
+            .as_ref()
+            .is_some_and(|f| condition_reads(f, table))
 }
 
 impl Render for Insert {
@@ -227,6 +260,9 @@ impl Render for Insert {
 impl Render for Update {
     fn render(self, dialect: &dyn Dialect) -> Statement {
         let mut b = SqlBuilder::new(dialect);
+        if dialect.same_table_subquery_needs_derived_table() {
+            b.written = Some(self.table.to_string());
+        }
         b.push("UPDATE ").ident(&self.table).push(" SET ");
         b.list(self.set, |b, (column, value)| {
             b.ident(&column).push(" = ");
@@ -250,6 +286,9 @@ impl Render for Update {
 impl Render for Delete {
     fn render(self, dialect: &dyn Dialect) -> Statement {
         let mut b = SqlBuilder::new(dialect);
+        if dialect.same_table_subquery_needs_derived_table() {
+            b.written = Some(self.table.to_string());
+        }
         b.push("DELETE FROM ").ident(&self.table);
         b.where_clause(self.filter);
         b.finish()
@@ -264,8 +303,9 @@ impl Render for CreateKeyTable {
             .push(" (")
             .ident(KEY_COLUMN)
             .push(" ")
-            .push(dialect.type_name(self.kind))
-            .push(" PRIMARY KEY)");
+            .push(dialect.key_type_name(self.kind))
+            .push(" PRIMARY KEY)")
+            .push(dialect.table_options());
         b.finish()
     }
 }
@@ -325,7 +365,7 @@ impl Render for CollectTree {
 impl Render for DropTable {
     fn render(self, dialect: &dyn Dialect) -> Statement {
         let mut b = SqlBuilder::new(dialect);
-        b.push("DROP TABLE ").ident(&self.name);
+        b.push(dialect.drop_temporary_table()).ident(&self.name);
         b.finish()
     }
 }

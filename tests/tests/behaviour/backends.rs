@@ -1,11 +1,12 @@
-//! The two backends of the suite.
+//! The three backends of the suite.
 
 use orm_core::Db;
+use orm_mysql::{MySql, MySqlOptions};
 use orm_postgres::{PgOptions, Postgres};
 use orm_sqlite::{Sqlite, SqliteOptions};
 use sqlx::Row;
 
-use crate::harness::{Ctx, POSTGRES_URL_VAR, TestBackend};
+use crate::harness::{Ctx, MYSQL_URL_VAR, POSTGRES_URL_VAR, TestBackend};
 
 impl TestBackend for Sqlite {
     const NAME: &'static str = "sqlite";
@@ -247,6 +248,178 @@ fn pg_int(row: &sqlx::postgres::PgRow, i: usize) -> Option<i64> {
     match row.columns()[i].type_info().name() {
         "INT2" => row.try_get::<Option<i16>, _>(i).unwrap().map(i64::from),
         "INT4" => row.try_get::<Option<i32>, _>(i).unwrap().map(i64::from),
+        _ => row.try_get::<Option<i64>, _>(i).unwrap(),
+    }
+}
+
+fn mysql_url() -> Result<String, String> {
+    std::env::var(MYSQL_URL_VAR)
+        .map_err(|_| format!("set {MYSQL_URL_VAR}=mysql://root@127.0.0.1:3306/test to run them"))
+}
+
+/// The server URL with another database.
+fn mysql_database_url(database: &str) -> String {
+    let url = mysql_url().unwrap();
+    let base = match url.rfind('/') {
+        Some(slash) if slash > "mysql://".len() => &url[..slash],
+        _ => url.as_str(),
+    };
+    format!("{base}/{database}")
+}
+
+/// A pool of one connection on the server, for creating and dropping the
+/// tests' databases.
+async fn mysql_admin() -> sqlx::MySqlPool {
+    sqlx::mysql::MySqlPoolOptions::new()
+        .max_connections(1)
+        .connect(&mysql_url().unwrap())
+        .await
+        .unwrap()
+}
+
+impl TestBackend for MySql {
+    const NAME: &'static str = "mysql";
+
+    fn available() -> Result<(), String> {
+        mysql_url().map(drop)
+    }
+
+    async fn open(ctx: &Ctx<Self>, foreign_keys: bool) -> Db<Self> {
+        // Unique across the processes that may run tests at once.
+        let database = format!("orm_test_{}_{}", std::process::id(), ctx.unique());
+        let admin = mysql_admin().await;
+        sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE `{database}`")))
+            .execute(&admin)
+            .await
+            .unwrap();
+        admin.close().await;
+        ctx.track(database.clone());
+        connect_database(&database, foreign_keys, 6).await
+    }
+
+    async fn open_shared(ctx: &Ctx<Self>, foreign_keys: bool) -> Db<Self> {
+        Self::open(ctx, foreign_keys).await
+    }
+
+    async fn without_foreign_keys(ctx: &Ctx<Self>, db: Db<Self>) -> Db<Self> {
+        db.close().await;
+        let database = ctx.resources().pop().unwrap();
+        connect_database(&database, false, 2).await
+    }
+
+    async fn reopen(ctx: &Ctx<Self>) -> Db<Self> {
+        let database = ctx.resources().pop().unwrap();
+        connect_database(&database, true, 6).await
+    }
+
+    async fn cleanup(resources: Vec<String>) {
+        if resources.is_empty() || mysql_url().is_err() {
+            return;
+        }
+        let admin = mysql_admin().await;
+        for database in resources {
+            let sql = format!("DROP DATABASE IF EXISTS `{database}`");
+            if let Err(e) = sqlx::raw_sql(sqlx::AssertSqlSafe(sql))
+                .execute(&admin)
+                .await
+            {
+                eprintln!("warning: could not drop database {database}: {e}");
+            }
+        }
+        admin.close().await;
+    }
+
+    async fn scalar(db: &Db<Self>, sql: &str) -> i64 {
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql.to_owned()))
+            .fetch_one(db.pool())
+            .await
+            .unwrap();
+        mysql_int(&row, 0).unwrap()
+    }
+
+    async fn int_rows(db: &Db<Self>, sql: &str) -> Vec<Vec<Option<i64>>> {
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql.to_owned()))
+            .fetch_all(db.pool())
+            .await
+            .unwrap();
+        rows.iter()
+            .map(|row| (0..row.len()).map(|i| mysql_int(row, i)).collect())
+            .collect()
+    }
+
+    async fn strings(db: &Db<Self>, sql: &str) -> Vec<String> {
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql.to_owned()))
+            .fetch_all(db.pool())
+            .await
+            .unwrap();
+        // A binary collation makes the server flag text as binary.
+        rows.iter()
+            .map(|row| row.try_get_unchecked::<String, _>(0).unwrap())
+            .collect()
+    }
+
+    async fn table_names(db: &Db<Self>) -> Vec<String> {
+        Self::strings(
+            db,
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = DATABASE() ORDER BY table_name",
+        )
+        .await
+    }
+
+    async fn rows_i64_str_opt(db: &Db<Self>, sql: &str) -> Vec<(i64, String, Option<i64>)> {
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql.to_owned()))
+            .fetch_all(db.pool())
+            .await
+            .unwrap();
+        rows.iter()
+            .map(|row| {
+                (
+                    mysql_int(row, 0).unwrap(),
+                    row.try_get_unchecked::<String, _>(1).unwrap(),
+                    mysql_int(row, 2),
+                )
+            })
+            .collect()
+    }
+
+    async fn fail_deletes_on(db: &Db<Self>, table: &str) {
+        let sql = format!(
+            "CREATE TRIGGER `injected_fault_{table}` BEFORE DELETE ON `{table}` \
+             FOR EACH ROW SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'injected fault'"
+        );
+        sqlx::raw_sql(sqlx::AssertSqlSafe(sql))
+            .execute(db.pool())
+            .await
+            .unwrap();
+    }
+}
+
+/// A pool on `database` of the test server.
+async fn connect_database(database: &str, foreign_keys: bool, connections: u32) -> Db<MySql> {
+    let options = MySqlOptions::from_url(&mysql_database_url(database))
+        .unwrap()
+        .foreign_keys(foreign_keys)
+        .max_connections(connections);
+    orm_mysql::connect_with(options).await.unwrap()
+}
+
+/// An integer column of any width (or a NULL / NULL-typed column).
+fn mysql_int(row: &sqlx::mysql::MySqlRow, i: usize) -> Option<i64> {
+    use sqlx::{Column, TypeInfo};
+    match row.columns()[i].type_info().name() {
+        "TINYINT" | "BOOLEAN" => row.try_get::<Option<i8>, _>(i).unwrap().map(i64::from),
+        "SMALLINT" => row.try_get::<Option<i16>, _>(i).unwrap().map(i64::from),
+        "INT" | "MEDIUMINT" => row.try_get::<Option<i32>, _>(i).unwrap().map(i64::from),
+        "INT UNSIGNED" => row.try_get::<Option<u32>, _>(i).unwrap().map(i64::from),
+        "BIGINT UNSIGNED" => row
+            .try_get::<Option<u64>, _>(i)
+            .unwrap()
+            .map(|n| i64::try_from(n).unwrap()),
+        "NULL" => None,
+        "DECIMAL" => row
+            .try_get_unchecked::<Option<String>, _>(i)
+            .unwrap()
+            .map(|n| n.parse().unwrap()),
         _ => row.try_get::<Option<i64>, _>(i).unwrap(),
     }
 }

@@ -1,12 +1,14 @@
 //! The harness of the behaviour suite: every test is written once, generic
-//! over a [`TestBackend`], and registered for SQLite and for PostgreSQL.
+//! over a [`TestBackend`], and registered for SQLite, PostgreSQL and MySQL /
+//! MariaDB.
 //!
 //! PostgreSQL tests need `ORM_TEST_POSTGRES_URL`
-//! (e.g. `postgres://postgres@127.0.0.1:5432/test`); without it they are
-//! reported as **ignored**, with the reason, never as passed. Each test gets
-//! databases of its own: a fresh in-memory database (or a temp file) on
-//! SQLite, a fresh schema on PostgreSQL, dropped when the test ends, so tests
-//! run in parallel.
+//! (e.g. `postgres://postgres@127.0.0.1:5432/test`), MySQL tests
+//! `ORM_TEST_MYSQL_URL` (e.g. `mysql://root@127.0.0.1:3306/test`); without
+//! it they are reported as **ignored**, with the reason, never as passed.
+//! Each test gets databases of its own: a fresh in-memory database (or a
+//! temp file) on SQLite, a fresh schema on PostgreSQL, a fresh database on
+//! MySQL, dropped when the test ends, so tests run in parallel.
 
 #![allow(dead_code)]
 
@@ -22,6 +24,9 @@ use orm_core::{Backend, Db};
 
 /// The variable naming the PostgreSQL server the tests use.
 pub const POSTGRES_URL_VAR: &str = "ORM_TEST_POSTGRES_URL";
+
+/// The variable naming the MySQL / MariaDB server the tests use.
+pub const MYSQL_URL_VAR: &str = "ORM_TEST_MYSQL_URL";
 
 /// What a backend must provide to run the suite: isolated databases, and
 /// plain-sqlx reads (independent of the ORM) to check end states.
@@ -209,21 +214,52 @@ pub fn explain_skips() {
     if let Err(reason) = orm_postgres::Postgres::available() {
         eprintln!("note: the postgres tests are ignored: {reason}");
     }
+    if let Err(reason) = orm_mysql::MySql::available() {
+        eprintln!("note: the mysql tests are ignored: {reason}");
+    }
 }
 
-/// `sql` with SQLite's `?` placeholders renumbered for `B` (`$1, $2, ...` on
-/// PostgreSQL), so expected statements are written once.
+/// `sql` written for SQLite — `?` placeholders and `"quoted"` identifiers —
+/// in `B`'s dialect (`$1, $2, ...` on PostgreSQL, backticks on MySQL), so
+/// expected and hand-written statements are written once. Text in single
+/// quotes is left alone.
 pub fn placeholders<B: Backend>(sql: &str) -> String {
     let mut out = String::with_capacity(sql.len() + 8);
     let mut n = 0;
-    let mut quoted = false;
-    for ch in sql.chars() {
+    let mut chars = sql.chars().peekable();
+    while let Some(ch) = chars.next() {
         match ch {
             '\'' => {
-                quoted = !quoted;
                 out.push(ch);
+                // Copy the literal through its closing quote ('' escapes one).
+                while let Some(c) = chars.next() {
+                    out.push(c);
+                    if c == '\'' {
+                        if chars.peek() == Some(&'\'') {
+                            out.extend(chars.next());
+                        } else {
+                            break;
+                        }
+                    }
+                }
             }
-            '?' if !quoted => {
+            '"' => {
+                let mut ident = String::new();
+                while let Some(c) = chars.next() {
+                    if c == '"' {
+                        if chars.peek() == Some(&'"') {
+                            chars.next();
+                            ident.push('"');
+                        } else {
+                            break;
+                        }
+                    } else {
+                        ident.push(c);
+                    }
+                }
+                B::DIALECT.push_identifier(&mut out, &ident);
+            }
+            '?' => {
                 n += 1;
                 B::DIALECT.push_placeholder(&mut out, n);
             }
@@ -241,5 +277,7 @@ pub fn lock_statements<B: Backend>() -> usize {
 
 /// `SELECT COUNT(*) FROM "table"`, read with plain sqlx.
 pub async fn count<B: TestBackend>(db: &Db<B>, table: &str) -> i64 {
-    B::scalar(db, &format!("SELECT COUNT(*) FROM \"{table}\"")).await
+    let mut sql = "SELECT COUNT(*) FROM ".to_owned();
+    B::DIALECT.push_identifier(&mut sql, table);
+    B::scalar(db, &sql).await
 }

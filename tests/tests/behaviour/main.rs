@@ -6,7 +6,8 @@
 //! ```text
 //! cargo test -p orm-tests --test behaviour                 # SQLite; PostgreSQL ignored
 //! ORM_TEST_POSTGRES_URL=postgres://postgres@127.0.0.1:5432/test \
-//!     cargo test -p orm-tests --test behaviour             # both
+//! ORM_TEST_MYSQL_URL=mysql://root@127.0.0.1:3306/test \
+//!     cargo test -p orm-tests --test behaviour             # all three
 //! cargo test -p orm-tests --test behaviour -- postgres     # one backend
 //! ```
 //!
@@ -22,6 +23,7 @@ mod delete;
 mod differential;
 mod faults;
 mod hostile;
+mod mysql_only;
 mod postgres_only;
 mod relations;
 mod sqlite_only;
@@ -31,6 +33,7 @@ mod types;
 use std::process::ExitCode;
 
 use libtest_mimic::{Arguments, Trial};
+use orm_mysql::MySql;
 use orm_postgres::Postgres;
 use orm_sqlite::Sqlite;
 
@@ -58,5 +61,7 @@ fn main() -> ExitCode {
     harness::add::<Sqlite>(&mut trials, "sqlite_only", sqlite_only::tests());
     suite::<Postgres>(&mut trials);
     harness::add::<Postgres>(&mut trials, "postgres_only", postgres_only::tests());
+    suite::<MySql>(&mut trials);
+    harness::add::<MySql>(&mut trials, "mysql_only", mysql_only::tests());
     libtest_mimic::run(&args, trials).exit_code()
 }

@@ -143,6 +143,11 @@ pub async fn an_orm_cascade_locks_the_parent_until_it_commits(ctx: Ctx<Postgres>
         Some("55P03"),
         "lock_not_available: {blocked}"
     );
+    let typed = <Postgres as orm_core::Backend>::map_error(blocked);
+    assert!(
+        matches!(typed, Error::LockTimeout { .. }) && typed.is_retryable(),
+        "{typed:?}"
+    );
     drop(other);
 
     // Once the delete commits, the late child is refused, not orphaned.

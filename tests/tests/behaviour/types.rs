@@ -286,6 +286,43 @@ async fn column_types_are_stored_as_documented<B: TestBackend>(ctx: Ctx<B>) {
         )
         .await;
         assert_eq!(stored, ["12345678901234567890.10 in_review 10 dark"]);
+    } else if B::NAME == "mysql" {
+        let types = B::strings(
+            &db,
+            "SELECT CONCAT(column_name, ' ', column_type) FROM information_schema.columns \
+             WHERE table_schema = DATABASE() AND table_name = 'author' ORDER BY ordinal_position",
+        )
+        .await;
+        assert_eq!(
+            types,
+            [
+                "id binary(16)",
+                "email varchar(255)",
+                "joined_on date",
+                "created_at datetime(6)",
+                "last_seen datetime(6)",
+                "wake_up time(6)",
+                "settings longtext",
+                "extra longtext",
+                "balance decimal(65,28)",
+                "status longtext",
+                "priority smallint(6)",
+                "avatar longblob",
+                "tiny smallint(6)",
+                "unsigned bigint(20)",
+                "motto varchar(80)",
+            ]
+        );
+        let stored = B::strings(
+            &db,
+            "SELECT CONCAT(LENGTH(id), ' ', TRIM(TRAILING '0' FROM balance), ' ', status, ' ', priority, ' ', \
+             created_at, ' ', JSON_VALUE(settings, '$.theme')) FROM author",
+        )
+        .await;
+        assert_eq!(
+            stored,
+            ["16 12345678901234567890.1 in_review 10 2024-05-01 10:00:00.000000 dark"]
+        );
     } else {
         let stored = B::strings(
             &db,
