@@ -13,7 +13,8 @@
 # The book's console output is generated, never pasted: docs/src/output/X.txt
 # is the stdout of `cargo run -q -p orm-tests --example X` on a fresh SQLite
 # database (the `postgres` example: on the server at ORM_TEST_POSTGRES_URL,
-# default postgres://postgres@127.0.0.1:5432/test), run with
+# default postgres://postgres@127.0.0.1:5432/test; the `mysql` example: in the
+# database orm_book_mysql, recreated, on the server of ORM_TEST_MYSQL_URL), run with
 # ORM_BOOK_SECTIONS=1 so that each `orm_tests::section("name")` of the
 # example prints `ANCHOR: name` / `ANCHOR_END: name` around its part, and the
 # whole wrapped in `ANCHOR: all` / `ANCHOR_END: all`. A chapter includes
@@ -32,12 +33,17 @@ status=0
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 pg_url=${ORM_TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/test}
+mysql_url=${ORM_TEST_MYSQL_URL:-mysql://root@127.0.0.1:3306/test}
+# The `mysql` example runs in a database of its own, created here.
+mysql_book_db=orm_book_mysql
 
 # The database an example runs on: a fresh SQLite file, or for the
 # PostgreSQL example the server (it recreates its own schema).
 example_url() {
     if [[ $1 == postgres ]]; then
         echo "$pg_url"
+    elif [[ $1 == mysql ]]; then
+        echo "${mysql_url%/*}/$mysql_book_db"
     else
         echo "sqlite://$tmp/db/$1.db"
     fi
@@ -47,6 +53,10 @@ example_url() {
 record_output() {
     local example=$1 file=$2 url
     url=$(example_url "$example")
+    if [[ $example == mysql ]]; then
+        mariadb --host=127.0.0.1 --port=3306 --user=root \
+            -e "DROP DATABASE IF EXISTS $mysql_book_db; CREATE DATABASE $mysql_book_db"
+    fi
     echo "ANCHOR: all" > "$file"
     if ! ORM_BOOK_SECTIONS=1 DATABASE_URL="$url" \
         cargo run -q -p orm-tests --example "$example" >> "$file"; then
@@ -54,9 +64,15 @@ record_output() {
         if [[ $example == postgres ]]; then
             echo "       (it needs a PostgreSQL server there: start one, or set ORM_TEST_POSTGRES_URL)" >&2
         fi
+        if [[ $example == mysql ]]; then
+            echo "       (it needs a MySQL / MariaDB server there: start one, or set ORM_TEST_MYSQL_URL)" >&2
+        fi
         return 1
     fi
     echo "ANCHOR_END: all" >> "$file"
+    if [[ $example == mysql ]]; then
+        mariadb --host=127.0.0.1 --port=3306 --user=root -e "DROP DATABASE $mysql_book_db"
+    fi
 }
 
 mkdir -p "$tmp/db" "$tmp/output"
