@@ -198,3 +198,55 @@ fn an_insert_without_columns_inserts_defaults() {
         "INSERT INTO \"owner\" DEFAULT VALUES RETURNING \"id\""
     );
 }
+
+/// A dialect with MySQL's rule: an `UPDATE` / `DELETE` cannot read its own
+/// table in a subquery (error 1093).
+struct NoSelfSubquery;
+
+impl Dialect for NoSelfSubquery {
+    fn name(&self) -> &'static str {
+        "no-self-subquery"
+    }
+    fn type_name(&self, _: ColumnKind) -> &'static str {
+        "BIGINT"
+    }
+    fn max_bind_parameters(&self) -> usize {
+        100
+    }
+    fn same_table_subquery_needs_derived_table(&self) -> bool {
+        true
+    }
+}
+
+#[test]
+fn subqueries_reading_the_written_table_become_derived_tables() {
+    use crate::sql::{Assign, Update};
+    // `UPDATE parent ... WHERE id IN (SELECT id FROM parent WHERE id IN
+    // (SELECT parent_id FROM child ...))`: the outer subquery reads the table
+    // written; the one on `child` alone would not need it.
+    let inner = Select::column("child \"x\"", "parent_id")
+        .filter(Condition::any_of("id", vec![Value::I64(1), Value::I64(2)]));
+    let outer = Select::column("parent", "id").filter(Condition::in_select("id", inner.clone()));
+    let update = Update {
+        table: "parent".into(),
+        set: vec![("name".into(), Assign::Null)],
+        filter: Some(Condition::in_select("id", outer)),
+    };
+    assert_eq!(
+        update.clone().render(&NoSelfSubquery).sql,
+        "UPDATE \"parent\" SET \"name\" = NULL WHERE \"id\" IN (SELECT * FROM (SELECT DISTINCT \"id\" FROM \"parent\" WHERE \"id\" IN (SELECT \"parent_id\" FROM \"child \"\"x\"\"\" WHERE \"id\" IN (?, ?))) AS \"_orm_derived\")"
+    );
+    assert_eq!(
+        update.render(&Numbered).sql,
+        "UPDATE \"parent\" SET \"name\" = NULL WHERE \"id\" IN (SELECT \"id\" FROM \"parent\" WHERE \"id\" IN (SELECT \"parent_id\" FROM \"child \"\"x\"\"\" WHERE \"id\" IN ($1, $2)))",
+        "other dialects read the table directly"
+    );
+    let delete = crate::sql::Delete {
+        table: "parent".into(),
+        filter: Some(Condition::in_select("id", inner)),
+    };
+    assert!(
+        !delete.render(&NoSelfSubquery).sql.contains("_orm_derived"),
+        "a subquery on another table is left alone"
+    );
+}
