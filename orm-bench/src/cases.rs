@@ -1,13 +1,15 @@
 //! The measurements, written once for every [`Engine`]. Each builds a fresh
-//! database (a file, or a schema) with identical data, lets it settle, closes
-//! it (on SQLite so the WAL is checkpointed) so every variant starts from the
-//! same state, reopens it, runs the same untimed warm-up, and times only the
-//! operation.
+//! database (a file, a schema, or a MySQL database) with identical data, lets
+//! it settle, closes it (on SQLite so the WAL is checkpointed) so every
+//! variant starts from the same state, reopens it, runs the same untimed
+//! warm-up, and times only the operation. Every variant's tables, the
+//! hand-written baselines' included, are created by the ORM's `create_all`.
 
 use std::fmt::Write as _;
 use std::time::Instant;
 
 use orm_core::{Executor, Model};
+use sqlx::mysql::MySqlRow;
 use sqlx::postgres::PgRow;
 use sqlx::sqlite::SqliteRow;
 use sqlx::{AssertSqlSafe, Row};
@@ -89,7 +91,8 @@ async fn orm_delete<E: Engine, P: Model<Key = i64>>(
 
 /// The same warm-up as [`orm_delete`], then one hand-written statement
 /// (`sql`, in the engine's dialect: `DELETE FROM "parent" WHERE "id" = ?` on
-/// SQLite, `... = $1` on PostgreSQL), run by sqlx on the pool.
+/// SQLite, `... = $1` on PostgreSQL, ``DELETE FROM `parent` WHERE `id` = ?``
+/// on MySQL), run by sqlx on the pool.
 async fn sqlx_delete<E: Engine, P: Model<Key = i64>>(
     db: &EngineDb<E>,
     sql: String,
@@ -110,7 +113,11 @@ async fn sqlx_delete<E: Engine, P: Model<Key = i64>>(
 
 /// `DELETE FROM "<table>" WHERE "<column>" = <first placeholder>` in `E`'s dialect.
 pub fn delete_sql<E: Engine>(table: &str, column: &str) -> String {
-    let mut sql = format!("DELETE FROM \"{table}\" WHERE \"{column}\" = ");
+    let mut sql = format!(
+        "DELETE FROM {} WHERE {} = ",
+        E::quote(table),
+        E::quote(column)
+    );
     E::push_placeholder(&mut sql, 1);
     sql
 }
@@ -160,7 +167,12 @@ pub async fn one_parent<E: Engine>(
         Action::Cascade => expect("children left", count::<E>(&db, "child", "").await?, 0)?,
         Action::SetNull => expect(
             "children with parent_id NULL",
-            count::<E>(&db, "child", "WHERE \"parent_id\" IS NULL").await?,
+            count::<E>(
+                &db,
+                "child",
+                &format!("WHERE {} IS NULL", E::quote("parent_id")),
+            )
+            .await?,
             n,
         )?,
     }
@@ -257,7 +269,12 @@ pub async fn bulk_by_filter<E: Engine>(
         count::<E>(
             &db,
             "child",
-            "WHERE \"parent_id\" NOT IN (SELECT \"id\" FROM \"parent\")",
+            &format!(
+                "WHERE {} NOT IN (SELECT {} FROM {})",
+                E::quote("parent_id"),
+                E::quote("id"),
+                E::quote("parent")
+            ),
         )
         .await?,
         0,
@@ -356,6 +373,39 @@ pub async fn sqlx_insert_postgres(db: &orm_postgres::Db, items: &mut [Item]) -> 
     tx.commit().await?;
     Ok(())
 }
+
+/// The same on MySQL / MariaDB: backtick identifiers, `?` placeholders,
+/// 16,383 rows per statement (its 65,535-parameter limit), the keys read
+/// back with MariaDB's `INSERT ... RETURNING` (as the ORM does).
+pub async fn sqlx_insert_mysql(db: &orm_mysql::Db, items: &mut [Item]) -> BenchResult<()> {
+    let per_statement = crate::mysql::MYSQL_MAX_BIND / ITEM_COLUMNS;
+    let mut tx = db.pool().begin().await?;
+    for chunk in items.chunks_mut(per_statement) {
+        let mut sql = String::with_capacity(100 + chunk.len() * 14);
+        sql.push_str("INSERT INTO `item` (`name`, `secret_name`, `age`, `rating`) VALUES ");
+        for i in 0..chunk.len() {
+            if i > 0 {
+                sql.push_str(", ");
+            }
+            sql.push_str("(?, ?, ?, ?)");
+        }
+        sql.push_str(" RETURNING `id`");
+        let mut query = sqlx::query_scalar::<_, i64>(AssertSqlSafe(sql));
+        for item in chunk.iter() {
+            query = query
+                .bind(item.name.clone())
+                .bind(item.secret_name.clone())
+                .bind(item.age)
+                .bind(item.rating);
+        }
+        let ids = query.fetch_all(&mut *tx).await?;
+        for (item, id) in chunk.iter_mut().zip(ids) {
+            item.id = Some(id);
+        }
+    }
+    tx.commit().await?;
+    Ok(())
+}
 // ANCHOR_END: sqlx_insert
 
 /// Inserts `n` items into an empty table.
@@ -406,6 +456,18 @@ impl sqlx::FromRow<'_, SqliteRow> for SqlxItem {
 
 impl sqlx::FromRow<'_, PgRow> for SqlxItem {
     fn from_row(row: &PgRow) -> Result<Self, sqlx::Error> {
+        Ok(SqlxItem(Item {
+            id: row.try_get(0)?,
+            name: row.try_get(1)?,
+            secret_name: row.try_get(2)?,
+            age: row.try_get(3)?,
+            rating: row.try_get(4)?,
+        }))
+    }
+}
+
+impl sqlx::FromRow<'_, MySqlRow> for SqlxItem {
+    fn from_row(row: &MySqlRow) -> Result<Self, sqlx::Error> {
         Ok(SqlxItem(Item {
             id: row.try_get(0)?,
             name: row.try_get(1)?,

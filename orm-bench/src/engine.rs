@@ -1,8 +1,9 @@
-//! The database a run measures on: SQLite files ([`crate::sqlite`]) or a
-//! PostgreSQL server ([`crate::postgres`]). The cases, the fixture and the
-//! harness are written once against [`Engine`]; an engine supplies a fresh,
-//! empty database per measurement, opens it with the ORM, and carries the
-//! hand-written sqlx each baseline needs, in its own SQL dialect.
+//! The database a run measures on: SQLite files ([`crate::sqlite`]), a
+//! PostgreSQL server ([`crate::postgres`]) or a MySQL / MariaDB server
+//! ([`crate::mysql`]). The cases, the fixture and the harness are written
+//! once against [`Engine`]; an engine supplies a fresh, empty database per
+//! measurement, opens it with the ORM, and carries the hand-written sqlx each
+//! baseline needs, in its own SQL dialect (identifier quoting, placeholders).
 
 use std::ffi::OsString;
 
@@ -35,8 +36,8 @@ pub enum Param {
 pub trait Engine {
     /// The ORM backend the models run on.
     type Backend: Backend;
-    /// Where one measurement's data lives: a file (SQLite) or a schema
-    /// (PostgreSQL).
+    /// Where one measurement's data lives: a file (SQLite), a schema
+    /// (PostgreSQL) or a database (MySQL).
     type Place;
 
     /// The most bind parameters one statement may carry.
@@ -63,11 +64,16 @@ pub trait Engine {
     /// Called once the measurement's tables are created and loaded, outside
     /// the timed region: whatever the database needs so every variant starts
     /// from the same settled state (PostgreSQL: planner statistics, no
-    /// autovacuum running into the measurement; SQLite: nothing).
+    /// autovacuum running into the measurement; MySQL: index statistics;
+    /// SQLite: nothing).
     async fn settle(&self, db: &Db<Self::Backend>, tables: &[&str]) -> BenchResult<()>;
 
     /// Removes `place` and everything in it.
     async fn remove(&self, place: Self::Place) -> BenchResult<()>;
+
+    /// `name` quoted as an identifier in this dialect (`"name"`, or
+    /// `` `name` `` on MySQL).
+    fn quote(name: &str) -> String;
 
     /// Appends the placeholder of the `index`-th (1-based) parameter.
     fn push_placeholder(sql: &mut String, index: usize);
@@ -110,6 +116,7 @@ pub trait Engine {
 /// The columns [`Item`] writes (its key is generated).
 pub const ITEM_COLUMNS: usize = 4;
 
-/// The hand-written fetch's statement (the same text on both engines).
+/// The hand-written fetch's statement on SQLite and PostgreSQL (MySQL's, with
+/// backticks, is [`crate::mysql::MYSQL_ITEM_SELECT`]).
 pub const ITEM_SELECT: &str =
     "SELECT \"id\", \"name\", \"secret_name\", \"age\", \"rating\" FROM \"item\" ORDER BY \"id\"";

@@ -20,9 +20,11 @@ async fn insert_rows<E: Engine>(
     mut row: impl FnMut(usize, &mut Vec<Param>) -> BenchResult<()>,
 ) -> BenchResult<()> {
     let per_statement = E::MAX_BIND / columns.len();
+    let quoted: Vec<String> = columns.iter().map(|c| E::quote(c)).collect();
     let head = format!(
-        "INSERT INTO \"{table}\" (\"{}\") VALUES ",
-        columns.join("\", \"")
+        "INSERT INTO {} ({}) VALUES ",
+        E::quote(table),
+        quoted.join(", ")
     );
     let mut start = 0;
     while start < count {
@@ -168,9 +170,14 @@ pub async fn load_items<E: Engine>(db: &EngineDb<E>, n: usize) -> BenchResult<()
     Ok(())
 }
 
-/// `SELECT COUNT(*) FROM <table> [WHERE ...]` with plain sqlx.
+/// `SELECT COUNT(*) FROM <table> [WHERE ...]` with plain sqlx (`filter` in
+/// `E`'s dialect).
 pub async fn count<E: Engine>(db: &EngineDb<E>, table: &str, filter: &str) -> BenchResult<i64> {
-    E::scalar(db, format!("SELECT COUNT(*) FROM \"{table}\" {filter}")).await
+    E::scalar(
+        db,
+        format!("SELECT COUNT(*) FROM {} {filter}", E::quote(table)),
+    )
+    .await
 }
 
 /// Fails the run when a measurement left the wrong end state.

@@ -1,26 +1,31 @@
 //! `orm-bench`: the ORM measured side by side with the database's own
 //! `ON DELETE` actions and with the same work written by hand in sqlx, on
-//! SQLite files (SPEC §6) or, with `--postgres URL`, on a PostgreSQL server.
+//! SQLite files (SPEC §6), with `--postgres URL` on a PostgreSQL server, or
+//! with `--mysql URL` on a MySQL / MariaDB server (InnoDB).
 //!
 //! ```text
 //! cargo run --release -p orm-bench              # full run (SQLite)
 //! cargo run --release -p orm-bench -- --quick   # reduced set, a minute or two
 //! cargo run --release -p orm-bench -- --postgres postgres://postgres@127.0.0.1:5432/test
+//! cargo run --release -p orm-bench -- --mysql mysql://root@127.0.0.1:3306/test
 //! cargo run --release -p orm-bench -- --help
 //! ```
 //!
 //! Every measurement gets a fresh database with identical data, loaded outside
 //! the timed region: a new file on SQLite, a new schema (the pool's
-//! `search_path`, dropped afterwards) on PostgreSQL. The variants of a
+//! `search_path`, dropped afterwards) on PostgreSQL, a new database
+//! (`CREATE DATABASE`, dropped afterwards) on MySQL. The variants of a
 //! comparison are interleaved repetition by repetition; medians are compared.
 //! Besides the tables, one line per comparison is printed for machines:
-//! `RATIO <name> <orm_median_s> <baseline_median_s> <orm/baseline>`.
-//! On PostgreSQL the memory case measures the client process only (the
-//! server's memory is not the client's).
+//! `RATIO <name> <orm_median_s> <baseline_median_s> <orm/baseline>`; the
+//! "passive" baseline is the database's own `ON DELETE` (SQLite's, PostgreSQL's,
+//! InnoDB's). On PostgreSQL and MySQL the memory case measures the client
+//! process only (the server's memory is not the client's).
 //!
 //! The cases ([`cases`]) are written once against [`engine::Engine`]; the
-//! SQLite ([`sqlite`]) and PostgreSQL ([`postgres`]) engines supply the
-//! databases and the hand-written sqlx in their own dialects.
+//! SQLite ([`sqlite`]), PostgreSQL ([`postgres`]) and MySQL ([`mysql`])
+//! engines supply the databases and the hand-written sqlx in their own
+//! dialects.
 
 mod cases;
 mod engine;
@@ -28,6 +33,7 @@ mod fixture;
 mod harness;
 mod memory;
 mod models;
+mod mysql;
 mod postgres;
 mod sqlite;
 
@@ -37,6 +43,7 @@ use cases::{Action, DELETE_VARIANTS, Side, Who};
 use engine::Engine;
 use fixture::BenchResult;
 use harness::{Ratio, Samples, interleave, print_statements, print_variants};
+use mysql::MySqlEngine;
 use postgres::PgEngine;
 use sqlite::{Settings, SqliteEngine};
 
@@ -98,13 +105,31 @@ const PG_QUICK: RunPlan = RunPlan {
     ..QUICK
 };
 
+/// The full plan on MySQL / MariaDB: the sizes and repetitions of [`FULL`].
+/// Every measurement creates a database and its InnoDB tables (a file per
+/// table), loads the data through the server, runs `ANALYZE TABLE` and drops
+/// the database; on 2 cores that is about a tenth of a second per
+/// measurement besides the data, so the run takes a few minutes.
+const MY_FULL: RunPlan = RunPlan {
+    name: "mysql full",
+    ..FULL
+};
+
+/// The quick plan on MySQL / MariaDB: the sizes and repetitions of
+/// [`QUICK`] (about a minute and a half on 2 cores).
+const MY_QUICK: RunPlan = RunPlan {
+    name: "mysql quick",
+    ..QUICK
+};
+
 const SECTIONS: [&str; 7] = [
     "cascade", "set_null", "tree", "bulk", "insert", "fetch", "memory",
 ];
 
 const HELP: &str = "\
 orm-bench: the ORM side by side with database ON DELETE and hand-written sqlx
-(SQLite files by default; a PostgreSQL server with --postgres)
+(SQLite files by default; a PostgreSQL server with --postgres; a MySQL / MariaDB
+server with --mysql)
 
 USAGE: cargo run --release -p orm-bench -- [OPTIONS]
 
@@ -113,8 +138,13 @@ OPTIONS:
                         postgres://postgres@127.0.0.1:5432/test (a fresh schema per
                         measurement, dropped afterwards; the memory case measures the
                         client process only)
+  --mysql <url>         run on MySQL / MariaDB (InnoDB) instead, e.g.
+                        mysql://root@127.0.0.1:3306/test (a fresh database per measurement,
+                        dropped afterwards; \"passive\" is InnoDB's own ON DELETE; the memory
+                        case measures the client process only); not with --postgres
   --quick               reduced sizes and repetitions (N up to 100,000; memory case 10,000 vs 100,000);
-                        without it, the full plan (on PostgreSQL with fewer repetitions, ~10 minutes)
+                        without it, the full plan (on PostgreSQL with fewer repetitions, ~10 minutes;
+                        on MySQL the full repetitions, ~4 minutes)
   --only <a,b,...>      run only these sections: cascade, set_null, tree, bulk, insert, fetch, memory
   --samples             print every sample (in repetition order), not only median / min / max
   --reps <n>            repetitions for every comparison (default: the run's plan)
@@ -132,10 +162,12 @@ struct Args {
     only: Option<Vec<String>>,
     /// The PostgreSQL server to run on, instead of SQLite files.
     postgres: Option<String>,
+    /// The MySQL / MariaDB server to run on, instead of SQLite files.
+    mysql: Option<String>,
     /// SQLite settings (`--journal`, `--synchronous`).
     settings: Settings,
     /// Whether `--journal` or `--synchronous` was given (refused with
-    /// `--postgres`).
+    /// `--postgres` and `--mysql`).
     sqlite_settings_given: bool,
     /// Internal: run the memory case's child (`who`, place, children,
     /// foreign keys enforced).
@@ -149,6 +181,7 @@ fn parse_args() -> BenchResult<Option<Args>> {
         reps: None,
         only: None,
         postgres: None,
+        mysql: None,
         settings: Settings::default(),
         sqlite_settings_given: false,
         memory_child: None,
@@ -168,6 +201,7 @@ fn parse_args() -> BenchResult<Option<Args>> {
                 args.only = Some(list);
             }
             "--postgres" => args.postgres = Some(value("--postgres")?),
+            "--mysql" => args.mysql = Some(value("--mysql")?),
             "--journal" => {
                 args.settings.journal = value("--journal")?.parse()?;
                 args.sqlite_settings_given = true;
@@ -191,8 +225,18 @@ fn parse_args() -> BenchResult<Option<Args>> {
             other => return Err(format!("unknown argument `{other}`\n\n{HELP}").into()),
         }
     }
-    if args.postgres.is_some() && args.sqlite_settings_given {
-        return Err("--journal and --synchronous are SQLite settings; not with --postgres".into());
+    if args.postgres.is_some() && args.mysql.is_some() {
+        return Err("--postgres and --mysql exclude each other: one server per run".into());
+    }
+    if args.sqlite_settings_given {
+        if args.postgres.is_some() {
+            return Err(
+                "--journal and --synchronous are SQLite settings; not with --postgres".into(),
+            );
+        }
+        if args.mysql.is_some() {
+            return Err("--journal and --synchronous are SQLite settings; not with --mysql".into());
+        }
     }
     Ok(Some(args))
 }
@@ -216,18 +260,25 @@ fn run() -> BenchResult<()> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
-    match &args.postgres {
-        None => {
-            let engine = SqliteEngine::new(args.settings)?;
-            runtime.block_on(start(&engine, &args))
-        }
-        Some(url) => runtime.block_on(async {
+    match (&args.postgres, &args.mysql) {
+        (Some(url), _) => runtime.block_on(async {
             let engine = PgEngine::connect(url).await?;
             let result = start(&engine, &args).await;
             // Drops the schemas a failed measurement left behind, even then.
             let cleaned = engine.cleanup().await;
             result.and(cleaned)
         }),
+        (None, Some(url)) => runtime.block_on(async {
+            let engine = MySqlEngine::connect(url).await?;
+            let result = start(&engine, &args).await;
+            // Drops the databases a failed measurement left behind, even then.
+            let cleaned = engine.cleanup().await;
+            result.and(cleaned)
+        }),
+        (None, None) => {
+            let engine = SqliteEngine::new(args.settings)?;
+            runtime.block_on(start(&engine, &args))
+        }
     }
 }
 
@@ -239,11 +290,13 @@ async fn start<E: Engine>(engine: &E, args: &Args) -> BenchResult<()> {
             memory::child(engine, *who, &place, *n, *foreign_keys).await
         }
         None => {
-            let plan = match (args.postgres.is_some(), args.quick) {
-                (false, false) => &FULL,
-                (false, true) => &QUICK,
-                (true, false) => &PG_FULL,
-                (true, true) => &PG_QUICK,
+            let plan = match (args.postgres.is_some(), args.mysql.is_some(), args.quick) {
+                (true, _, false) => &PG_FULL,
+                (true, _, true) => &PG_QUICK,
+                (false, true, false) => &MY_FULL,
+                (false, true, true) => &MY_QUICK,
+                (false, false, false) => &FULL,
+                (false, false, true) => &QUICK,
             };
             bench(engine, args, plan).await
         }

@@ -1,8 +1,9 @@
 //! Peak memory of one delete, measured in a child process of this binary:
-//! the parent loads the database (a file, or a schema); the child opens it,
-//! warms up, reads its peak resident set (`VmHWM`), deletes, and reads it
-//! again. The growth is what the delete itself held at its peak, in the
-//! client process (on PostgreSQL the server's memory is not included).
+//! the parent loads the database (a file, a schema, or a MySQL database);
+//! the child opens it, warms up, reads its peak resident set (`VmHWM`),
+//! deletes, and reads it again. The growth is what the delete itself held at
+//! its peak, in the client process (on PostgreSQL and MySQL the server's
+//! memory is not included).
 
 use std::process::Command;
 use std::time::Instant;

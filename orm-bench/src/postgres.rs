@@ -186,6 +186,10 @@ impl Engine for PgEngine {
         self.drop_schema(&schema).await
     }
 
+    fn quote(name: &str) -> String {
+        quote(name)
+    }
+
     fn push_placeholder(sql: &mut String, index: usize) {
         let _ = write!(sql, "${index}");
     }

@@ -202,6 +202,10 @@ impl Engine for SqliteEngine {
         Ok(())
     }
 
+    fn quote(name: &str) -> String {
+        format!("\"{}\"", name.replace('"', "\"\""))
+    }
+
     fn push_placeholder(sql: &mut String, _index: usize) {
         sql.push('?');
     }
