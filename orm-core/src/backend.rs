@@ -122,6 +122,19 @@ pub trait Dialect: Send + Sync + 'static {
         None
     }
 
+    /// The system catalog `create_all` reads back what it created from (see
+    /// [`sql::catalog`](crate::sql::catalog)); `None` skips those checks.
+    fn catalog(&self) -> Option<crate::sql::catalog::Catalog> {
+        None
+    }
+
+    /// `true` when the database takes identifiers that differ only in
+    /// letter case for the same one (SQLite, even quoted): `create_all`
+    /// then checks that each model's table is not another model's.
+    fn folds_identifier_case(&self) -> bool {
+        false
+    }
+
     /// The most bind parameters one statement may carry.
     fn max_bind_parameters(&self) -> usize;
 
@@ -179,4 +192,15 @@ pub trait Backend: Sized + Send + Sync + 'static {
 
     /// Classifies a driver error into a typed [`Error`].
     fn map_error(error: sqlx::Error) -> Error;
+
+    /// Whether a pooled connection is closed, rather than returned to the
+    /// pool, after one of its round trips ran out of the statement timeout
+    /// ([`Db::with_statement_timeout`](crate::Db::with_statement_timeout)).
+    ///
+    /// `true` by default: the answer to an abandoned request may still
+    /// arrive, so a network connection is in an unknown state. SQLite says
+    /// `false`: its statements run on a worker thread that finishes (or
+    /// interrupts) them before taking the next one, and closing the one
+    /// connection of an in-memory database would lose the database.
+    const CLOSE_AFTER_TIMEOUT: bool = true;
 }

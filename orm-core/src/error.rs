@@ -1,5 +1,7 @@
 //! The error type.
 
+use std::time::Duration;
+
 use crate::value::DecodeError;
 
 /// Everything that can go wrong, typed so callers can match on it.
@@ -165,6 +167,36 @@ pub enum Error {
         /// Why, and what to do instead.
         reason: String,
     },
+    /// Two names of the schema would be one object in the database: equal
+    /// but for letter case (SQLite and MySQL columns compare names that
+    /// way), or reserved for the ORM's own tables (`_orm_...`), or too long
+    /// to be kept whole. Nothing was created.
+    #[error("{kind} `{first}` and `{second}` would be one {kind} in the database: {reason}")]
+    NameCollision {
+        /// `"table"`, `"column"` or `"index"`.
+        kind: &'static str,
+        /// The name declared.
+        first: String,
+        /// The name it collides with.
+        second: String,
+        /// Why, and what to do instead.
+        reason: String,
+    },
+    /// `create_all` found, under a name it declares, an object that is not
+    /// the one declared (an index of another table or on other columns, a
+    /// table without one of the model's columns): `IF NOT EXISTS` skipped
+    /// it, and running on it would weaken what the model promises.
+    #[error("`{table}`: {object} is declared as {declared}, but the database has {found}")]
+    SchemaMismatch {
+        /// The table being created.
+        table: &'static str,
+        /// The object (`index ux_...`, `column name`).
+        object: String,
+        /// What the model declares.
+        declared: String,
+        /// What the database has under that name.
+        found: String,
+    },
     /// `set_column_value` was asked for a column the model does not have
     /// (metadata and struct disagree: a bug in hand-written metadata).
     #[error("`{model}` has no column at index {index} (it has {columns})")]
@@ -182,6 +214,39 @@ pub enum Error {
     /// transaction rolls back.
     #[error("unexpected answer from the database: {0}")]
     UnexpectedResult(String),
+    /// A bound set by [`statement_timeout`] or [`acquire_timeout`] (or the
+    /// database's own statement timeout) ran out. The ORM never waits
+    /// forever for a server that stopped answering.
+    ///
+    /// What the caller can assume, by [`TimeoutKind`]:
+    ///
+    /// - [`Acquire`](TimeoutKind::Acquire): no connection was free (or could
+    ///   be opened) in time. Nothing was sent; retrying is safe
+    ///   ([`is_retryable`](Error::is_retryable) is `true`).
+    /// - [`Statement`](TimeoutKind::Statement): the database did not answer
+    ///   one statement in time. Inside a transaction the ORM opened itself
+    ///   (deletes, `insert_many`), nothing of it is committed unless the
+    ///   statement that timed out was the `COMMIT` itself; a single
+    ///   statement outside a transaction (`insert`, `update`,
+    ///   `execute_sql`), or a `COMMIT`, may still take effect when the
+    ///   server answers again: **the outcome is unknown**, so this is not
+    ///   [retryable](Error::is_retryable) blindly. When the bound is the
+    ///   ORM's (`after` is `Some`), the connection is not reused: a pooled
+    ///   one is closed, and a [`Transaction`](crate::Transaction) refuses
+    ///   every later statement and its commit with this error again (drop it
+    ///   to roll it back).
+    ///
+    /// [`statement_timeout`]: crate::Db::with_statement_timeout
+    /// [`acquire_timeout`]: sqlx::pool::PoolOptions::acquire_timeout
+    #[error("{}", describe_timeout(*what, *after))]
+    Timeout {
+        /// What ran out of time.
+        what: TimeoutKind,
+        /// The bound that ran out, when it is the ORM's or the pool's;
+        /// `None` when the database reported its own timeout (PostgreSQL's
+        /// `statement_timeout`, MariaDB's `max_statement_time`).
+        after: Option<Duration>,
+    },
     /// The connection URL or options are invalid.
     #[error("invalid configuration: {0}")]
     Config(String),
@@ -190,16 +255,59 @@ pub enum Error {
     Database(#[from] sqlx::Error),
 }
 
+/// What an [`Error::Timeout`] ran out of time for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TimeoutKind {
+    /// Waiting for a connection from the pool (the pool's acquire timeout):
+    /// every connection was busy, or a new one could not be opened in time.
+    Acquire,
+    /// Waiting for the database to answer one statement (including
+    /// `BEGIN`, `COMMIT`, `ROLLBACK` and savepoints).
+    Statement,
+}
+
+fn describe_timeout(what: TimeoutKind, after: Option<Duration>) -> String {
+    let bound = match after {
+        Some(after) => format!(" after {after:?}"),
+        None => " (the database's own timeout)".to_owned(),
+    };
+    match what {
+        TimeoutKind::Acquire => {
+            format!("timed out{bound} waiting for a connection from the pool; nothing was sent")
+        }
+        TimeoutKind::Statement => format!(
+            "statement timed out{bound}; the database did not answer in time, and the statement's outcome is unknown unless it ran in a transaction that is rolled back"
+        ),
+    }
+}
+
 impl Error {
     /// `true` for the errors that say "try again": [`Error::Deadlock`],
-    /// [`Error::LockTimeout`] and [`Error::SerializationFailure`]. The
-    /// operation was rolled back; running it (or its whole transaction)
-    /// again may succeed.
+    /// [`Error::LockTimeout`] and [`Error::SerializationFailure`] (the
+    /// operation was rolled back; running it, or its whole transaction,
+    /// again may succeed), and an [`Error::Timeout`] waiting for a pooled
+    /// connection ([`TimeoutKind::Acquire`]: nothing was sent).
+    ///
+    /// A statement timeout ([`TimeoutKind::Statement`]) is **not**
+    /// retryable: the statement may still take effect (see
+    /// [`Error::Timeout`]); check the database before running it again.
     pub fn is_retryable(&self) -> bool {
         matches!(
             self,
-            Error::Deadlock { .. } | Error::LockTimeout { .. } | Error::SerializationFailure { .. }
+            Error::Deadlock { .. }
+                | Error::LockTimeout { .. }
+                | Error::SerializationFailure { .. }
+                | Error::Timeout {
+                    what: TimeoutKind::Acquire,
+                    ..
+                }
         )
+    }
+
+    /// `true` for an [`Error::Timeout`] of either kind.
+    pub fn is_timeout(&self) -> bool {
+        matches!(self, Error::Timeout { .. })
     }
 }
 

@@ -110,7 +110,8 @@ mod value;
 
 pub use backend::{Backend, Connection, Decoder, Dialect};
 pub use delete::{DatabaseAction, DeleteReport, Effect, EffectKind};
-pub use error::{Error, Result};
+pub use error::{Error, Result, TimeoutKind};
+pub use exec::current_statement_timeout;
 pub use exec::{Db, Executor, LoadRelation, SQL_TARGET, SchemaReport, Transaction};
 pub use exec::{UnmanagedForeignKey, unmanaged_foreign_keys};
 pub use model::{Model, RowSource};

@@ -14,6 +14,50 @@ pub fn check(cx: &Ctxt, model: &Model) {
     check_unique_column_names(cx, model);
     check_self_reference(cx, model);
     check_handle_names(cx, model);
+    check_identifiers(cx, model);
+}
+
+/// PostgreSQL keeps the first 63 bytes of a name (MySQL refuses more than
+/// 64 characters): two long names would silently become one.
+const MAX_IDENTIFIER_BYTES: usize = 63;
+
+/// The prefix of the delete planner's temporary tables and CTEs.
+const RESERVED_PREFIX: &str = "_orm_";
+
+fn identifier_problem(name: &str, table: bool) -> Option<String> {
+    if name.len() > MAX_IDENTIFIER_BYTES {
+        return Some(format!(
+            "`{name}` is {} bytes long: PostgreSQL keeps only the first {MAX_IDENTIFIER_BYTES}, so two such names can become one; choose a shorter name",
+            name.len()
+        ));
+    }
+    let reserved = table
+        && name
+            .get(..RESERVED_PREFIX.len())
+            .is_some_and(|p| p.eq_ignore_ascii_case(RESERVED_PREFIX));
+    if reserved {
+        return Some(format!(
+            "`{name}`: names starting with `{RESERVED_PREFIX}` are reserved for the delete planner's temporary tables; choose another name"
+        ));
+    }
+    None
+}
+
+/// Table and column names the databases keep whole, and table names apart
+/// from the planner's own.
+fn check_identifiers(cx: &Ctxt, model: &Model) {
+    if let Some(problem) = identifier_problem(&model.table, true) {
+        cx.error_spanned_by(model.ident, format!("table {problem}"));
+    }
+    for column in &model.columns {
+        if let Some(problem) = identifier_problem(&column.name, false) {
+            let message = format!("column {problem}");
+            match &column.attrs.column {
+                Some(lit) => cx.error_spanned_by(lit, message),
+                None => cx.error_spanned_by(column.member, message),
+            }
+        }
+    }
 }
 
 /// A field's handle constant is its name in upper case: a field named
@@ -97,16 +141,27 @@ fn check_actions_need_foreign_key(cx: &Ctxt, model: &Model) {
     }
 }
 
-/// Two fields may not map to the same column.
+/// Two fields may not map to the same column, nor to two names SQLite and
+/// MySQL take for one (equal but for letter case).
 fn check_unique_column_names(cx: &Ctxt, model: &Model) {
     for (i, column) in model.columns.iter().enumerate() {
-        let Some(earlier) = model.columns[..i].iter().find(|c| c.name == column.name) else {
+        let Some(earlier) = model.columns[..i]
+            .iter()
+            .find(|c| c.name.eq_ignore_ascii_case(&column.name))
+        else {
             continue;
         };
-        let message = format!(
-            "column `{}` is already used by field `{}`: give one of them another name with `#[field(column = \"...\")]`",
-            column.name, earlier.field
-        );
+        let message = if earlier.name == column.name {
+            format!(
+                "column `{}` is already used by field `{}`: give one of them another name with `#[field(column = \"...\")]`",
+                column.name, earlier.field
+            )
+        } else {
+            format!(
+                "column `{}` differs from column `{}` of field `{}` only in letter case, and SQLite and MySQL take them for one column: give one of them another name with `#[field(column = \"...\")]`",
+                column.name, earlier.name, earlier.field
+            )
+        };
         match &column.attrs.column {
             Some(lit) => cx.error_spanned_by(lit, message),
             None => cx.error_spanned_by(column.member, message),

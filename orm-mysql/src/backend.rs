@@ -126,6 +126,10 @@ impl Dialect for MySqlDialect {
         Some(" FOR UPDATE")
     }
 
+    fn catalog(&self) -> Option<orm_core::sql::catalog::Catalog> {
+        Some(orm_core::sql::catalog::Catalog::MySql)
+    }
+
     fn max_bind_parameters(&self) -> usize {
         // The prepared-statement parameter count is a 16-bit integer.
         65_535

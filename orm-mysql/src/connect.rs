@@ -1,11 +1,12 @@
 //! Connecting: URL parsing, session settings, pool settings.
 
 use std::str::FromStr;
+use std::time::Duration;
 
 use sqlx::mysql::{MySqlConnectOptions, MySqlPoolOptions};
 use sqlx::{ConnectOptions, Executor as _};
 
-use orm_core::{Error, Result};
+use orm_core::{Error, Result, TimeoutKind};
 
 use crate::Db;
 
@@ -18,12 +19,15 @@ use crate::Db;
 /// `cte_max_recursion_depth` on MySQL; both stop at 1,000 by default, which
 /// would stop the planner's walk of a self-referential tree 1,000 levels
 /// down). sqlx's own statement logging is off: the ORM logs every statement
-/// with its parameters on the `orm::sql` target.
+/// with its parameters on the `orm::sql` target. No statement timeout, and
+/// sqlx's 30 s acquire timeout.
 #[derive(Debug, Clone)]
 pub struct MySqlOptions {
     options: MySqlConnectOptions,
     foreign_keys: bool,
     max_connections: u32,
+    statement_timeout: Option<Duration>,
+    acquire_timeout: Option<Duration>,
 }
 
 impl MySqlOptions {
@@ -46,6 +50,8 @@ impl MySqlOptions {
             options,
             foreign_keys: true,
             max_connections: 10,
+            statement_timeout: None,
+            acquire_timeout: None,
         })
     }
 
@@ -55,6 +61,36 @@ impl MySqlOptions {
     /// `passive_deletes` then refuse to delete rather than orphan rows.
     pub fn foreign_keys(mut self, on: bool) -> Self {
         self.foreign_keys = on;
+        self
+    }
+
+    /// Bounds every round trip of the ORM's operations (each statement,
+    /// `BEGIN`, `COMMIT`, `ROLLBACK`, savepoint): when the server does not
+    /// answer in time, the operation fails with [`Error::Timeout`]
+    /// ([`TimeoutKind::Statement`]) instead of waiting, even when the
+    /// server stopped answering altogether. The connection is then closed
+    /// instead of returned to the pool, since an answer may still arrive on
+    /// it; see [`Db::with_statement_timeout`](orm_core::Db::with_statement_timeout).
+    ///
+    /// Each connection also sets the server's own limit to the same value,
+    /// so that a statement the client gave up on does not run on in the
+    /// server: `max_statement_time` on MariaDB (every statement), and
+    /// `max_execution_time` on MySQL (which limits `SELECT`s only). The
+    /// server's error (MariaDB 1969, MySQL 3024) is mapped to the same
+    /// error with `after: None`.
+    pub fn statement_timeout(mut self, timeout: Duration) -> Self {
+        self.statement_timeout = Some(timeout);
+        self
+    }
+
+    /// How long an operation waits for a connection from the pool, opening
+    /// one included (sqlx's default: 30 s), before failing with
+    /// [`Error::Timeout`] ([`TimeoutKind::Acquire`]; nothing was sent).
+    /// A pooled connection is checked (a round trip) before it is handed
+    /// out, within the same bound, so an operation on a server that stopped
+    /// answering fails here.
+    pub fn acquire_timeout(mut self, timeout: Duration) -> Self {
+        self.acquire_timeout = Some(timeout);
         self
     }
 
@@ -79,20 +115,36 @@ pub async fn connect(url: &str) -> Result<Db> {
 /// Connects with explicit options.
 pub async fn connect_with(options: MySqlOptions) -> Result<Db> {
     let foreign_keys = options.foreign_keys;
-    let pool = MySqlPoolOptions::new()
-        .max_connections(options.max_connections)
+    let statement_timeout = options.statement_timeout;
+    let mut pool = MySqlPoolOptions::new().max_connections(options.max_connections);
+    if let Some(timeout) = options.acquire_timeout {
+        pool = pool.acquire_timeout(timeout);
+    }
+    let acquire_timeout = pool.get_acquire_timeout();
+    let pool = pool
         .after_connect(move |conn, _| {
             Box::pin(async move {
                 let version: String = sqlx::query_scalar("SELECT VERSION()")
                     .fetch_one(&mut *conn)
                     .await?;
-                let recursion = if version.contains("MariaDB") {
+                let mariadb = version.contains("MariaDB");
+                let recursion = if mariadb {
                     "max_recursive_iterations = 4294967295"
                 } else {
                     "cte_max_recursion_depth = 4294967295"
                 };
                 let checks = if foreign_keys { 1 } else { 0 };
-                let sql = format!("SET SESSION {recursion}, foreign_key_checks = {checks}");
+                let mut sql = format!("SET SESSION {recursion}, foreign_key_checks = {checks}");
+                if let Some(timeout) = statement_timeout {
+                    // At least 1 ms: 0 would mean no limit.
+                    let ms = timeout.as_millis().clamp(1, u128::from(u32::MAX));
+                    if mariadb {
+                        // Seconds, with microseconds.
+                        sql.push_str(&format!(", max_statement_time = {}", ms as f64 / 1000.0));
+                    } else {
+                        sql.push_str(&format!(", max_execution_time = {ms}"));
+                    }
+                }
                 // Session setup, like sqlx's own `SET NAMES`: not one of the
                 // statements of an operation, so not on `orm::sql`.
                 tracing::debug!(target: "orm::connect", "{sql}");
@@ -102,6 +154,19 @@ pub async fn connect_with(options: MySqlOptions) -> Result<Db> {
         })
         .connect_with(options.options)
         .await
-        .map_err(crate::error::map_error)?;
-    Ok(Db::from_pool(pool))
+        .map_err(|e| match crate::error::map_error(e) {
+            Error::Timeout {
+                what: TimeoutKind::Acquire,
+                ..
+            } => Error::Timeout {
+                what: TimeoutKind::Acquire,
+                after: Some(acquire_timeout),
+            },
+            other => other,
+        })?;
+    let db = Db::from_pool(pool);
+    Ok(match statement_timeout {
+        Some(timeout) => db.with_statement_timeout(timeout),
+        None => db,
+    })
 }

@@ -1,6 +1,6 @@
 //! MySQL / MariaDB errors, by error number, to typed [`orm_core::Error`]s.
 
-use orm_core::Error;
+use orm_core::{Error, TimeoutKind};
 use sqlx::mysql::MySqlDatabaseError;
 
 /// The text between the first pair of backticks after `after`.
@@ -36,6 +36,12 @@ fn single_quoted_after<'m>(message: &'m str, after: &str) -> Option<&'m str> {
 /// Classifies a driver error by MySQL's error number, keeping the table,
 /// column and constraint names the message gives.
 pub(crate) fn map_error(error: sqlx::Error) -> Error {
+    if let sqlx::Error::PoolTimedOut = error {
+        return Error::Timeout {
+            what: TimeoutKind::Acquire,
+            after: None,
+        };
+    }
     let sqlx::Error::Database(db) = &error else {
         return Error::Database(error);
     };
@@ -109,6 +115,12 @@ pub(crate) fn map_error(error: sqlx::Error) -> Error {
         1213 => Error::Deadlock { message },
         // ER_LOCK_WAIT_TIMEOUT
         1205 => Error::LockTimeout { message },
+        // ER_STATEMENT_TIMEOUT (MariaDB's max_statement_time),
+        // ER_QUERY_TIMEOUT (MySQL's max_execution_time).
+        1969 | 3024 => Error::Timeout {
+            what: TimeoutKind::Statement,
+            after: None,
+        },
         // ER_DATA_TOO_LONG, ER_WARN_DATA_OUT_OF_RANGE, ER_TRUNCATED_WRONG_VALUE:
         // strict mode refuses a value instead of cutting it.
         1406 | 1264 | 1292 | 1366 => {

@@ -69,6 +69,10 @@ impl Dialect for PostgresDialect {
         Some(" FOR UPDATE")
     }
 
+    fn catalog(&self) -> Option<orm_core::sql::catalog::Catalog> {
+        Some(orm_core::sql::catalog::Catalog::Postgres)
+    }
+
     fn max_bind_parameters(&self) -> usize {
         // The Bind message counts parameters in an unsigned 16-bit integer.
         65_535

@@ -1,6 +1,6 @@
-//! PostgreSQL errors (SQLSTATE classes 23, 40 and 55) to typed [`orm_core::Error`]s.
+//! PostgreSQL errors (SQLSTATE classes 23, 40, 55 and 57) to typed [`orm_core::Error`]s.
 
-use orm_core::Error;
+use orm_core::{Error, TimeoutKind};
 use sqlx::postgres::PgDatabaseError;
 
 /// `Key (name, x)=(a, b) already exists.` → [`name`, `x`].
@@ -19,6 +19,12 @@ fn key_columns(detail: &str) -> Vec<String> {
 /// Classifies a driver error by its SQLSTATE, keeping the table, column and
 /// constraint names the server reports.
 pub(crate) fn map_error(error: sqlx::Error) -> Error {
+    if let sqlx::Error::PoolTimedOut = error {
+        return Error::Timeout {
+            what: TimeoutKind::Acquire,
+            after: None,
+        };
+    }
     let sqlx::Error::Database(db) = &error else {
         return Error::Database(error);
     };
@@ -60,6 +66,12 @@ pub(crate) fn map_error(error: sqlx::Error) -> Error {
         "55P03" => Error::LockTimeout { message },
         // serialization_failure
         "40001" => Error::SerializationFailure { message },
+        // query_canceled by the server's statement_timeout (not by a
+        // cancel request, which says "due to user request").
+        "57014" if message.contains("statement timeout") => Error::Timeout {
+            what: TimeoutKind::Statement,
+            after: None,
+        },
         _ => Error::Database(error),
     }
 }

@@ -1,3 +1,7 @@
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Instant;
+
 use futures_util::TryStreamExt;
 use sqlx::sqlite::{SqliteArguments, SqliteRow};
 use sqlx::{Arguments, AssertSqlSafe, Row};
@@ -42,6 +46,15 @@ impl Dialect for SqliteDialect {
             ColumnKind::Time => "TIME",
             ColumnKind::Timestamp | ColumnKind::TimestampTz => "DATETIME",
         }
+    }
+
+    fn catalog(&self) -> Option<orm_core::sql::catalog::Catalog> {
+        Some(orm_core::sql::catalog::Catalog::Sqlite)
+    }
+
+    fn folds_identifier_case(&self) -> bool {
+        // Quoted or not, `"CaseT"` and `"caset"` name one table.
+        true
     }
 
     fn max_bind_parameters(&self) -> usize {
@@ -228,8 +241,55 @@ impl RowSource for Columns<'_> {
     }
 }
 
+/// How many virtual-machine instructions SQLite runs between two checks of
+/// the statement deadline. Statements shorter than this (`BEGIN`, `COMMIT`,
+/// a lookup by key) are never interrupted.
+const PROGRESS_OPS: i32 = 1_000;
+
+/// A statement deadline armed on a connection (see [`arm_deadline`]).
+struct Deadline(Arc<AtomicBool>);
+
+impl Deadline {
+    /// The statement is over: the handler no longer interrupts anything.
+    fn disarm(self) {
+        self.0.store(false, Ordering::Relaxed);
+    }
+}
+
+/// With a statement timeout ([`orm_core::current_statement_timeout`]),
+/// makes SQLite itself interrupt the next statement when the bound runs out
+/// (a progress handler, checked every [`PROGRESS_OPS`] instructions), so
+/// that a long statement stops on the worker thread instead of running on
+/// after the client stopped waiting; it fails with `SQLITE_INTERRUPT`,
+/// which becomes [`Error::Timeout`]. A handler left armed by a statement
+/// whose future was dropped interrupts (once) the statement it was meant
+/// for, or the next long one.
+async fn arm_deadline(conn: &mut Connection<Sqlite>) -> Result<Option<Deadline>> {
+    let Some(bound) = orm_core::current_statement_timeout() else {
+        return Ok(None);
+    };
+    let deadline = Instant::now() + bound;
+    let armed = Arc::new(AtomicBool::new(true));
+    let flag = armed.clone();
+    let mut handle = conn.lock_handle().await.map_err(crate::error::map_error)?;
+    handle.set_progress_handler(PROGRESS_OPS, move || {
+        if !flag.load(Ordering::Relaxed) || Instant::now() < deadline {
+            return true;
+        }
+        flag.store(false, Ordering::Relaxed);
+        false
+    });
+    Ok(Some(Deadline(armed)))
+}
+
 impl Backend for Sqlite {
     type Database = sqlx::Sqlite;
+
+    /// A SQLite connection stays usable after a statement timeout: its
+    /// statements run on a worker thread, one at a time, and the progress
+    /// handler interrupts the one that timed out. Closing it would lose an
+    /// in-memory database, which lives in its one connection.
+    const CLOSE_AFTER_TIMEOUT: bool = false;
 
     const DIALECT: &'static dyn Dialect = &SqliteDialect;
 
@@ -239,11 +299,15 @@ impl Backend for Sqlite {
         params: Vec<Value>,
     ) -> Result<u64> {
         let args = bind_all(params)?;
+        let deadline = arm_deadline(conn).await?;
         let done = sqlx::query_with(AssertSqlSafe(sql), args)
             .execute(&mut *conn)
             .await
-            .map_err(crate::error::map_error)?;
-        Ok(done.rows_affected())
+            .map_err(crate::error::map_error);
+        if let Some(deadline) = deadline {
+            deadline.disarm();
+        }
+        Ok(done?.rows_affected())
     }
 
     async fn fetch_all<'c, T: Send + 'c>(
@@ -253,12 +317,20 @@ impl Backend for Sqlite {
         decode: &'c Decoder<T>,
     ) -> Result<Vec<T>> {
         let args = bind_all(params)?;
-        let mut rows = sqlx::query_with(AssertSqlSafe(sql), args).fetch(&mut *conn);
-        let mut out = Vec::new();
-        while let Some(row) = rows.try_next().await.map_err(crate::error::map_error)? {
-            out.push(decode(&mut Columns { row: &row, next: 0 })?);
+        let deadline = arm_deadline(conn).await?;
+        let out = async {
+            let mut rows = sqlx::query_with(AssertSqlSafe(sql), args).fetch(&mut *conn);
+            let mut out = Vec::new();
+            while let Some(row) = rows.try_next().await.map_err(crate::error::map_error)? {
+                out.push(decode(&mut Columns { row: &row, next: 0 })?);
+            }
+            Ok(out)
         }
-        Ok(out)
+        .await;
+        if let Some(deadline) = deadline {
+            deadline.disarm();
+        }
+        out
     }
 
     async fn foreign_keys_enforced(conn: &mut Connection<Self>) -> Result<bool> {

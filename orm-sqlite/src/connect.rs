@@ -6,7 +6,7 @@ use std::time::Duration;
 use sqlx::ConnectOptions;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 
-use orm_core::{Error, Result};
+use orm_core::{Error, Result, TimeoutKind};
 
 use crate::Db;
 
@@ -15,12 +15,15 @@ use crate::Db;
 /// Defaults: **foreign keys enforced**, the file created if missing, WAL
 /// journal with `synchronous = NORMAL` and a 5 s busy timeout for files; one
 /// connection kept open forever for `sqlite::memory:` (each in-memory
-/// connection would otherwise be its own empty database).
+/// connection would otherwise be its own empty database); no statement
+/// timeout, and sqlx's 30 s acquire timeout.
 #[derive(Debug, Clone)]
 pub struct SqliteOptions {
     options: SqliteConnectOptions,
     in_memory: bool,
     max_connections: u32,
+    statement_timeout: Option<Duration>,
+    acquire_timeout: Option<Duration>,
 }
 
 impl SqliteOptions {
@@ -50,6 +53,8 @@ impl SqliteOptions {
             options,
             in_memory,
             max_connections: if in_memory { 1 } else { 4 },
+            statement_timeout: None,
+            acquire_timeout: None,
         })
     }
 
@@ -79,6 +84,33 @@ impl SqliteOptions {
         self
     }
 
+    /// Bounds every statement (and `BEGIN` / `COMMIT` / `ROLLBACK`) of the
+    /// ORM's operations: one that runs longer fails with
+    /// [`Error::Timeout`] ([`TimeoutKind::Statement`]). SQLite interrupts
+    /// the statement itself when the bound runs out (a progress handler,
+    /// checked every thousand virtual-machine instructions), and the
+    /// client stops waiting at the same bound
+    /// ([`Db::with_statement_timeout`](orm_core::Db::with_statement_timeout)).
+    /// The connection stays usable.
+    ///
+    /// A statement waiting for a lock is not interrupted: it waits up to
+    /// [`busy_timeout`](Self::busy_timeout), then fails; the client stops
+    /// waiting for it at the statement timeout, and the next statement on
+    /// that connection waits for it to give up. Keep `busy_timeout` at or
+    /// below the statement timeout to bound both.
+    pub fn statement_timeout(mut self, timeout: Duration) -> Self {
+        self.statement_timeout = Some(timeout);
+        self
+    }
+
+    /// How long an operation waits for a connection from the pool (sqlx's
+    /// default: 30 s) before failing with [`Error::Timeout`]
+    /// ([`TimeoutKind::Acquire`]; nothing was run).
+    pub fn acquire_timeout(mut self, timeout: Duration) -> Self {
+        self.acquire_timeout = Some(timeout);
+        self
+    }
+
     /// The pool size (4 for files; always 1 for an in-memory database).
     pub fn max_connections(mut self, n: u32) -> Self {
         if !self.in_memory {
@@ -102,15 +134,32 @@ pub async fn connect(url: &str) -> Result<Db> {
 /// Opens a database with explicit options.
 pub async fn connect_with(options: SqliteOptions) -> Result<Db> {
     let mut pool = SqlitePoolOptions::new().max_connections(options.max_connections);
+    if let Some(timeout) = options.acquire_timeout {
+        pool = pool.acquire_timeout(timeout);
+    }
+    let acquire_timeout = pool.get_acquire_timeout();
     if options.in_memory {
         pool = pool
             .min_connections(1)
             .idle_timeout(None)
             .max_lifetime(None);
     }
-    let pool = pool
-        .connect_with(options.options)
-        .await
-        .map_err(crate::error::map_error)?;
-    Ok(Db::from_pool(pool))
+    let pool =
+        pool.connect_with(options.options)
+            .await
+            .map_err(|e| match crate::error::map_error(e) {
+                Error::Timeout {
+                    what: TimeoutKind::Acquire,
+                    ..
+                } => Error::Timeout {
+                    what: TimeoutKind::Acquire,
+                    after: Some(acquire_timeout),
+                },
+                other => other,
+            })?;
+    let db = Db::from_pool(pool);
+    Ok(match options.statement_timeout {
+        Some(timeout) => db.with_statement_timeout(timeout),
+        None => db,
+    })
 }

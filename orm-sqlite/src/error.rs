@@ -1,6 +1,6 @@
 //! SQLite errors to typed [`orm_core::Error`]s.
 
-use orm_core::Error;
+use orm_core::{Error, TimeoutKind};
 
 /// `"UNIQUE constraint failed: hero.name, hero.x"` → (`hero`, [`name`, `x`]).
 fn parse_columns(message: &str) -> (Option<String>, Vec<String>) {
@@ -23,6 +23,12 @@ fn parse_columns(message: &str) -> (Option<String>, Vec<String>) {
 
 /// Classifies a driver error by SQLite's extended result code.
 pub(crate) fn map_error(error: sqlx::Error) -> Error {
+    if let sqlx::Error::PoolTimedOut = error {
+        return Error::Timeout {
+            what: TimeoutKind::Acquire,
+            after: None,
+        };
+    }
     let sqlx::Error::Database(db) = &error else {
         return Error::Database(error);
     };
@@ -60,6 +66,18 @@ pub(crate) fn map_error(error: sqlx::Error) -> Error {
             table: None,
             constraint: parse_columns(&message).1.into_iter().next(),
             message,
+        },
+        // SQLITE_BUSY_SNAPSHOT: in WAL mode, a read transaction tried to
+        // write after another connection wrote: its snapshot is stale.
+        517 => Error::SerializationFailure { message },
+        // SQLITE_BUSY (after the busy timeout), SQLITE_BUSY_RECOVERY,
+        // SQLITE_LOCKED: another connection holds the lock.
+        5 | 261 | 6 => Error::LockTimeout { message },
+        // SQLITE_INTERRUPT: the progress handler of the statement timeout
+        // stopped the statement (see `backend::arm_deadline`).
+        9 => Error::Timeout {
+            what: TimeoutKind::Statement,
+            after: orm_core::current_statement_timeout(),
         },
         _ => Error::Database(error),
     }

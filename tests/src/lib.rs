@@ -1,10 +1,14 @@
 //! Helpers shared by the behaviour tests and the examples: captured SQL
 //! logs, database URLs, and the sections of the examples' output that the
 //! book includes. (The examples print their SQL with
-//! `orm_core::echo_sql()`, SQLAlchemy's `echo=True`.)
+//! `orm_core::echo_sql()`, SQLAlchemy's `echo=True`.) [`private_server`]
+//! starts PostgreSQL and MariaDB servers of a test's own, for tests that
+//! pause or crash their server.
 
 use std::io::Write;
 use std::sync::{Arc, Mutex};
+
+pub mod private_server;
 
 /// Lets through the `orm::sql` events only (not the driver's own).
 fn only_orm_sql() -> tracing_subscriber::filter::Targets {

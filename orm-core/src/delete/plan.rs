@@ -5,8 +5,8 @@ use crate::error::{Error, Result};
 use crate::query::CompareOp;
 use crate::schema::{Action, ForeignKeyDef, RelationKind, TableDef};
 use crate::sql::{
-    Assign, CollectTree, ColumnRef, Condition, CreateKeyTable, Delete, DropTable, KEY_COLUMN, Name,
-    Render, Select, Statement, Update,
+    Assign, CollectTree, ColumnRef, Condition, CreateKeyTable, Delete, DropTable, Insert,
+    KEY_COLUMN, Name, Render, Select, Statement, Update,
 };
 use crate::value::Value;
 
@@ -28,6 +28,10 @@ enum RowSet {
         parent_column: &'static str,
         parent: Arc<RowSet>,
     },
+    /// Rows of a table whose `column` is one of the keys stored in the
+    /// temporary table `name` (the requested rows, when there are more keys
+    /// than one statement can bind).
+    KeyTable { column: &'static str, name: String },
     /// Rows of `table` collected into the temporary table `name`: a base set
     /// and, recursively, every row that references a row of the set through
     /// one of `edges` (self-referential foreign keys).
@@ -58,6 +62,10 @@ impl RowSet {
                     Select::column(parent_table.name, *parent_column).filter(parent.condition()),
                 ),
             },
+            RowSet::KeyTable { column, name } => Condition::in_select(
+                *column,
+                Select::column(Name::Owned(name.clone()), KEY_COLUMN),
+            ),
             RowSet::Tree { table, name, .. } => Condition::in_select(
                 table.primary_key_column().name,
                 Select::column(Name::Owned(name.clone()), KEY_COLUMN),
@@ -122,6 +130,11 @@ pub struct RestrictCheck {
 /// (children before parents).
 #[derive(Debug, Clone, Default)]
 pub struct DeletePlan {
+    /// Statements that store the requested keys in a temporary table, run
+    /// before anything else (only when there are more keys than one
+    /// statement can bind and the plan must see them all at once, see
+    /// [`plan_delete_all`]).
+    pub keys: Vec<Statement>,
     /// Locks the rows to delete before anything else, where the dialect has
     /// row locks (`SELECT ... FOR UPDATE`) and the plan does more than one
     /// statement: concurrent inserts of children then wait for the delete.
@@ -137,8 +150,32 @@ pub struct DeletePlan {
     /// Relationships whose action the database applies (`passive_deletes`),
     /// with the model and field that declared them.
     pub passive: Vec<(DatabaseAction, &'static str, &'static str)>,
-    /// Statements that drop the temporary tables of `prepare`.
+    /// Statements that drop the temporary tables of `keys` and `prepare`.
     pub cleanup: Vec<Statement>,
+    /// Whether a `NO ACTION` check of the plan leaves out the rows the plan
+    /// deletes itself (a self-referential foreign key, or a table the plan
+    /// deletes from by another path). Such a check is only right when the
+    /// plan holds every requested key: a reference from a row of another
+    /// chunk would be counted (and the database, checking at the end of each
+    /// statement, would refuse it too). Plan with [`plan_delete_all`] then.
+    pub checks_own_deletes: bool,
+}
+
+impl DeletePlan {
+    /// The most bind parameters any one statement of the plan carries.
+    pub fn widest_statement(&self) -> usize {
+        let lock = self.lock.iter();
+        let checks = self.checks.iter().map(|c| &c.statement);
+        let steps = self.steps.iter().map(|s| &s.statement);
+        lock.chain(&self.keys)
+            .chain(&self.prepare)
+            .chain(checks)
+            .chain(steps)
+            .chain(&self.cleanup)
+            .map(|s| s.params.len())
+            .max()
+            .unwrap_or(0)
+    }
 }
 
 struct Planner<'d> {
@@ -172,6 +209,61 @@ pub fn plan_delete(
     keys: Vec<Value>,
     chunk: usize,
 ) -> Result<DeletePlan> {
+    let rows = RowSet::Keys {
+        column: table.primary_key_column().name,
+        keys: keys.into(),
+    };
+    plan_rows(dialect, table, rows, chunk)
+}
+
+/// Plans the delete of the rows of `table` whose primary key is one of
+/// `keys`, however many: the keys are first stored in a temporary table
+/// (inserted `max_params` values at a time, the plan's
+/// [`keys`](DeletePlan::keys)), and every statement reads them from there.
+/// One plan sees every requested row, so `NO ACTION` references between
+/// them are not counted (what [`plan_delete`] of each chunk cannot know).
+pub fn plan_delete_all(
+    dialect: &dyn Dialect,
+    table: &'static TableDef,
+    keys: Vec<Value>,
+    max_params: usize,
+) -> Result<DeletePlan> {
+    let key = table.primary_key_column();
+    let name = "_orm_keys".to_owned();
+    let table_name = Name::Owned(name.clone());
+    let rows = RowSet::KeyTable {
+        column: key.name,
+        name,
+    };
+    let mut plan = plan_rows(dialect, table, rows, 0)?;
+    plan.keys.push(
+        CreateKeyTable {
+            name: table_name.clone(),
+            kind: key.kind(),
+        }
+        .render(dialect),
+    );
+    let mut keys = keys.into_iter().peekable();
+    while keys.peek().is_some() {
+        let insert = Insert {
+            table: table_name.clone(),
+            columns: vec![Name::from(KEY_COLUMN)],
+            values: keys.by_ref().take(max_params.max(1)).collect(),
+            returning: None,
+        };
+        plan.keys.push(insert.render(dialect));
+    }
+    plan.cleanup
+        .push(DropTable { name: table_name }.render(dialect));
+    Ok(plan)
+}
+
+fn plan_rows(
+    dialect: &dyn Dialect,
+    table: &'static TableDef,
+    rows: RowSet,
+    chunk: usize,
+) -> Result<DeletePlan> {
     let mut planner = Planner {
         dialect,
         plan: DeletePlan::default(),
@@ -181,10 +273,7 @@ pub fn plan_delete(
         deleted: Vec::new(),
         pending_checks: Vec::new(),
     };
-    let rows = Arc::new(RowSet::Keys {
-        column: table.primary_key_column().name,
-        keys: keys.into(),
-    });
+    let rows = Arc::new(rows);
     planner.visit(table, rows.clone())?;
     planner.render_checks();
     let plan = &mut planner.plan;
@@ -219,6 +308,7 @@ impl Planner<'_> {
                 Action::NoAction if !immediate => {
                     for (table, rows) in &self.deleted {
                         if *table == check.child.name {
+                            self.plan.checks_own_deletes = true;
                             filter = filter.and(Condition::NotTrue(Box::new(rows.condition())));
                         }
                     }

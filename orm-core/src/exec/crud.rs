@@ -35,7 +35,7 @@ pub(crate) fn key_condition(table: &'static TableDef, key: Value) -> Condition {
 /// Completes a constraint error of a write to `table` with what the
 /// database left out, the same on every backend: the table written (SQLite
 /// and MariaDB do not always name it), and the columns of a unique index the
-/// ORM created (`ux_<table>_<column>`) or of the primary key, when the
+/// ORM created (see [`sql::index_name`]) or of the primary key, when the
 /// database names only the index (MySQL).
 fn name_model(error: Error, table: &'static TableDef) -> Error {
     match error {
@@ -53,7 +53,7 @@ fn name_model(error: Error, table: &'static TableDef) -> Error {
                             Some(table.primary_key_column())
                         } else {
                             table.columns.iter().find(|c| {
-                                c.unique && index == format!("ux_{}_{}", table.name, c.name)
+                                c.unique && index == sql::index_name(table.name, c.name, true)
                             })
                         };
                         column.map(|c| vec![c.name.to_owned()])
@@ -247,7 +247,11 @@ pub(crate) async fn fetch_all<B: Backend, M: Model, W>(
     conn: &mut Connection<B>,
     query: &Query<M, W>,
 ) -> Result<Vec<M>> {
-    run::fetch::<B, M>(conn, select_query(query), &decode_model::<M>).await
+    let mut select = select_query(query);
+    let spilled = super::spill::spill::<B>(conn, select.filter.as_mut(), 0).await?;
+    let rows = run::fetch::<B, M>(conn, select, &decode_model::<M>).await;
+    spilled.drop::<B>(conn).await;
+    rows
 }
 
 pub(crate) async fn count<B: Backend, M: Model, W>(
@@ -259,7 +263,10 @@ pub(crate) async fn count<B: Backend, M: Model, W>(
         .filter
         .as_ref()
         .map(|expr| Condition::from_expr(M::TABLE, expr));
-    run::count::<B>(conn, select).await
+    let spilled = super::spill::spill::<B>(conn, select.filter.as_mut(), 0).await?;
+    let count = run::count::<B>(conn, select).await;
+    spilled.drop::<B>(conn).await;
+    count
 }
 
 /// Rows of a raw query, decoded into `M` by column name (the positions are
@@ -285,6 +292,197 @@ pub(crate) async fn fetch_sql<B: Backend, M: Model>(
         })
     };
     run::fetch::<B, M>(conn, statement, &decode).await
+}
+
+/// The prefix of the planner's own tables and CTEs.
+pub(crate) const RESERVED_PREFIX: &str = "_orm_";
+
+/// Names no two models may share, and names the database would not keep
+/// apart: equal but for letter case (SQLite compares all identifiers that
+/// way, MySQL column names), reserved (tables named `_orm_...`), or longer than
+/// [`sql::MAX_IDENTIFIER_BYTES`] (PostgreSQL truncates, so two long names
+/// can become one). The derive refuses what it can see in one model; this
+/// catches the rest, before anything is created.
+pub(crate) fn check_names(tables: &[&'static TableDef]) -> Result<()> {
+    let collision = |kind, first: &str, second: &str, reason: &str| Error::NameCollision {
+        kind,
+        first: first.to_owned(),
+        second: second.to_owned(),
+        reason: reason.to_owned(),
+    };
+    let check_one = |kind, name: &str, reservable: bool| {
+        if name.len() > sql::MAX_IDENTIFIER_BYTES {
+            let cut = (0..=sql::MAX_IDENTIFIER_BYTES)
+                .rev()
+                .find(|&i| name.is_char_boundary(i))
+                .unwrap_or(0);
+            return Err(collision(
+                kind,
+                name,
+                &name[..cut],
+                "PostgreSQL keeps only the first 63 bytes of a name; choose a shorter one",
+            ));
+        }
+        if reservable
+            && name.len() >= RESERVED_PREFIX.len()
+            && name.is_char_boundary(RESERVED_PREFIX.len())
+            && name[..RESERVED_PREFIX.len()].eq_ignore_ascii_case(RESERVED_PREFIX)
+        {
+            return Err(collision(
+                kind,
+                name,
+                RESERVED_PREFIX,
+                "names starting with `_orm_` are reserved for the delete planner's temporary tables",
+            ));
+        }
+        Ok(())
+    };
+    for (i, table) in tables.iter().enumerate() {
+        check_one("table", table.name, true)?;
+        for (j, column) in table.columns.iter().enumerate() {
+            check_one("column", column.name, false)?;
+            if let Some(other) = table.columns[..j]
+                .iter()
+                .find(|c| c.name.eq_ignore_ascii_case(column.name))
+            {
+                return Err(collision(
+                    "column",
+                    &format!("{}.{}", table.name, column.name),
+                    &format!("{}.{}", table.name, other.name),
+                    "SQLite and MySQL compare column names ignoring letter case",
+                ));
+            }
+        }
+        for other in &tables[..i] {
+            if std::ptr::eq(*other, *table) {
+                continue;
+            }
+            if other.name.eq_ignore_ascii_case(table.name) {
+                return Err(collision(
+                    "table",
+                    &format!("{} ({})", table.name, table.model),
+                    &format!("{} ({})", other.name, other.model),
+                    "two models would share one table (SQLite compares table names ignoring letter case); give one of them another `#[model(table = \"...\")]`",
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The next column of a catalog row, as text.
+fn text_at(row: &mut dyn RowSource) -> Result<String> {
+    match row.next_value(crate::ValueType::Text)? {
+        Value::Text(text) => Ok(text),
+        other => Err(Error::UnexpectedResult(format!(
+            "expected a name from the catalog, got {other}"
+        ))),
+    }
+}
+
+/// Reads back what `CREATE ... IF NOT EXISTS` left under each name of
+/// `table`: the table itself (where the database folds letter case), every
+/// column, and every index the ORM declares (same table, same column, same
+/// uniqueness). A mismatch is [`Error::SchemaMismatch`] or
+/// [`Error::NameCollision`].
+async fn check_table<B: Backend>(
+    conn: &mut Connection<B>,
+    catalog: sql::catalog::Catalog,
+    table: &'static TableDef,
+) -> Result<()> {
+    use sql::catalog;
+    let dialect = B::DIALECT;
+    if dialect.folds_identifier_case() {
+        let names = run::fetch::<B, String>(
+            conn,
+            catalog::tables_named(dialect, catalog, table.name),
+            &text_at,
+        )
+        .await?;
+        if let Some(other) = names.iter().find(|n| n.as_str() != table.name)
+            && !names.iter().any(|n| n == table.name)
+        {
+            return Err(Error::NameCollision {
+                kind: "table",
+                first: format!("{} ({})", table.name, table.model),
+                second: other.clone(),
+                reason: "this database compares table names ignoring letter case, and the table exists already under the other spelling; give the model another `#[model(table = \"...\")]`".to_owned(),
+            });
+        }
+    }
+    let live = run::fetch::<B, String>(
+        conn,
+        catalog::table_columns(dialect, catalog, table.name),
+        &text_at,
+    )
+    .await?;
+    for column in table.columns {
+        if !live.iter().any(|c| c == column.name) {
+            return Err(Error::SchemaMismatch {
+                table: table.name,
+                object: format!("column `{}`", column.name),
+                declared: "a column of the model".to_owned(),
+                found: format!("a table without it (columns: {})", live.join(", ")),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Every index the ORM declares on `table` is under its name: same table,
+/// same column, same uniqueness.
+async fn check_indexes<B: Backend>(
+    conn: &mut Connection<B>,
+    catalog: sql::catalog::Catalog,
+    table: &'static TableDef,
+) -> Result<()> {
+    use sql::catalog;
+    let dialect = B::DIALECT;
+    let declared = sql::declared_indexes(table);
+    if declared.is_empty() {
+        return Ok(());
+    }
+    let decode = |row: &mut dyn RowSource| -> Result<(String, String, String, bool)> {
+        let index = text_at(row)?;
+        let table = text_at(row)?;
+        let column = text_at(row)?;
+        let unique = row.next_value(crate::ValueType::I64)?;
+        Ok((index, table, column, unique.as_i64().unwrap_or(0) != 0))
+    };
+    let names: Vec<String> = declared.iter().map(|(name, _, _)| name.clone()).collect();
+    let live = run::fetch::<B, (String, String, String, bool)>(
+        conn,
+        catalog::index_columns(dialect, catalog, table.name, &names),
+        &decode,
+    )
+    .await?;
+    for (name, column, unique) in declared {
+        let found: Vec<&(String, String, String, bool)> =
+            live.iter().filter(|(index, ..)| *index == name).collect();
+        let matches = match &found[..] {
+            [(_, t, c, u)] => t == table.name && c == column && *u == unique,
+            _ => false,
+        };
+        if !matches {
+            let describe = |unique: bool| if unique { "a unique" } else { "a plain" };
+            let found = if found.is_empty() {
+                "no such index (another kind of object has the name)".to_owned()
+            } else {
+                let columns: Vec<String> = found
+                    .iter()
+                    .map(|(_, t, c, _)| format!("{t}.{c}"))
+                    .collect();
+                format!("{} index on {}", describe(found[0].3), columns.join(", "))
+            };
+            return Err(Error::SchemaMismatch {
+                table: table.name,
+                object: format!("index `{name}`"),
+                declared: format!("{} index on {}.{}", describe(unique), table.name, column),
+                found,
+            });
+        }
+    }
+    Ok(())
 }
 
 /// Every column of `tables` the dialect cannot store as declared.
@@ -362,9 +560,25 @@ pub(crate) async fn create_all<B: Backend>(
     tables: &[&'static TableDef],
 ) -> Result<SchemaReport> {
     check_columns(B::DIALECT, tables)?;
-    let statements = sql::ddl_for(B::DIALECT, tables);
-    for text in &statements {
-        run::execute::<B>(conn, Statement::text(text.clone())).await?;
+    check_names(tables)?;
+    // Each table, then what `IF NOT EXISTS` left under its name, then its
+    // indexes and what is under theirs.
+    let catalog = B::DIALECT.catalog();
+    let mut statements = Vec::new();
+    for table in sql::dependency_order(tables) {
+        let create = sql::create_table(B::DIALECT, table);
+        run::execute::<B>(conn, Statement::text(create.clone())).await?;
+        statements.push(create);
+        if let Some(catalog) = catalog {
+            check_table::<B>(conn, catalog, table).await?;
+        }
+        for index in sql::create_index_statements(B::DIALECT, table) {
+            run::execute::<B>(conn, Statement::text(index.clone())).await?;
+            statements.push(index);
+        }
+        if let Some(catalog) = catalog {
+            check_indexes::<B>(conn, catalog, table).await?;
+        }
     }
     let unmanaged = unmanaged_foreign_keys(tables);
     for fk in &unmanaged {

@@ -3,7 +3,7 @@
 
 use crate::backend::{Backend, Connection};
 use crate::delete::{
-    DeletePlan, DeleteReport, EffectKind, StepKind, plan_delete, resolve_relation,
+    DeletePlan, DeleteReport, EffectKind, StepKind, plan_delete, plan_delete_all, resolve_relation,
 };
 use crate::error::{Error, Result};
 use crate::model::{Model, RowSource};
@@ -16,11 +16,32 @@ use crate::{HasMany, TableDef};
 use super::run;
 
 /// Plans one chunk of keys per statement set, so no statement exceeds the
-/// bind-parameter limit.
+/// bind-parameter limit. A statement may bind a chunk's keys more than once
+/// (a self-referential `NO ACTION` check binds them twice): the chunk is
+/// sized from the widest statement of the first plan.
 fn plan_chunks<B: Backend>(table: &'static TableDef, keys: Vec<Value>) -> Result<Vec<DeletePlan>> {
-    let chunk = B::DIALECT.max_bind_parameters().max(1);
+    if keys.is_empty() {
+        return Ok(Vec::new());
+    }
+    let max = B::DIALECT.max_bind_parameters().max(1);
+    let mut chunk = max.min(keys.len());
+    let first = loop {
+        let plan = plan_delete(B::DIALECT, table, keys[..chunk.min(keys.len())].to_vec(), 0)?;
+        let widest = plan.widest_statement();
+        if widest <= max || chunk == 1 {
+            break plan;
+        }
+        // Parameters grow (at least) linearly with the keys of the chunk.
+        chunk = (chunk * max / widest).clamp(1, chunk - 1);
+    };
+    if keys.len() > chunk && first.checks_own_deletes {
+        // A NO ACTION check of one chunk would count references from the
+        // rows of the others: one plan over a key table sees them all.
+        return Ok(vec![plan_delete_all(B::DIALECT, table, keys, max)?]);
+    }
     let mut plans = Vec::with_capacity(keys.len().div_ceil(chunk));
-    let mut keys = keys.into_iter().peekable();
+    let mut keys = keys.into_iter().skip(chunk).peekable();
+    plans.push(first);
     while keys.peek().is_some() {
         let part: Vec<Value> = keys.by_ref().take(chunk).collect();
         plans.push(plan_delete(B::DIALECT, table, part, plans.len())?);
@@ -35,7 +56,7 @@ async fn run_plans<B: Backend>(
 ) -> Result<()> {
     // 1. passive_deletes needs a database that enforces foreign keys.
     if let Some((_, model, relation)) = plans.iter().flat_map(|p| &p.passive).next()
-        && !B::foreign_keys_enforced(conn).await?
+        && !run::foreign_keys_enforced::<B>(conn).await?
     {
         return Err(Error::ForeignKeysNotEnforced { model, relation });
     }
@@ -46,8 +67,13 @@ async fn run_plans<B: Backend>(
             }
         }
     }
-    // 2. Lock the root rows (where the dialect has row locks), so children
+    // 2. Store the requested keys (a plan over more keys than one statement
+    //    binds), then lock the root rows (where the dialect has row locks), so children
     //    inserted concurrently wait for this transaction.
+    for statement in plans.iter().flat_map(|p| &p.keys) {
+        run::execute::<B>(conn, statement).await?;
+        report.statements.push(statement.clone());
+    }
     for statement in plans.iter().filter_map(|p| p.lock.as_ref()) {
         run::execute::<B>(conn, statement).await?;
         report.statements.push(statement.clone());
@@ -127,9 +153,7 @@ async fn in_transaction<B: Backend>(
     roots: Roots,
     dry_run: bool,
 ) -> Result<DeleteReport> {
-    let mut tx = sqlx::Connection::begin(&mut *conn)
-        .await
-        .map_err(B::map_error)?;
+    let mut tx = run::begin::<B>(conn).await?;
     let mut report = DeleteReport {
         dry_run,
         ..DeleteReport::default()
@@ -139,11 +163,14 @@ async fn in_transaction<B: Backend>(
     let (keys, single) = match roots {
         Roots::Key(key) => (vec![key], true),
         Roots::Keys(keys) => (keys, false),
-        Roots::Select(select) => {
+        Roots::Select(mut select) => {
             let ty = table.primary_key_column().ty;
             let decode = move |row: &mut dyn RowSource| row.next_value(ty);
+            let spilled = super::spill::spill::<B>(&mut tx, select.filter.as_mut(), 0).await?;
             let select = select.render(B::DIALECT);
-            let keys = run::fetch::<B, Value>(&mut tx, &select, &decode).await?;
+            let keys = run::fetch::<B, Value>(&mut tx, &select, &decode).await;
+            spilled.drop::<B>(&mut tx).await;
+            let keys = keys?;
             report.statements.push(select);
             (keys, false)
         }
@@ -162,9 +189,9 @@ async fn in_transaction<B: Backend>(
         return Err(super::crud::not_found(table, &key));
     }
     if dry_run {
-        tx.rollback().await.map_err(B::map_error)?;
+        run::rollback::<B>(tx).await?;
     } else {
-        tx.commit().await.map_err(B::map_error)?;
+        run::commit::<B>(tx).await?;
     }
     Ok(report)
 }

@@ -3,17 +3,21 @@
 
 mod crud;
 mod delete;
+mod limits;
 mod load;
 pub(crate) mod run;
+mod spill;
 
 use std::future::Future;
 use std::ops::{Deref, DerefMut};
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
 
 use sqlx::pool::PoolConnection;
 
 use crate::backend::{Backend, Connection};
 use crate::delete::DeleteReport;
-use crate::error::Result;
+use crate::error::{Error, Result, TimeoutKind};
 use crate::query::{Filter, Query};
 use crate::relation::Rel;
 use crate::schema::TableDef;
@@ -22,6 +26,7 @@ use crate::value::{ColumnValue, Value};
 use crate::{HasMany, Model};
 
 pub use crud::{SchemaReport, UnmanagedForeignKey, unmanaged_foreign_keys};
+pub use limits::current_statement_timeout;
 pub use load::LoadRelation;
 pub use run::SQL_TARGET;
 
@@ -32,12 +37,14 @@ pub use run::SQL_TARGET;
 /// transaction).
 pub struct Db<B: Backend> {
     pool: sqlx::Pool<B::Database>,
+    statement_timeout: Option<Duration>,
 }
 
 impl<B: Backend> Clone for Db<B> {
     fn clone(&self) -> Self {
         Db {
             pool: self.pool.clone(),
+            statement_timeout: self.statement_timeout,
         }
     }
 }
@@ -47,6 +54,7 @@ impl<B: Backend> std::fmt::Debug for Db<B> {
         f.debug_struct("Db")
             .field("dialect", &B::DIALECT.name())
             .field("size", &self.pool.size())
+            .field("statement_timeout", &self.statement_timeout)
             .finish()
     }
 }
@@ -54,7 +62,31 @@ impl<B: Backend> std::fmt::Debug for Db<B> {
 impl<B: Backend> Db<B> {
     /// Wraps a sqlx pool (backends provide `connect` functions that set it up).
     pub fn from_pool(pool: sqlx::Pool<B::Database>) -> Self {
-        Db { pool }
+        Db {
+            pool,
+            statement_timeout: None,
+        }
+    }
+
+    /// Bounds every round trip of every operation on this pool (each
+    /// statement, `BEGIN`, `COMMIT`, `ROLLBACK`, savepoint) by `timeout`, on
+    /// the client: when the database does not answer in time, the operation
+    /// fails with [`Error::Timeout`] ([`TimeoutKind::Statement`]) instead of
+    /// waiting, even when the server stopped answering altogether. The
+    /// connection is then not reused as it is (a pooled one is closed, see
+    /// [`Backend::CLOSE_AFTER_TIMEOUT`]; a [`Transaction`] refuses every
+    /// later statement). Transactions begun on this pool inherit it.
+    ///
+    /// The backends' `statement_timeout` options set this, and the
+    /// server's own statement timeout where there is one.
+    pub fn with_statement_timeout(mut self, timeout: Duration) -> Self {
+        self.statement_timeout = Some(timeout);
+        self
+    }
+
+    /// The bound set by [`with_statement_timeout`](Db::with_statement_timeout).
+    pub fn statement_timeout(&self) -> Option<Duration> {
+        self.statement_timeout
     }
 
     /// The underlying sqlx pool, for raw sqlx queries.
@@ -65,8 +97,31 @@ impl<B: Backend> Db<B> {
     /// Starts a transaction. It rolls back when dropped without
     /// [`commit`](Transaction::commit).
     pub async fn begin(&self) -> Result<Transaction<'static, B>> {
-        let inner = self.pool.begin().await.map_err(B::map_error)?;
-        Ok(Transaction { inner })
+        let conn = acquire::<B>(&self.pool).await?;
+        // `Pool::begin` without its acquire, so that only the BEGIN counts
+        // against the statement timeout.
+        let mut begin = sqlx::Transaction::begin(conn, None);
+        let inner = match self.statement_timeout {
+            None => begin.await.map_err(B::map_error)?,
+            Some(bound) => match tokio::time::timeout(bound, &mut begin).await {
+                Ok(inner) => inner.map_err(B::map_error)?,
+                Err(_) => {
+                    // Dropped now, the connection would go back to the pool
+                    // with its BEGIN perhaps still to be answered, and then
+                    // run the next user's statements in that transaction.
+                    // Let the BEGIN finish instead: the transaction it opens
+                    // is dropped, so rolled back, and the connection goes
+                    // back clean (or is closed if it breaks).
+                    tokio::spawn(async move { drop(begin.await) });
+                    return Err(limits::statement_timeout(bound));
+                }
+            },
+        };
+        Ok(Transaction {
+            inner,
+            statement_timeout: self.statement_timeout,
+            timed_out: Arc::default(),
+        })
     }
 
     /// The DDL [`create_all`](Executor::create_all) runs for these tables, as
@@ -87,8 +142,20 @@ impl<B: Backend> Db<B> {
 /// A database transaction (or, inside another, a savepoint).
 ///
 /// Dropping it without [`commit`](Transaction::commit) rolls it back.
+///
+/// With a statement timeout ([`Db::with_statement_timeout`]), a round trip
+/// of the transaction that runs out of time leaves it unusable: its outcome
+/// is unknown, so every later statement, nested transaction and
+/// [`commit`](Transaction::commit) (of it, and of the transactions it is
+/// nested in) fails with the same [`Error::Timeout`] without sending
+/// anything; dropping it (or [`rollback`](Transaction::rollback)) rolls it
+/// back.
 pub struct Transaction<'c, B: Backend> {
     inner: sqlx::Transaction<'c, B::Database>,
+    statement_timeout: Option<Duration>,
+    /// The bound, once a round trip of this transaction (or of one nested
+    /// in it) ran out of time. Shared with the nested transactions.
+    timed_out: Arc<OnceLock<Duration>>,
 }
 
 impl<B: Backend> std::fmt::Debug for Transaction<'_, B> {
@@ -98,24 +165,63 @@ impl<B: Backend> std::fmt::Debug for Transaction<'_, B> {
 }
 
 impl<'c, B: Backend> Transaction<'c, B> {
-    /// Commits.
+    /// Commits. After a statement timeout in this transaction, commits
+    /// nothing and fails with that [`Error::Timeout`] again (the
+    /// transaction is rolled back).
     pub async fn commit(self) -> Result<()> {
+        self.check()?;
         tracing::debug!(target: "orm::sql", "COMMIT");
-        self.inner.commit().await.map_err(B::map_error)
+        let timed_out = self.timed_out.clone();
+        let result = limits::bounded_by(self.statement_timeout, async move {
+            self.inner.commit().await.map_err(B::map_error)
+        })
+        .await;
+        record_timeout(&result, &timed_out);
+        result
     }
 
-    /// Rolls back.
+    /// Rolls back. After a statement timeout in this transaction, the
+    /// rollback is queued on the connection (sent before anything else)
+    /// instead of waited for.
     pub async fn rollback(self) -> Result<()> {
+        if self.check().is_err() {
+            // Dropping the sqlx transaction queues its rollback.
+            return Ok(());
+        }
         tracing::debug!(target: "orm::sql", "ROLLBACK");
-        self.inner.rollback().await.map_err(B::map_error)
+        let timed_out = self.timed_out.clone();
+        let result = limits::bounded_by(self.statement_timeout, async move {
+            self.inner.rollback().await.map_err(B::map_error)
+        })
+        .await;
+        record_timeout(&result, &timed_out);
+        result
     }
 
     /// Starts a nested transaction (a savepoint) inside this one.
     pub async fn begin(&mut self) -> Result<Transaction<'_, B>> {
-        let inner = sqlx::Connection::begin(&mut *self.inner)
-            .await
-            .map_err(B::map_error)?;
-        Ok(Transaction { inner })
+        self.check()?;
+        let timed_out = &self.timed_out;
+        let result = limits::bounded_by(self.statement_timeout, async {
+            sqlx::Connection::begin(&mut *self.inner)
+                .await
+                .map_err(B::map_error)
+        })
+        .await;
+        record_timeout(&result, timed_out);
+        Ok(Transaction {
+            inner: result?,
+            statement_timeout: self.statement_timeout,
+            timed_out: timed_out.clone(),
+        })
+    }
+
+    /// [`Error::Timeout`] once a round trip of this transaction ran out of time.
+    fn check(&self) -> Result<()> {
+        match self.timed_out.get() {
+            Some(&bound) => Err(limits::statement_timeout(bound)),
+            None => Ok(()),
+        }
     }
 
     /// The underlying sqlx transaction, for raw sqlx queries.
@@ -124,31 +230,100 @@ impl<'c, B: Backend> Transaction<'c, B> {
     }
 }
 
+/// Records a client-side statement timeout of a transaction's own round trip.
+fn record_timeout<T>(result: &Result<T>, timed_out: &OnceLock<Duration>) {
+    if let Err(Error::Timeout {
+        what: TimeoutKind::Statement,
+        after: Some(bound),
+    }) = result
+    {
+        let _ = timed_out.set(*bound);
+    }
+}
+
+/// A connection from the pool, [`Error::Timeout`] ([`TimeoutKind::Acquire`])
+/// when the pool's acquire timeout runs out.
+async fn acquire<B: Backend>(
+    pool: &sqlx::Pool<B::Database>,
+) -> Result<PoolConnection<B::Database>> {
+    pool.acquire().await.map_err(|error| match error {
+        sqlx::Error::PoolTimedOut => Error::Timeout {
+            what: TimeoutKind::Acquire,
+            after: Some(pool.options().get_acquire_timeout()),
+        },
+        error => B::map_error(error),
+    })
+}
+
 /// A connection an operation runs on: taken from the pool, or borrowed from
-/// a transaction.
+/// a transaction, with the statement timeout its round trips are bounded by.
 #[doc(hidden)]
-pub enum ConnRef<'e, B: Backend> {
+pub struct ConnRef<'e, B: Backend> {
+    conn: Conn<'e, B>,
+    statement_timeout: Option<Duration>,
+}
+
+enum Conn<'e, B: Backend> {
     Pooled(PoolConnection<B::Database>),
-    Borrowed(&'e mut Connection<B>),
+    /// A transaction's connection, and where the transaction records that a
+    /// round trip ran out of time.
+    Borrowed(&'e mut Connection<B>, &'e OnceLock<Duration>),
+}
+
+impl<B: Backend> ConnRef<'_, B> {
+    /// A round trip on this connection ran out of time, so its state is
+    /// unknown (an answer may still come): a pooled connection is closed
+    /// rather than returned to the pool (where the backend asks for it,
+    /// [`Backend::CLOSE_AFTER_TIMEOUT`]); a transaction is marked unusable.
+    fn abandon(&mut self) {
+        let Some(bound) = self.statement_timeout else {
+            return;
+        };
+        match &mut self.conn {
+            Conn::Pooled(conn) => {
+                if B::CLOSE_AFTER_TIMEOUT {
+                    conn.close_on_drop();
+                }
+            }
+            Conn::Borrowed(_, timed_out) => {
+                let _ = timed_out.set(bound);
+            }
+        }
+    }
 }
 
 impl<B: Backend> Deref for ConnRef<'_, B> {
     type Target = Connection<B>;
     fn deref(&self) -> &Connection<B> {
-        match self {
-            ConnRef::Pooled(c) => c,
-            ConnRef::Borrowed(c) => c,
+        match &self.conn {
+            Conn::Pooled(c) => c,
+            Conn::Borrowed(c, _) => c,
         }
     }
 }
 
 impl<B: Backend> DerefMut for ConnRef<'_, B> {
     fn deref_mut(&mut self) -> &mut Connection<B> {
-        match self {
-            ConnRef::Pooled(c) => c,
-            ConnRef::Borrowed(c) => c,
+        match &mut self.conn {
+            Conn::Pooled(c) => c,
+            Conn::Borrowed(c, _) => c,
         }
     }
+}
+
+/// Runs `$op` on the executor's connection (`$conn`), every round trip of
+/// it bounded by the statement timeout; after one ran out of time, the
+/// connection is abandoned ([`ConnRef::abandon`]).
+macro_rules! on_connection {
+    ($executor:expr, |$conn:ident| $op:expr) => {{
+        let mut $conn = $executor.connection().await?;
+        let bound = $conn.statement_timeout;
+        let (result, timed_out) = limits::scope(bound, async { $op }).await;
+        if timed_out {
+            $conn.abandon();
+        }
+        result
+    }};
 }
 
 /// Where statements run: `&Db` or `&mut Transaction`. Every ORM operation is
@@ -168,8 +343,9 @@ pub trait Executor<'e, B: Backend>: Send + Sized {
     /// Inserts `model`, filling its generated primary key.
     fn insert<M: Model>(self, model: &mut M) -> impl Future<Output = Result<()>> + Send {
         async move {
-            let mut conn = self.connection().await?;
-            crud::insert_many::<B, M>(&mut conn, std::slice::from_mut(model)).await
+            on_connection!(self, |conn| {
+                crud::insert_many::<B, M>(&mut conn, std::slice::from_mut(model)).await
+            })
         }
     }
 
@@ -178,12 +354,11 @@ pub trait Executor<'e, B: Backend>: Send + Sized {
     /// one transaction: all rows or none.
     fn insert_many<M: Model>(self, models: &mut [M]) -> impl Future<Output = Result<()>> + Send {
         async move {
-            let mut conn = self.connection().await?;
-            let mut tx = sqlx::Connection::begin(&mut *conn)
-                .await
-                .map_err(B::map_error)?;
-            crud::insert_many::<B, M>(&mut tx, models).await?;
-            tx.commit().await.map_err(B::map_error)
+            on_connection!(self, |conn| {
+                let mut tx = run::begin::<B>(&mut conn).await?;
+                crud::insert_many::<B, M>(&mut tx, models).await?;
+                run::commit::<B>(tx).await
+            })
         }
     }
 
@@ -195,8 +370,7 @@ pub trait Executor<'e, B: Backend>: Send + Sized {
     ) -> impl Future<Output = Result<Option<M>>> + Send {
         async move {
             let key = ColumnValue::to_value(&key.into());
-            let mut conn = self.connection().await?;
-            crud::find::<B, M>(&mut conn, key).await
+            on_connection!(self, |conn| crud::find::<B, M>(&mut conn, key).await)
         }
     }
 
@@ -209,11 +383,12 @@ pub trait Executor<'e, B: Backend>: Send + Sized {
     ) -> impl Future<Output = Result<M>> + Send {
         async move {
             let key = ColumnValue::to_value(&key.into());
-            let mut conn = self.connection().await?;
-            match crud::find::<B, M>(&mut conn, key.clone()).await? {
-                Some(model) => Ok(model),
-                None => Err(crud::not_found(M::TABLE, &key)),
-            }
+            on_connection!(self, |conn| {
+                match crud::find::<B, M>(&mut conn, key.clone()).await? {
+                    Some(model) => Ok(model),
+                    None => Err(crud::not_found(M::TABLE, &key)),
+                }
+            })
         }
     }
 
@@ -221,8 +396,9 @@ pub trait Executor<'e, B: Backend>: Send + Sized {
     /// [`Error::NotFound`](crate::Error::NotFound) when the row is gone.
     fn update<M: Model>(self, model: &M) -> impl Future<Output = Result<()>> + Send {
         async move {
-            let mut conn = self.connection().await?;
-            crud::update::<B, M>(&mut conn, model).await
+            on_connection!(self, |conn| {
+                crud::update::<B, M>(&mut conn, model).await
+            })
         }
     }
 
@@ -232,16 +408,18 @@ pub trait Executor<'e, B: Backend>: Send + Sized {
         query: &Query<M, W>,
     ) -> impl Future<Output = Result<Vec<M>>> + Send {
         async move {
-            let mut conn = self.connection().await?;
-            crud::fetch_all::<B, M, W>(&mut conn, query).await
+            on_connection!(self, |conn| {
+                crud::fetch_all::<B, M, W>(&mut conn, query).await
+            })
         }
     }
 
     /// How many rows match `query`'s filter.
     fn count<M: Model, W>(self, query: &Query<M, W>) -> impl Future<Output = Result<u64>> + Send {
         async move {
-            let mut conn = self.connection().await?;
-            crud::count::<B, M, W>(&mut conn, query).await
+            on_connection!(self, |conn| {
+                crud::count::<B, M, W>(&mut conn, query).await
+            })
         }
     }
 
@@ -250,8 +428,9 @@ pub trait Executor<'e, B: Backend>: Send + Sized {
     /// row cannot be used by accident afterwards.
     fn delete<M: Model>(self, model: M) -> impl Future<Output = Result<DeleteReport>> + Send {
         async move {
-            let mut conn = self.connection().await?;
-            delete::delete_model::<B, M>(&mut conn, &model, false).await
+            on_connection!(self, |conn| {
+                delete::delete_model::<B, M>(&mut conn, &model, false).await
+            })
         }
     }
 
@@ -259,8 +438,9 @@ pub trait Executor<'e, B: Backend>: Send + Sized {
     /// computed in a transaction that is always rolled back.
     fn plan_delete<M: Model>(self, model: &M) -> impl Future<Output = Result<DeleteReport>> + Send {
         async move {
-            let mut conn = self.connection().await?;
-            delete::delete_model::<B, M>(&mut conn, model, true).await
+            on_connection!(self, |conn| {
+                delete::delete_model::<B, M>(&mut conn, model, true).await
+            })
         }
     }
 
@@ -271,8 +451,9 @@ pub trait Executor<'e, B: Backend>: Send + Sized {
         filter: Filter<M>,
     ) -> impl Future<Output = Result<DeleteReport>> + Send {
         async move {
-            let mut conn = self.connection().await?;
-            delete::delete_where::<B, M>(&mut conn, filter.expr, false).await
+            on_connection!(self, |conn| {
+                delete::delete_where::<B, M>(&mut conn, filter.expr, false).await
+            })
         }
     }
 
@@ -282,8 +463,9 @@ pub trait Executor<'e, B: Backend>: Send + Sized {
         filter: Filter<M>,
     ) -> impl Future<Output = Result<DeleteReport>> + Send {
         async move {
-            let mut conn = self.connection().await?;
-            delete::delete_where::<B, M>(&mut conn, filter.expr, true).await
+            on_connection!(self, |conn| {
+                delete::delete_where::<B, M>(&mut conn, filter.expr, true).await
+            })
         }
     }
 
@@ -297,8 +479,9 @@ pub trait Executor<'e, B: Backend>: Send + Sized {
         keys: Vec<Value>,
     ) -> impl Future<Output = Result<DeleteReport>> + Send {
         async move {
-            let mut conn = self.connection().await?;
-            delete::delete_keys::<B>(&mut conn, table, keys, false).await
+            on_connection!(self, |conn| {
+                delete::delete_keys::<B>(&mut conn, table, keys, false).await
+            })
         }
     }
 
@@ -312,8 +495,9 @@ pub trait Executor<'e, B: Backend>: Send + Sized {
         relation: Rel<P, HasMany<C>>,
     ) -> impl Future<Output = Result<u64>> + Send {
         async move {
-            let mut conn = self.connection().await?;
-            delete::detach::<B, P, C>(&mut conn, parent, relation).await
+            on_connection!(self, |conn| {
+                delete::detach::<B, P, C>(&mut conn, parent, relation).await
+            })
         }
     }
 
@@ -327,10 +511,11 @@ pub trait Executor<'e, B: Backend>: Send + Sized {
         Rel<M, R>: LoadRelation<M>,
     {
         async move {
-            let mut conn = self.connection().await?;
-            relation
-                .load_into::<B>(&mut conn, std::slice::from_mut(model))
-                .await
+            on_connection!(self, |conn| {
+                relation
+                    .load_into::<B>(&mut conn, std::slice::from_mut(model))
+                    .await
+            })
         }
     }
 
@@ -345,8 +530,9 @@ pub trait Executor<'e, B: Backend>: Send + Sized {
         Rel<M, R>: LoadRelation<M>,
     {
         async move {
-            let mut conn = self.connection().await?;
-            relation.load_into::<B>(&mut conn, models).await
+            on_connection!(self, |conn| {
+                relation.load_into::<B>(&mut conn, models).await
+            })
         }
     }
 
@@ -357,8 +543,9 @@ pub trait Executor<'e, B: Backend>: Send + Sized {
         tables: &[&'static TableDef],
     ) -> impl Future<Output = Result<SchemaReport>> + Send {
         async move {
-            let mut conn = self.connection().await?;
-            crud::create_all::<B>(&mut conn, tables).await
+            on_connection!(self, |conn| {
+                crud::create_all::<B>(&mut conn, tables).await
+            })
         }
     }
 
@@ -366,11 +553,12 @@ pub trait Executor<'e, B: Backend>: Send + Sized {
     /// examples that start from empty tables).
     fn drop_all(self, tables: &[&'static TableDef]) -> impl Future<Output = Result<()>> + Send {
         async move {
-            let mut conn = self.connection().await?;
-            for sql in crate::sql::drop_tables(B::DIALECT, tables) {
-                run::execute::<B>(&mut conn, Statement::text(sql)).await?;
-            }
-            Ok(())
+            on_connection!(self, |conn| {
+                for sql in crate::sql::drop_tables(B::DIALECT, tables) {
+                    run::execute::<B>(&mut conn, Statement::text(sql)).await?;
+                }
+                Ok(())
+            })
         }
     }
 
@@ -382,12 +570,13 @@ pub trait Executor<'e, B: Backend>: Send + Sized {
         params: Vec<Value>,
     ) -> impl Future<Output = Result<u64>> + Send {
         async move {
-            let mut conn = self.connection().await?;
-            let statement = Statement {
-                sql: sql.to_owned(),
-                params,
-            };
-            run::execute::<B>(&mut conn, statement).await
+            on_connection!(self, |conn| {
+                let statement = Statement {
+                    sql: sql.to_owned(),
+                    params,
+                };
+                run::execute::<B>(&mut conn, statement).await
+            })
         }
     }
 
@@ -408,25 +597,38 @@ pub trait Executor<'e, B: Backend>: Send + Sized {
         params: Vec<Value>,
     ) -> impl Future<Output = Result<Vec<M>>> + Send {
         async move {
-            let mut conn = self.connection().await?;
-            let statement = Statement {
-                sql: sql.to_owned(),
-                params,
-            };
-            crud::fetch_sql::<B, M>(&mut conn, statement).await
+            on_connection!(self, |conn| {
+                let statement = Statement {
+                    sql: sql.to_owned(),
+                    params,
+                };
+                crud::fetch_sql::<B, M>(&mut conn, statement).await
+            })
         }
     }
 }
 
 impl<'e, B: Backend> Executor<'e, B> for &'e Db<B> {
     async fn connection(self) -> Result<ConnRef<'e, B>> {
-        let conn = self.pool.acquire().await.map_err(B::map_error)?;
-        Ok(ConnRef::Pooled(conn))
+        let conn = acquire::<B>(&self.pool).await?;
+        Ok(ConnRef {
+            conn: Conn::Pooled(conn),
+            statement_timeout: self.statement_timeout,
+        })
     }
 }
 
 impl<'e, 'c: 'e, B: Backend> Executor<'e, B> for &'e mut Transaction<'c, B> {
     async fn connection(self) -> Result<ConnRef<'e, B>> {
-        Ok(ConnRef::Borrowed(&mut *self.inner))
+        self.check()?;
+        let Transaction {
+            inner,
+            statement_timeout,
+            timed_out,
+        } = self;
+        Ok(ConnRef {
+            conn: Conn::Borrowed(&mut **inner, timed_out),
+            statement_timeout: *statement_timeout,
+        })
     }
 }

@@ -2,6 +2,7 @@
 //! statement for the backend's dialect, logs it with its parameters on the
 //! `orm::sql` tracing target, then calls the backend.
 
+use super::limits;
 use crate::backend::{Backend, Connection, Decoder};
 use crate::error::{Error, Result};
 use crate::model::RowSource;
@@ -31,7 +32,7 @@ pub(crate) async fn execute<B: Backend>(
 ) -> Result<u64> {
     let statement = statement.render(B::DIALECT);
     log(&statement);
-    B::execute(conn, &statement.sql, statement.params).await
+    limits::bounded(B::execute(conn, &statement.sql, statement.params)).await
 }
 
 /// Runs a query and decodes each row.
@@ -42,7 +43,31 @@ pub(crate) async fn fetch<B: Backend, T: Send>(
 ) -> Result<Vec<T>> {
     let statement = statement.render(B::DIALECT);
     log(&statement);
-    B::fetch_all(conn, &statement.sql, statement.params, decode).await
+    limits::bounded(B::fetch_all(conn, &statement.sql, statement.params, decode)).await
+}
+
+/// Opens a transaction (a savepoint inside one), bounded by the statement
+/// timeout like any statement.
+pub(crate) async fn begin<B: Backend>(
+    conn: &mut Connection<B>,
+) -> Result<sqlx::Transaction<'_, B::Database>> {
+    limits::bounded(async { sqlx::Connection::begin(conn).await.map_err(B::map_error) }).await
+}
+
+/// Commits a transaction [`begin`] opened, bounded by the statement timeout.
+pub(crate) async fn commit<B: Backend>(tx: sqlx::Transaction<'_, B::Database>) -> Result<()> {
+    limits::bounded(async move { tx.commit().await.map_err(B::map_error) }).await
+}
+
+/// Rolls back a transaction [`begin`] opened, bounded by the statement timeout.
+pub(crate) async fn rollback<B: Backend>(tx: sqlx::Transaction<'_, B::Database>) -> Result<()> {
+    limits::bounded(async move { tx.rollback().await.map_err(B::map_error) }).await
+}
+
+/// Whether the connection enforces foreign keys, bounded by the statement
+/// timeout.
+pub(crate) async fn foreign_keys_enforced<B: Backend>(conn: &mut Connection<B>) -> Result<bool> {
+    limits::bounded(B::foreign_keys_enforced(conn)).await
 }
 
 /// Decodes a single integer column (counts). Anything else is an error, not

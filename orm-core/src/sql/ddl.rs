@@ -6,13 +6,13 @@ use super::SqlBuilder;
 /// One index of a table: declared `unique` / `index` columns, and every
 /// foreign-key column (neither SQLite, PostgreSQL nor MySQL without it
 /// would have one the planner can use on every parent delete).
-struct IndexDef<'t> {
+struct IndexDef {
     name: String,
-    column: &'t str,
+    column: &'static str,
     unique: bool,
 }
 
-fn indexes(table: &TableDef) -> Vec<IndexDef<'_>> {
+fn indexes(table: &TableDef) -> Vec<IndexDef> {
     let mut out = Vec::new();
     for (i, column) in table.columns.iter().enumerate() {
         let is_fk = table.foreign_key_on(column.name).is_some();
@@ -21,14 +21,55 @@ fn indexes(table: &TableDef) -> Vec<IndexDef<'_>> {
         if !unique && !plain {
             continue;
         }
-        let prefix = if unique { "ux" } else { "ix" };
         out.push(IndexDef {
-            name: format!("{prefix}_{}_{}", table.name, column.name),
+            name: index_name(table.name, column.name, unique),
             column: column.name,
             unique,
         });
     }
     out
+}
+
+/// The longest identifier every supported database keeps whole
+/// (PostgreSQL truncates after 63 bytes, MySQL refuses more than 64
+/// characters).
+pub const MAX_IDENTIFIER_BYTES: usize = 63;
+
+/// The name of the index the ORM creates on `table.column`:
+/// `ux_<table>_<column>_<hash>` for a unique one, `ix_...` otherwise.
+///
+/// The hash (FNV-1a of table and column, 32 bits in hex) tells apart the
+/// pairs whose readable parts are equal (`a_b.c` and `a.b_c` both read
+/// `a_b_c`); the readable part is cut so the whole name fits in
+/// [`MAX_IDENTIFIER_BYTES`], where PostgreSQL would otherwise truncate two
+/// long names into one. `create_all` still checks that the index it finds
+/// under this name is the one it declares.
+pub fn index_name(table: &str, column: &str, unique: bool) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in table.bytes().chain([0]).chain(column.bytes()) {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    let hash = (hash ^ (hash >> 32)) as u32;
+    let prefix = if unique { "ux" } else { "ix" };
+    let mut readable = format!("{prefix}_{table}_{column}");
+    let room = MAX_IDENTIFIER_BYTES - 9; // "_" and 8 hex digits
+    if readable.len() > room {
+        let cut = (0..=room)
+            .rev()
+            .find(|&i| readable.is_char_boundary(i))
+            .unwrap_or(0);
+        readable.truncate(cut);
+    }
+    format!("{readable}_{hash:08x}")
+}
+
+/// Every index the ORM declares on `table`: `(name, column, unique)`.
+pub fn declared_indexes(table: &TableDef) -> Vec<(String, &'static str, bool)> {
+    indexes(table)
+        .into_iter()
+        .map(|i| (i.name, i.column, i.unique))
+        .collect()
 }
 
 /// `true` when the column is part of an index (key types differ on MySQL).

@@ -11,6 +11,7 @@
 
 mod ast;
 mod builder;
+pub mod catalog;
 mod ddl;
 mod render;
 
@@ -19,7 +20,10 @@ pub use ast::{
     KEY_COLUMN, Name, Projection, Select, Update,
 };
 pub use builder::{SqlBuilder, Statement};
-pub use ddl::{create_index_statements, create_table, ddl_for, dependency_order, drop_tables};
+pub use ddl::{
+    MAX_IDENTIFIER_BYTES, create_index_statements, create_table, ddl_for, declared_indexes,
+    dependency_order, drop_tables, index_name,
+};
 pub use render::Render;
 
 #[cfg(test)]

@@ -250,3 +250,56 @@ fn subqueries_reading_the_written_table_become_derived_tables() {
         "a subquery on another table is left alone"
     );
 }
+
+#[test]
+fn index_names_of_pairs_that_read_alike_differ() {
+    use crate::sql::index_name;
+    let a = index_name("a_b", "c", true);
+    let b = index_name("a", "b_c", true);
+    assert!(a.starts_with("ux_a_b_c_") && b.starts_with("ux_a_b_c_"));
+    assert_ne!(a, b, "the hash tells them apart");
+    assert_ne!(index_name("x_y", "z", false), index_name("x", "y_z", false));
+    assert_ne!(index_name("t", "c", true), index_name("t", "c", false));
+    // Stable: existing databases keep finding their indexes.
+    assert_eq!(index_name("team", "name", true), "ux_team_name_01e573bd");
+}
+
+#[test]
+fn index_names_of_long_tables_fit_and_stay_distinct() {
+    use crate::sql::{MAX_IDENTIFIER_BYTES, index_name};
+    let long = "t".repeat(60);
+    let a = index_name(&long, "first_column", true);
+    let b = index_name(&long, "second_column", true);
+    assert!(a.len() <= MAX_IDENTIFIER_BYTES && b.len() <= MAX_IDENTIFIER_BYTES);
+    assert_ne!(a, b, "PostgreSQL's truncation would have made them one");
+    // Cut on a character boundary.
+    let wide = index_name(&"é".repeat(40), "c", false);
+    assert!(wide.len() <= MAX_IDENTIFIER_BYTES);
+}
+
+#[test]
+fn a_plan_over_a_key_table_binds_no_more_than_the_limit() {
+    use crate::delete::plan_delete_all;
+    let keys: Vec<Value> = (0..25).map(Value::I64).collect();
+    let plan = plan_delete_all(&Numbered, &PARENT, keys, 10).unwrap_or_default();
+    // CREATE, then 10 + 10 + 5 keys.
+    assert_eq!(plan.keys.len(), 4);
+    assert!(
+        plan.keys[0]
+            .sql
+            .starts_with("CREATE TEMPORARY TABLE \"_orm_keys\"")
+    );
+    let bound: Vec<usize> = plan.keys[1..].iter().map(|s| s.params.len()).collect();
+    assert_eq!(bound, [10, 10, 5]);
+    assert!(plan.widest_statement() <= 10);
+    // Every write reads the key table; it is dropped at the end.
+    let last = plan.steps.last().map(|s| &s.statement);
+    let sql = last.map_or("", |s| s.sql.as_str());
+    assert!(
+        sql.contains("IN (SELECT \"k\" FROM \"_orm_keys\")"),
+        "{sql}"
+    );
+    assert_eq!(last.map(|s| s.params.len()), Some(0));
+    let drop = plan.cleanup.last().map_or("", |s| s.sql.as_str());
+    assert!(drop.contains("\"_orm_keys\""), "{drop}");
+}

@@ -154,10 +154,27 @@ impl ColumnValue for bool {
     }
 }
 
+/// NaN and the infinities cannot be stored the same way everywhere: SQLite
+/// binds NaN as `NULL` (a `NOT NULL` column then reports a confusing
+/// violation, an `Option<f64>` comes back `None`) and MySQL stores neither.
+/// They are refused before anything is sent, on every backend.
+fn finite(kind: ColumnKind, value: f64, make: impl FnOnce() -> Value) -> Value {
+    if value.is_finite() {
+        make()
+    } else {
+        Value::invalid(
+            kind,
+            format!(
+                "{value} is not a finite number, and not every supported database can store it (SQLite turns NaN into NULL, MySQL refuses both NaN and infinity)"
+            ),
+        )
+    }
+}
+
 impl ColumnValue for f64 {
     const TYPE: ValueType = ValueType::F64;
     fn to_value(&self) -> Value {
-        Value::F64(*self)
+        finite(ColumnKind::Double, *self, || Value::F64(*self))
     }
     fn from_value(value: Value) -> Result<Self, DecodeError> {
         match value {
@@ -174,7 +191,7 @@ impl ColumnValue for f64 {
 impl ColumnValue for f32 {
     const TYPE: ValueType = ValueType::F32;
     fn to_value(&self) -> Value {
-        Value::F32(*self)
+        finite(ColumnKind::Float, f64::from(*self), || Value::F32(*self))
     }
     fn from_value(value: Value) -> Result<Self, DecodeError> {
         match value {

@@ -144,12 +144,12 @@ const MYSQL_MISSION: &str = r#"CREATE TABLE IF NOT EXISTS `mission` (
     FOREIGN KEY (`backup_id`) REFERENCES `hero` (`id`),
     FOREIGN KEY (`sponsor_id`) REFERENCES `hero` (`id`) ON DELETE RESTRICT,
     FOREIGN KEY (`witness_id`) REFERENCES `hero` (`id`) ON DELETE NO ACTION,
-    UNIQUE INDEX `ux_mission_title` (`title`),
-    INDEX `ix_mission_team_id` (`team_id`),
-    INDEX `ix_mission_lead_id` (`lead_id`),
-    INDEX `ix_mission_backup_id` (`backup_id`),
-    INDEX `ix_mission_sponsor_id` (`sponsor_id`),
-    INDEX `ix_mission_witness_id` (`witness_id`)
+    UNIQUE INDEX `ux_mission_title_94be7978` (`title`),
+    INDEX `ix_mission_team_id_5bb60133` (`team_id`),
+    INDEX `ix_mission_lead_id_1b2a591f` (`lead_id`),
+    INDEX `ix_mission_backup_id_60ca8626` (`backup_id`),
+    INDEX `ix_mission_sponsor_id_a9824dca` (`sponsor_id`),
+    INDEX `ix_mission_witness_id_3b887a05` (`witness_id`)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin"#;
 
 pub async fn ddl_text_of_a_model_with_foreign_keys_of_every_action<B: TestBackend>(_ctx: Ctx<B>) {
@@ -166,12 +166,12 @@ pub async fn ddl_text_of_a_model_with_foreign_keys_of_every_action<B: TestBacken
         ddl,
         vec![
             table,
-            r#"CREATE UNIQUE INDEX IF NOT EXISTS "ux_mission_title" ON "mission" ("title")"#,
-            r#"CREATE INDEX IF NOT EXISTS "ix_mission_team_id" ON "mission" ("team_id")"#,
-            r#"CREATE INDEX IF NOT EXISTS "ix_mission_lead_id" ON "mission" ("lead_id")"#,
-            r#"CREATE INDEX IF NOT EXISTS "ix_mission_backup_id" ON "mission" ("backup_id")"#,
-            r#"CREATE INDEX IF NOT EXISTS "ix_mission_sponsor_id" ON "mission" ("sponsor_id")"#,
-            r#"CREATE INDEX IF NOT EXISTS "ix_mission_witness_id" ON "mission" ("witness_id")"#,
+            r#"CREATE UNIQUE INDEX IF NOT EXISTS "ux_mission_title_94be7978" ON "mission" ("title")"#,
+            r#"CREATE INDEX IF NOT EXISTS "ix_mission_team_id_5bb60133" ON "mission" ("team_id")"#,
+            r#"CREATE INDEX IF NOT EXISTS "ix_mission_lead_id_1b2a591f" ON "mission" ("lead_id")"#,
+            r#"CREATE INDEX IF NOT EXISTS "ix_mission_backup_id_60ca8626" ON "mission" ("backup_id")"#,
+            r#"CREATE INDEX IF NOT EXISTS "ix_mission_sponsor_id_a9824dca" ON "mission" ("sponsor_id")"#,
+            r#"CREATE INDEX IF NOT EXISTS "ix_mission_witness_id_3b887a05" ON "mission" ("witness_id")"#,
         ]
     );
 }

@@ -26,6 +26,7 @@ mod hostile;
 mod mysql_only;
 mod postgres_only;
 mod relations;
+mod reliability;
 mod sqlite_only;
 mod tutorials;
 mod types;
@@ -49,6 +50,7 @@ fn suite<B: TestBackend>(trials: &mut Vec<Trial>) {
     harness::add::<B>(trials, "faults", faults::tests());
     harness::add::<B>(trials, "hostile", hostile::tests());
     harness::add::<B>(trials, "relations", relations::tests());
+    harness::add::<B>(trials, "reliability", reliability::tests());
     harness::add::<B>(trials, "tutorials", tutorials::tests());
     harness::add::<B>(trials, "types", types::tests());
 }

@@ -64,7 +64,7 @@ pub async fn error_numbers_are_typed_with_names(ctx: Ctx<MySql>) {
         } => {
             assert_eq!(table.as_deref(), Some("team"));
             assert_eq!(columns, ["name"]);
-            assert_eq!(constraint.as_deref(), Some("ux_team_name"));
+            assert_eq!(constraint.as_deref(), Some("ux_team_name_01e573bd"));
         }
         other => panic!("{other:?}"),
     }

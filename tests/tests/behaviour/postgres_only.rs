@@ -69,7 +69,7 @@ pub async fn sqlstate_errors_are_typed_with_constraint_names(ctx: Ctx<Postgres>)
         } => {
             assert_eq!(table.as_deref(), Some("team"));
             assert_eq!(columns, ["name"]);
-            assert_eq!(constraint.as_deref(), Some("ux_team_name"));
+            assert_eq!(constraint.as_deref(), Some("ux_team_name_01e573bd"));
         }
         other => panic!("{other:?}"),
     }

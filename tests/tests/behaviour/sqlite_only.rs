@@ -69,10 +69,47 @@ pub async fn a_decimal_in_a_numeric_column_is_refused(ctx: Ctx<Sqlite>) {
 }
 
 /// The tests of this module.
+/// A write lock held by another connection past the busy timeout is a
+/// typed, retryable `LockTimeout` (SQLITE_BUSY), and the delete it refused
+/// wrote nothing; once the lock is released, the same call succeeds.
+pub async fn a_busy_database_is_a_retryable_lock_timeout(ctx: Ctx<Sqlite>) {
+    let db = ctx.shared_db(true).await;
+    db.create_all(&[Team::TABLE, Hero::TABLE]).await.unwrap();
+    let mut team = crate::crud::team("A");
+    db.insert(&mut team).await.unwrap();
+    db.close().await;
+    let path = &ctx.resources()[0];
+    let url = format!("sqlite://{path}");
+    let holder = orm_sqlite::connect(&url).await.unwrap();
+    let waiter = orm_sqlite::connect_with(
+        orm_sqlite::SqliteOptions::from_url(&url)
+            .unwrap()
+            .busy_timeout(std::time::Duration::from_millis(50)),
+    )
+    .await
+    .unwrap();
+    let mut tx = holder.begin().await.unwrap();
+    tx.insert(&mut crate::crud::team("B")).await.unwrap();
+    let err = waiter.delete(team.clone()).await.unwrap_err();
+    assert!(
+        matches!(err, Error::LockTimeout { .. }) && err.is_retryable(),
+        "{err:?}"
+    );
+    tx.commit().await.unwrap();
+    assert_eq!(
+        Team::query().count(&waiter).await.unwrap(),
+        2,
+        "nothing deleted"
+    );
+    waiter.delete(team).await.unwrap();
+    assert_eq!(Team::query().count(&waiter).await.unwrap(), 1);
+}
+
 pub fn tests() -> Vec<Test<Sqlite>> {
     crate::tests![
         a_decimal_in_a_numeric_column_is_refused,
         foreign_keys_are_enforced_by_default_with_an_opt_out,
         file_urls_create_the_file_when_missing,
+        a_busy_database_is_a_retryable_lock_timeout,
     ]
 }

@@ -1,0 +1,151 @@
+//! Questions to the database's own catalog, asked by `create_all` after its
+//! `CREATE ... IF NOT EXISTS` statements: `IF NOT EXISTS` skips an object
+//! whose *name* exists, whatever it is, so the ORM reads back what it found
+//! under each name and refuses a mismatch instead of running on a schema it
+//! did not declare.
+//!
+//! Every query returns text and integer columns only, in the order given.
+
+use crate::backend::Dialect;
+use crate::value::Value;
+
+use super::{SqlBuilder, Statement};
+
+/// The system catalog a database answers schema questions from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Catalog {
+    /// `sqlite_master` and the `pragma_*` table-valued functions.
+    Sqlite,
+    /// `pg_catalog`, in the schema `current_schema()` names (the first of
+    /// `search_path`, where `CREATE TABLE` puts unqualified tables).
+    Postgres,
+    /// `information_schema`, in the database `DATABASE()` names.
+    MySql,
+}
+
+fn text(b: &mut SqlBuilder<'_>, value: &str) {
+    b.bind(Value::Text(value.to_owned()));
+}
+
+/// Rows `(index, table, column, is_unique)` of the indexes named one of
+/// `indexes` (on MySQL, where index names are per table: of `table`), by
+/// name and then in key order; no rows for a name no index has.
+pub fn index_columns(
+    dialect: &dyn Dialect,
+    catalog: Catalog,
+    table: &str,
+    indexes: &[String],
+) -> Statement {
+    let mut b = SqlBuilder::new(dialect);
+    let names = |b: &mut SqlBuilder<'_>| {
+        b.push(" IN (").list(indexes.iter(), |b, name| {
+            text(b, name);
+        });
+        b.push(")");
+    };
+    match catalog {
+        Catalog::Sqlite => {
+            b.push(
+                "SELECT m.name, m.tbl_name, i.name, l.\"unique\" FROM sqlite_master AS m \
+                 JOIN pragma_index_list(m.tbl_name) AS l ON l.name = m.name \
+                 JOIN pragma_index_info(m.name) AS i \
+                 WHERE m.type = 'index' AND m.name",
+            );
+            names(&mut b);
+            b.push(" ORDER BY m.name, i.seqno");
+        }
+        Catalog::Postgres => {
+            b.push(
+                "SELECT i.relname::text, t.relname::text, a.attname::text, \
+                 ix.indisunique::int4::int8 \
+                 FROM pg_index AS ix \
+                 JOIN pg_class AS i ON i.oid = ix.indexrelid \
+                 JOIN pg_class AS t ON t.oid = ix.indrelid \
+                 JOIN pg_namespace AS n ON n.oid = i.relnamespace \
+                 CROSS JOIN LATERAL unnest(ix.indkey) WITH ORDINALITY AS k(attnum, ord) \
+                 JOIN pg_attribute AS a ON a.attrelid = t.oid AND a.attnum = k.attnum \
+                 WHERE n.nspname = current_schema() AND i.relname",
+            );
+            names(&mut b);
+            b.push(" ORDER BY i.relname, k.ord");
+        }
+        Catalog::MySql => {
+            b.push(
+                "SELECT CAST(index_name AS CHAR), CAST(table_name AS CHAR), \
+                 CAST(column_name AS CHAR), CAST(1 - non_unique AS SIGNED) \
+                 FROM information_schema.statistics \
+                 WHERE table_schema = DATABASE() AND table_name = ",
+            );
+            text(&mut b, table);
+            b.push(" AND index_name");
+            names(&mut b);
+            b.push(" ORDER BY index_name, seq_in_index");
+        }
+    }
+    b.finish()
+}
+
+/// Rows `(name)`: the tables whose name equals `table` when letter case is
+/// ignored (SQLite compares identifiers that way, so a model's table may be
+/// another model's).
+pub fn tables_named(dialect: &dyn Dialect, catalog: Catalog, table: &str) -> Statement {
+    let mut b = SqlBuilder::new(dialect);
+    match catalog {
+        Catalog::Sqlite => {
+            b.push("SELECT name FROM sqlite_master WHERE type = 'table' AND name = ");
+            text(&mut b, table);
+            b.push(" COLLATE NOCASE");
+        }
+        Catalog::Postgres => {
+            b.push(
+                "SELECT c.relname::text FROM pg_class AS c \
+                 JOIN pg_namespace AS n ON n.oid = c.relnamespace \
+                 WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p') \
+                 AND lower(c.relname) = lower(",
+            );
+            text(&mut b, table);
+            b.push(")");
+        }
+        Catalog::MySql => {
+            b.push(
+                "SELECT CAST(table_name AS CHAR) FROM information_schema.tables \
+                 WHERE table_schema = DATABASE() AND lower(table_name) = lower(",
+            );
+            text(&mut b, table);
+            b.push(")");
+        }
+    }
+    b.finish()
+}
+
+/// Rows `(column)`: the columns of `table` as the database names them.
+pub fn table_columns(dialect: &dyn Dialect, catalog: Catalog, table: &str) -> Statement {
+    let mut b = SqlBuilder::new(dialect);
+    match catalog {
+        Catalog::Sqlite => {
+            b.push("SELECT name FROM pragma_table_info(");
+            text(&mut b, table);
+            b.push(") ORDER BY cid");
+        }
+        Catalog::Postgres => {
+            b.push(
+                "SELECT a.attname::text FROM pg_attribute AS a \
+                 JOIN pg_class AS c ON c.oid = a.attrelid \
+                 JOIN pg_namespace AS n ON n.oid = c.relnamespace \
+                 WHERE n.nspname = current_schema() AND c.relname = ",
+            );
+            text(&mut b, table);
+            b.push(" AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum");
+        }
+        Catalog::MySql => {
+            b.push(
+                "SELECT CAST(column_name AS CHAR) FROM information_schema.columns \
+                 WHERE table_schema = DATABASE() AND table_name = ",
+            );
+            text(&mut b, table);
+            b.push(" ORDER BY ordinal_position");
+        }
+    }
+    b.finish()
+}
