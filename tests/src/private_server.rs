@@ -223,10 +223,12 @@ impl PrivatePostgres {
     /// The directory of `initdb`, `pg_ctl` and `postgres`: `ORM_TEST_PG_BIN`,
     /// else the newest of `/usr/lib/postgresql/*/bin`, else the `PATH`.
     fn bin_dir() -> Option<PathBuf> {
-        if let Ok(dir) = std::env::var("ORM_TEST_PG_BIN") {
-            return Some(PathBuf::from(dir));
-        }
         let has = |dir: &Path| dir.join("initdb").is_file() && dir.join("pg_ctl").is_file();
+        if let Ok(dir) = std::env::var("ORM_TEST_PG_BIN") {
+            // Named but without the binaries: not available (never another).
+            let dir = PathBuf::from(dir);
+            return has(&dir).then_some(dir);
+        }
         PG_BIN_DIRS
             .iter()
             .map(PathBuf::from)
