@@ -5,8 +5,8 @@ use crate::error::{Error, Result};
 use crate::query::CompareOp;
 use crate::schema::{Action, ForeignKeyDef, RelationKind, TableDef};
 use crate::sql::{
-    Assign, CollectTree, ColumnRef, Condition, CreateKeyTable, Delete, DropTable, Insert,
-    KEY_COLUMN, Name, Render, Select, Statement, Update,
+    Assign, CollectTree, ColumnRef, Condition, CreateKeyTable, Delete, DropTable, KEY_COLUMN, Name,
+    Render, Select, Statement, Update,
 };
 use crate::value::Value;
 
@@ -236,21 +236,13 @@ pub fn plan_delete_all(
         name,
     };
     let mut plan = plan_rows(dialect, table, rows, 0)?;
-    plan.keys.push(
-        CreateKeyTable {
-            name: table_name.clone(),
-            kind: key.kind(),
-        }
-        .render(dialect),
-    );
-    let mut keys = keys.into_iter().peekable();
-    while keys.peek().is_some() {
-        let insert = Insert {
-            table: table_name.clone(),
-            columns: vec![Name::from(KEY_COLUMN)],
-            values: keys.by_ref().take(max_params.max(1)).collect(),
-            returning: None,
-        };
+    let create = CreateKeyTable {
+        name: table_name.clone(),
+        kind: key.kind(),
+    };
+    let inserts = create.fill(keys, max_params);
+    plan.keys.push(create.render(dialect));
+    for insert in inserts {
         plan.keys.push(insert.render(dialect));
     }
     plan.cleanup

@@ -12,7 +12,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::backend::{Backend, Connection};
 use crate::error::Result;
-use crate::sql::{Condition, CreateKeyTable, DropTable, Insert, KEY_COLUMN, Name, Select};
+use crate::sql::{Condition, CreateKeyTable, DropTable, KEY_COLUMN, Name, Select};
 use crate::value::Value;
 
 use super::run;
@@ -139,23 +139,13 @@ async fn spill_one<B: Backend>(
     let mut any = Vec::new();
     if let (Some(kind), false) = (kind, keys.is_empty()) {
         let name = Name::from(format!("_orm_in_{}", NEXT.fetch_add(1, Ordering::Relaxed)));
-        run::execute::<B>(
-            conn,
-            CreateKeyTable {
-                name: name.clone(),
-                kind,
-            },
-        )
-        .await?;
+        let create = CreateKeyTable {
+            name: name.clone(),
+            kind,
+        };
+        run::execute::<B>(conn, create.clone()).await?;
         spilled.tables.push(name.clone());
-        let mut keys = keys.into_iter().peekable();
-        while keys.peek().is_some() {
-            let insert = Insert {
-                table: name.clone(),
-                columns: vec![Name::from(KEY_COLUMN)],
-                values: keys.by_ref().take(max).collect(),
-                returning: None,
-            };
+        for insert in create.fill(keys, max) {
             run::execute::<B>(conn, insert).await?;
         }
         any.push(Condition::InSelect {

@@ -332,3 +332,21 @@ pub struct DropTable {
 
 /// The column of a key table (see [`CreateKeyTable`]).
 pub const KEY_COLUMN: &str = "k";
+
+impl CreateKeyTable {
+    /// The `INSERT`s that store `keys` in this key table, at most
+    /// `per_statement` values (bind parameters) each.
+    pub fn fill(&self, keys: Vec<Value>, per_statement: usize) -> Vec<Insert> {
+        let mut keys = keys.into_iter().peekable();
+        let mut inserts = Vec::new();
+        while keys.peek().is_some() {
+            inserts.push(Insert {
+                table: self.name.clone(),
+                columns: vec![Name::from(KEY_COLUMN)],
+                values: keys.by_ref().take(per_statement.max(1)).collect(),
+                returning: None,
+            });
+        }
+        inserts
+    }
+}
