@@ -151,6 +151,19 @@ pub enum Error {
         /// What is wrong.
         reason: String,
     },
+    /// A table the [`Schema`](crate::Schema) registry needs is not
+    /// registered: a foreign key or a relationship of a registered model
+    /// references it, or an operation on a [`Db`](crate::Db) with a schema
+    /// names a model outside it. Nothing was done.
+    #[error(
+        "table `{table}` is not in the schema, but {needed_by} needs it; add its model to `Schema::new`"
+    )]
+    NotInSchema {
+        /// The missing table.
+        table: &'static str,
+        /// What needs it: a foreign key, a relationship or an operation.
+        needed_by: String,
+    },
     /// A value the database cannot store as given (PostgreSQL: text with a
     /// NUL character). Nothing was sent.
     #[error("the database cannot store this value: {0}")]

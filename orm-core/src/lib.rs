@@ -103,6 +103,7 @@ mod error;
 mod exec;
 mod model;
 mod query;
+mod registry;
 mod relation;
 pub mod schema;
 pub mod sql;
@@ -116,6 +117,7 @@ pub use exec::{Db, Executor, LoadRelation, SQL_TARGET, SchemaReport, Transaction
 pub use exec::{UnmanagedForeignKey, unmanaged_foreign_keys};
 pub use model::{Model, RowSource};
 pub use query::{Column, CompareOp, Expr, Filter, Limited, Order, Query, Unlimited, WholeSet};
+pub use registry::{Declared, Edge, Schema};
 pub use relation::{BelongsTo, HasMany, Rel, Relationship};
 pub use schema::{
     Action, ColumnDef, ColumnKind, ForeignKeyDef, RelationDef, RelationKind, TableDef,

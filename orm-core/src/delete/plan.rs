@@ -3,6 +3,7 @@ use std::sync::Arc;
 use crate::backend::Dialect;
 use crate::error::{Error, Result};
 use crate::query::CompareOp;
+use crate::registry::{Declared, Edge, Schema};
 use crate::schema::{Action, ForeignKeyDef, RelationKind, TableDef};
 use crate::sql::{
     Assign, CollectTree, ColumnRef, Condition, CreateKeyTable, Delete, DropTable, KEY_COLUMN, Name,
@@ -10,7 +11,7 @@ use crate::sql::{
 };
 use crate::value::Value;
 
-use super::{DatabaseAction, ResolvedRelation, resolve_relation};
+use super::{DatabaseAction, resolve_relation};
 
 /// A set of rows, described by how to find them rather than by loading them.
 #[derive(Debug)]
@@ -180,6 +181,9 @@ impl DeletePlan {
 
 struct Planner<'d> {
     dialect: &'d dyn Dialect,
+    /// The registry the foreign keys into each table come from; without
+    /// one, the parent-side relationships of each table.
+    schema: Option<&'d Schema>,
     plan: DeletePlan,
     path: Vec<&'static str>,
     trees: usize,
@@ -203,8 +207,13 @@ struct PendingCheck {
 /// `keys`: every statement, leaves first. `keys` must fit the dialect's
 /// bind-parameter limit (the executor chunks); `chunk` numbers the plan so
 /// that the temporary tables of several chunks do not collide.
+///
+/// With a `schema`, every foreign key into each table deleted from is
+/// applied (see [`Schema`]); without one, the relationships declared on
+/// the parent side.
 pub fn plan_delete(
     dialect: &dyn Dialect,
+    schema: Option<&Schema>,
     table: &'static TableDef,
     keys: Vec<Value>,
     chunk: usize,
@@ -213,7 +222,7 @@ pub fn plan_delete(
         column: table.primary_key_column().name,
         keys: keys.into(),
     };
-    plan_rows(dialect, table, rows, chunk)
+    plan_rows(dialect, schema, table, rows, chunk)
 }
 
 /// Plans the delete of the rows of `table` whose primary key is one of
@@ -224,6 +233,7 @@ pub fn plan_delete(
 /// them are not counted (what [`plan_delete`] of each chunk cannot know).
 pub fn plan_delete_all(
     dialect: &dyn Dialect,
+    schema: Option<&Schema>,
     table: &'static TableDef,
     keys: Vec<Value>,
     max_params: usize,
@@ -235,7 +245,7 @@ pub fn plan_delete_all(
         column: key.name,
         name,
     };
-    let mut plan = plan_rows(dialect, table, rows, 0)?;
+    let mut plan = plan_rows(dialect, schema, table, rows, 0)?;
     let create = CreateKeyTable {
         name: table_name.clone(),
         kind: key.kind(),
@@ -252,12 +262,22 @@ pub fn plan_delete_all(
 
 fn plan_rows(
     dialect: &dyn Dialect,
+    schema: Option<&Schema>,
     table: &'static TableDef,
     rows: RowSet,
     chunk: usize,
 ) -> Result<DeletePlan> {
+    if let Some(schema) = schema
+        && !schema.contains(table)
+    {
+        return Err(Error::NotInSchema {
+            table: table.name,
+            needed_by: format!("deleting from it (model {})", table.model),
+        });
+    }
     let mut planner = Planner {
         dialect,
+        schema,
         plan: DeletePlan::default(),
         path: Vec::new(),
         trees: 0,
@@ -279,6 +299,30 @@ fn plan_rows(
 }
 
 impl Planner<'_> {
+    /// Every foreign key into `table` the delete applies: the registry's,
+    /// or the parent-side relationships of `table`.
+    fn edges_into(&self, table: &'static TableDef) -> Result<Vec<Edge>> {
+        if let Some(schema) = self.schema {
+            return Ok(schema.edges_into(table.name).to_vec());
+        }
+        table
+            .relations
+            .iter()
+            .filter(|r| r.kind != RelationKind::BelongsTo)
+            .map(|r| {
+                let resolved = resolve_relation(table, r)?;
+                Ok(Edge {
+                    parent: resolved.parent,
+                    child: resolved.child,
+                    fk: resolved.fk,
+                    action: resolved.action,
+                    passive: resolved.passive,
+                    declared: Declared::Parent(r),
+                })
+            })
+            .collect()
+    }
+
     /// Which referencing rows block the delete:
     ///
     /// * `NO ACTION` is checked at the end of the statement: only rows that
@@ -389,16 +433,10 @@ impl Planner<'_> {
             });
         }
         self.path.push(table.name);
-        let relations = table
-            .relations
-            .iter()
-            .filter(|r| r.kind == RelationKind::HasMany)
-            .map(|r| resolve_relation(table, r))
-            .collect::<Result<Vec<ResolvedRelation>>>()?;
+        let relations = self.edges_into(table)?;
 
-        let is_tree_edge = |r: &ResolvedRelation| {
-            r.child.name == table.name && r.action == Action::Cascade && !r.passive
-        };
+        let is_tree_edge =
+            |r: &Edge| r.child.name == table.name && r.action == Action::Cascade && !r.passive;
         let edges: Vec<&'static ForeignKeyDef> = relations
             .iter()
             .filter(|r| is_tree_edge(r))
@@ -416,10 +454,11 @@ impl Planner<'_> {
         for r in &relations {
             if r.passive {
                 let action = r.fk.on_delete.unwrap_or(r.action);
+                let (model, field) = r.origin();
                 if !self.dialect.enforces(action) {
                     return Err(Error::InvalidRelation {
-                        model: table.model,
-                        relation: r.relation.field,
+                        model,
+                        relation: field,
                         reason: format!(
                             "`passive_deletes` leaves ON DELETE {action} of `{}.{}` to the database, but {} does not carry it out; drop `passive_deletes` so the ORM does",
                             r.child.name,
@@ -434,8 +473,8 @@ impl Planner<'_> {
                         column: r.fk.column,
                         action,
                     },
-                    table.model,
-                    r.relation.field,
+                    model,
+                    field,
                 ));
                 continue;
             }

@@ -5,6 +5,7 @@ use crate::delete::resolve_relation;
 use crate::error::{Error, Result};
 use crate::model::{Model, Reordered, RowSource, column_positions};
 use crate::query::{CompareOp, Query};
+use crate::registry::Schema;
 use crate::schema::{Action, RelationKind, TableDef};
 use crate::sql::{self, Assign, ColumnRef, Condition, Insert, Select, Statement, Update};
 use crate::value::Value;
@@ -521,7 +522,8 @@ pub struct UnmanagedForeignKey {
 pub struct SchemaReport {
     /// Every DDL statement run, in order.
     pub statements: Vec<String>,
-    /// Foreign keys with no parent-side relationship (see [`UnmanagedForeignKey`]).
+    /// Foreign keys with no parent-side relationship (see [`UnmanagedForeignKey`]);
+    /// empty when the executor has a [`Schema`](crate::Schema) holding every table.
     pub unmanaged_foreign_keys: Vec<UnmanagedForeignKey>,
 }
 
@@ -557,6 +559,7 @@ pub fn unmanaged_foreign_keys(tables: &[&'static TableDef]) -> Vec<UnmanagedFore
 
 pub(crate) async fn create_all<B: Backend>(
     conn: &mut Connection<B>,
+    schema: Option<&Schema>,
     tables: &[&'static TableDef],
 ) -> Result<SchemaReport> {
     check_columns(B::DIALECT, tables)?;
@@ -580,11 +583,15 @@ pub(crate) async fn create_all<B: Backend>(
             check_indexes::<B>(conn, catalog, table).await?;
         }
     }
-    let unmanaged = unmanaged_foreign_keys(tables);
+    // With a registry holding every table, deletes apply every foreign key.
+    let unmanaged = match schema {
+        Some(schema) if tables.iter().all(|t| schema.contains(t)) => Vec::new(),
+        _ => unmanaged_foreign_keys(tables),
+    };
     for fk in &unmanaged {
         tracing::warn!(
             target: "orm::schema",
-            "{}.{} references {} but no relationship on `{}` covers it: deleting through the ORM leaves it to the database's ON DELETE {}",
+            "{}.{} references {} but no relationship on `{}` covers it: deleting through the ORM leaves it to the database's ON DELETE {} (attach a `Schema` with `Db::with_schema` to have the ORM apply it)",
             fk.table,
             fk.column,
             fk.references_table,

@@ -8,6 +8,7 @@ use crate::delete::{
 use crate::error::{Error, Result};
 use crate::model::{Model, RowSource};
 use crate::query::{CompareOp, Expr};
+use crate::registry::Schema;
 use crate::relation::Rel;
 use crate::sql::{Assign, ColumnRef, Condition, Render, Select, Update};
 use crate::value::Value;
@@ -19,14 +20,19 @@ use super::run;
 /// bind-parameter limit. A statement may bind a chunk's keys more than once
 /// (a self-referential `NO ACTION` check binds them twice): the chunk is
 /// sized from the widest statement of the first plan.
-fn plan_chunks<B: Backend>(table: &'static TableDef, keys: Vec<Value>) -> Result<Vec<DeletePlan>> {
+fn plan_chunks<B: Backend>(
+    schema: Option<&Schema>,
+    table: &'static TableDef,
+    keys: Vec<Value>,
+) -> Result<Vec<DeletePlan>> {
     if keys.is_empty() {
         return Ok(Vec::new());
     }
     let max = B::DIALECT.max_bind_parameters().max(1);
     let mut chunk = max.min(keys.len());
     let first = loop {
-        let plan = plan_delete(B::DIALECT, table, keys[..chunk.min(keys.len())].to_vec(), 0)?;
+        let part = keys[..chunk.min(keys.len())].to_vec();
+        let plan = plan_delete(B::DIALECT, schema, table, part, 0)?;
         let widest = plan.widest_statement();
         if widest <= max || chunk == 1 {
             break plan;
@@ -37,14 +43,14 @@ fn plan_chunks<B: Backend>(table: &'static TableDef, keys: Vec<Value>) -> Result
     if keys.len() > chunk && first.checks_own_deletes {
         // A NO ACTION check of one chunk would count references from the
         // rows of the others: one plan over a key table sees them all.
-        return Ok(vec![plan_delete_all(B::DIALECT, table, keys, max)?]);
+        return Ok(vec![plan_delete_all(B::DIALECT, schema, table, keys, max)?]);
     }
     let mut plans = Vec::with_capacity(keys.len().div_ceil(chunk));
     let mut keys = keys.into_iter().skip(chunk).peekable();
     plans.push(first);
     while keys.peek().is_some() {
         let part: Vec<Value> = keys.by_ref().take(chunk).collect();
-        plans.push(plan_delete(B::DIALECT, table, part, plans.len())?);
+        plans.push(plan_delete(B::DIALECT, schema, table, part, plans.len())?);
     }
     Ok(plans)
 }
@@ -149,6 +155,7 @@ enum Roots {
 
 async fn in_transaction<B: Backend>(
     conn: &mut Connection<B>,
+    schema: Option<&Schema>,
     table: &'static TableDef,
     roots: Roots,
     dry_run: bool,
@@ -176,7 +183,7 @@ async fn in_transaction<B: Backend>(
         }
     };
     let first_key = keys.first().cloned();
-    let mut plans = plan_chunks::<B>(table, keys)?;
+    let mut plans = plan_chunks::<B>(schema, table, keys)?;
     if selected_with_lock {
         // The SELECT already locked the root rows.
         for plan in &mut plans {
@@ -199,6 +206,7 @@ async fn in_transaction<B: Backend>(
 /// Deletes one model's row with every cascade (or plans it).
 pub(crate) async fn delete_model<B: Backend, M: Model>(
     conn: &mut Connection<B>,
+    schema: Option<&Schema>,
     model: &M,
     dry_run: bool,
 ) -> Result<DeleteReport> {
@@ -208,7 +216,7 @@ pub(crate) async fn delete_model<B: Backend, M: Model>(
             model: M::TABLE.model,
         });
     }
-    in_transaction::<B>(conn, M::TABLE, Roots::Key(key), dry_run).await
+    in_transaction::<B>(conn, schema, M::TABLE, Roots::Key(key), dry_run).await
 }
 
 /// Deletes every row matching `filter` with every cascade (or plans it).
@@ -216,6 +224,7 @@ pub(crate) async fn delete_model<B: Backend, M: Model>(
 /// cascade's own updates cannot change which rows the filter selects.
 pub(crate) async fn delete_where<B: Backend, M: Model>(
     conn: &mut Connection<B>,
+    schema: Option<&Schema>,
     filter: Expr,
     dry_run: bool,
 ) -> Result<DeleteReport> {
@@ -224,18 +233,19 @@ pub(crate) async fn delete_where<B: Backend, M: Model>(
     let select = Select::column(table.name, table.primary_key_column().name)
         .filter(Condition::from_expr(table, &filter))
         .locked();
-    in_transaction::<B>(conn, table, Roots::Select(select), dry_run).await
+    in_transaction::<B>(conn, schema, table, Roots::Select(select), dry_run).await
 }
 
 /// Deletes the rows of `table` with these primary keys, with every cascade
 /// (or plans it): the untyped form, for schemas built at run time.
 pub(crate) async fn delete_keys<B: Backend>(
     conn: &mut Connection<B>,
+    schema: Option<&Schema>,
     table: &'static TableDef,
     keys: Vec<Value>,
     dry_run: bool,
 ) -> Result<DeleteReport> {
-    in_transaction::<B>(conn, table, Roots::Keys(keys), dry_run).await
+    in_transaction::<B>(conn, schema, table, Roots::Keys(keys), dry_run).await
 }
 
 /// Sets the foreign key of every child of `parent` in `relation` to `NULL`.

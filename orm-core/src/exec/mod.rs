@@ -19,12 +19,14 @@ use crate::backend::{Backend, Connection};
 use crate::delete::DeleteReport;
 use crate::error::{Error, Result, TimeoutKind};
 use crate::query::{Filter, Query};
+use crate::registry::Schema;
 use crate::relation::Rel;
 use crate::schema::TableDef;
 use crate::sql::Statement;
 use crate::value::{ColumnValue, Value};
 use crate::{HasMany, Model};
 
+pub(crate) use crud::check_names;
 pub use crud::{SchemaReport, UnmanagedForeignKey, unmanaged_foreign_keys};
 pub use limits::current_statement_timeout;
 pub use load::LoadRelation;
@@ -38,6 +40,7 @@ pub use run::SQL_TARGET;
 pub struct Db<B: Backend> {
     pool: sqlx::Pool<B::Database>,
     statement_timeout: Option<Duration>,
+    schema: Option<Arc<Schema>>,
 }
 
 impl<B: Backend> Clone for Db<B> {
@@ -45,6 +48,7 @@ impl<B: Backend> Clone for Db<B> {
         Db {
             pool: self.pool.clone(),
             statement_timeout: self.statement_timeout,
+            schema: self.schema.clone(),
         }
     }
 }
@@ -55,6 +59,13 @@ impl<B: Backend> std::fmt::Debug for Db<B> {
             .field("dialect", &B::DIALECT.name())
             .field("size", &self.pool.size())
             .field("statement_timeout", &self.statement_timeout)
+            .field(
+                "schema",
+                &self
+                    .schema
+                    .as_ref()
+                    .map(|s| s.tables().iter().map(|t| t.name).collect::<Vec<_>>()),
+            )
             .finish()
     }
 }
@@ -65,6 +76,7 @@ impl<B: Backend> Db<B> {
         Db {
             pool,
             statement_timeout: None,
+            schema: None,
         }
     }
 
@@ -82,6 +94,34 @@ impl<B: Backend> Db<B> {
     pub fn with_statement_timeout(mut self, timeout: Duration) -> Self {
         self.statement_timeout = Some(timeout);
         self
+    }
+
+    /// Attaches the application's [`Schema`] registry: every delete on this
+    /// pool, and in the transactions begun on it, then applies every
+    /// foreign key into the tables it deletes from, with the action
+    /// declared for it (on the parent's relationship, on the child's
+    /// `BelongsTo`, or on the foreign key alone; `NO ACTION` when none), so
+    /// that the ORM's end state is the database's even where foreign keys
+    /// are not enforced. Without it, a delete follows the relationships
+    /// declared on the parent side only. An operation on a model outside
+    /// the schema fails with [`Error::NotInSchema`].
+    ///
+    /// This is the recommended way to delete: build the schema once at
+    /// start-up, from every model.
+    ///
+    /// ```ignore
+    /// let schema = Schema::new(&[Team::TABLE, Hero::TABLE, Audit::TABLE])?;
+    /// db.create_all(schema.tables()).await?;
+    /// let db = db.with_schema(schema);
+    /// ```
+    pub fn with_schema(mut self, schema: impl Into<Arc<Schema>>) -> Self {
+        self.schema = Some(schema.into());
+        self
+    }
+
+    /// The schema attached with [`with_schema`](Db::with_schema).
+    pub fn schema(&self) -> Option<&Schema> {
+        self.schema.as_deref()
     }
 
     /// The bound set by [`with_statement_timeout`](Db::with_statement_timeout).
@@ -121,6 +161,7 @@ impl<B: Backend> Db<B> {
             inner,
             statement_timeout: self.statement_timeout,
             timed_out: Arc::default(),
+            schema: self.schema.clone(),
         })
     }
 
@@ -156,6 +197,8 @@ pub struct Transaction<'c, B: Backend> {
     /// The bound, once a round trip of this transaction (or of one nested
     /// in it) ran out of time. Shared with the nested transactions.
     timed_out: Arc<OnceLock<Duration>>,
+    /// The registry of the pool the transaction was begun on.
+    schema: Option<Arc<Schema>>,
 }
 
 impl<B: Backend> std::fmt::Debug for Transaction<'_, B> {
@@ -213,6 +256,7 @@ impl<'c, B: Backend> Transaction<'c, B> {
             inner: result?,
             statement_timeout: self.statement_timeout,
             timed_out: timed_out.clone(),
+            schema: self.schema.clone(),
         })
     }
 
@@ -261,6 +305,7 @@ async fn acquire<B: Backend>(
 pub struct ConnRef<'e, B: Backend> {
     conn: Conn<'e, B>,
     statement_timeout: Option<Duration>,
+    schema: Option<Arc<Schema>>,
 }
 
 enum Conn<'e, B: Backend> {
@@ -429,7 +474,8 @@ pub trait Executor<'e, B: Backend>: Send + Sized {
     fn delete<M: Model>(self, model: M) -> impl Future<Output = Result<DeleteReport>> + Send {
         async move {
             on_connection!(self, |conn| {
-                delete::delete_model::<B, M>(&mut conn, &model, false).await
+                let schema = conn.schema.clone();
+                delete::delete_model::<B, M>(&mut conn, schema.as_deref(), &model, false).await
             })
         }
     }
@@ -439,7 +485,8 @@ pub trait Executor<'e, B: Backend>: Send + Sized {
     fn plan_delete<M: Model>(self, model: &M) -> impl Future<Output = Result<DeleteReport>> + Send {
         async move {
             on_connection!(self, |conn| {
-                delete::delete_model::<B, M>(&mut conn, model, true).await
+                let schema = conn.schema.clone();
+                delete::delete_model::<B, M>(&mut conn, schema.as_deref(), model, true).await
             })
         }
     }
@@ -452,7 +499,8 @@ pub trait Executor<'e, B: Backend>: Send + Sized {
     ) -> impl Future<Output = Result<DeleteReport>> + Send {
         async move {
             on_connection!(self, |conn| {
-                delete::delete_where::<B, M>(&mut conn, filter.expr, false).await
+                let schema = conn.schema.clone();
+                delete::delete_where::<B, M>(&mut conn, schema.as_deref(), filter.expr, false).await
             })
         }
     }
@@ -464,7 +512,8 @@ pub trait Executor<'e, B: Backend>: Send + Sized {
     ) -> impl Future<Output = Result<DeleteReport>> + Send {
         async move {
             on_connection!(self, |conn| {
-                delete::delete_where::<B, M>(&mut conn, filter.expr, true).await
+                let schema = conn.schema.clone();
+                delete::delete_where::<B, M>(&mut conn, schema.as_deref(), filter.expr, true).await
             })
         }
     }
@@ -480,7 +529,8 @@ pub trait Executor<'e, B: Backend>: Send + Sized {
     ) -> impl Future<Output = Result<DeleteReport>> + Send {
         async move {
             on_connection!(self, |conn| {
-                delete::delete_keys::<B>(&mut conn, table, keys, false).await
+                let schema = conn.schema.clone();
+                delete::delete_keys::<B>(&mut conn, schema.as_deref(), table, keys, false).await
             })
         }
     }
@@ -537,14 +587,18 @@ pub trait Executor<'e, B: Backend>: Send + Sized {
     }
 
     /// Creates the tables (and their indexes) that do not exist yet, in
-    /// foreign-key order. Idempotent.
+    /// foreign-key order. Idempotent. The report lists the foreign keys a
+    /// delete would leave to the database
+    /// ([`SchemaReport::unmanaged_foreign_keys`]): none when the executor
+    /// has a [`Schema`] holding every table (see [`Db::with_schema`]).
     fn create_all(
         self,
         tables: &[&'static TableDef],
     ) -> impl Future<Output = Result<SchemaReport>> + Send {
         async move {
             on_connection!(self, |conn| {
-                crud::create_all::<B>(&mut conn, tables).await
+                let schema = conn.schema.clone();
+                crud::create_all::<B>(&mut conn, schema.as_deref(), tables).await
             })
         }
     }
@@ -614,6 +668,7 @@ impl<'e, B: Backend> Executor<'e, B> for &'e Db<B> {
         Ok(ConnRef {
             conn: Conn::Pooled(conn),
             statement_timeout: self.statement_timeout,
+            schema: self.schema.clone(),
         })
     }
 }
@@ -625,10 +680,12 @@ impl<'e, 'c: 'e, B: Backend> Executor<'e, B> for &'e mut Transaction<'c, B> {
             inner,
             statement_timeout,
             timed_out,
+            schema,
         } = self;
         Ok(ConnRef {
             conn: Conn::Borrowed(&mut **inner, timed_out),
             statement_timeout: *statement_timeout,
+            schema: schema.clone(),
         })
     }
 }

@@ -153,9 +153,14 @@ fn empty_in_lists_and_null_comparisons_are_valid_sql() {
 
 #[test]
 fn delete_plan_is_one_statement_per_table_leaves_first() {
-    let plan =
-        crate::delete::plan_delete(&Numbered, &PARENT, vec![Value::I64(7), Value::I64(8)], 0)
-            .unwrap_or_default();
+    let plan = crate::delete::plan_delete(
+        &Numbered,
+        None,
+        &PARENT,
+        vec![Value::I64(7), Value::I64(8)],
+        0,
+    )
+    .unwrap_or_default();
     let sql: Vec<&str> = plan
         .steps
         .iter()
@@ -281,7 +286,7 @@ fn index_names_of_long_tables_fit_and_stay_distinct() {
 fn a_plan_over_a_key_table_binds_no_more_than_the_limit() {
     use crate::delete::plan_delete_all;
     let keys: Vec<Value> = (0..25).map(Value::I64).collect();
-    let plan = plan_delete_all(&Numbered, &PARENT, keys, 10).unwrap_or_default();
+    let plan = plan_delete_all(&Numbered, None, &PARENT, keys, 10).unwrap_or_default();
     // CREATE, then 10 + 10 + 5 keys.
     assert_eq!(plan.keys.len(), 4);
     assert!(

@@ -25,6 +25,7 @@ mod faults;
 mod hostile;
 mod mysql_only;
 mod postgres_only;
+mod registry;
 mod relations;
 mod reliability;
 mod sqlite_only;
@@ -49,6 +50,7 @@ fn suite<B: TestBackend>(trials: &mut Vec<Trial>) {
     harness::add::<B>(trials, "differential", differential::tests());
     harness::add::<B>(trials, "faults", faults::tests());
     harness::add::<B>(trials, "hostile", hostile::tests());
+    harness::add::<B>(trials, "registry", registry::tests());
     harness::add::<B>(trials, "relations", relations::tests());
     harness::add::<B>(trials, "reliability", reliability::tests());
     harness::add::<B>(trials, "tutorials", tutorials::tests());
