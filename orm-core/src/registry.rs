@@ -134,9 +134,11 @@ impl Schema {
     ///   table ([`Error::NotInSchema`]) and an existing column;
     /// * two declarations of one foreign key agree: a `BelongsTo` with
     ///   `passive_deletes` whose foreign key a parent-side relationship
-    ///   covers without it is refused ([`Error::InvalidRelation`]);
-    /// * no cascade runs in a cycle through several tables (a table's
-    ///   cascade into itself is fine).
+    ///   covers without it is refused ([`Error::InvalidRelation`]).
+    ///
+    /// Cascades may run in cycles through several tables (`user` → `post`
+    /// → `user`): the planner collects such a cycle's rows round after
+    /// round until none is added.
     ///
     /// A table listed twice counts once.
     pub fn new(tables: &[&'static TableDef]) -> Result<Schema> {
@@ -182,12 +184,10 @@ impl Schema {
         for &parent in &unique {
             edges.insert(parent.name, edges_into(parent, &unique)?);
         }
-        let schema = Schema {
+        Ok(Schema {
             tables: unique,
             edges,
-        };
-        schema.check_cycles()?;
-        Ok(schema)
+        })
     }
 
     /// The registered tables, in the order given (for
@@ -212,60 +212,6 @@ impl Schema {
     /// foreign keys in table and field order. Empty for an unknown table.
     pub fn edges_into(&self, name: &str) -> &[Edge] {
         self.edges.get(name).map_or(&[], Vec::as_slice)
-    }
-
-    /// Refuses a cascade that runs around a cycle of several tables (the
-    /// planner would not terminate); self-referential cascades are trees
-    /// the planner collects with a recursive CTE.
-    fn check_cycles(&self) -> Result<()> {
-        // Depth-first search over ORM-executed CASCADE edges, parent to child.
-        #[derive(Clone, Copy, PartialEq)]
-        enum Mark {
-            New,
-            Open,
-            Done,
-        }
-        fn visit(
-            schema: &Schema,
-            table: &'static TableDef,
-            marks: &mut HashMap<&'static str, Mark>,
-            path: &mut Vec<&'static str>,
-        ) -> Result<()> {
-            marks.insert(table.name, Mark::Open);
-            path.push(table.name);
-            for edge in schema.edges_into(table.name) {
-                if edge.action != Action::Cascade || edge.passive || edge.child.name == table.name {
-                    continue;
-                }
-                match marks.get(edge.child.name).copied().unwrap_or(Mark::New) {
-                    Mark::Done => {}
-                    Mark::Open => {
-                        let start = path.iter().position(|t| *t == edge.child.name).unwrap_or(0);
-                        let cycle = path[start..].join(" -> ");
-                        let (model, field) = edge.origin();
-                        return Err(Error::InvalidRelation {
-                            model,
-                            relation: field,
-                            reason: format!(
-                                "cascade cycle through tables {cycle} -> {}: cascades around several tables that reference each other are not supported yet (self-referential ones are); make one of the foreign keys of the cycle SET NULL, RESTRICT or passive",
-                                edge.child.name
-                            ),
-                        });
-                    }
-                    Mark::New => visit(schema, edge.child, marks, path)?,
-                }
-            }
-            path.pop();
-            marks.insert(table.name, Mark::Done);
-            Ok(())
-        }
-        let mut marks = HashMap::new();
-        for &table in &self.tables {
-            if marks.get(table.name).copied().unwrap_or(Mark::New) == Mark::New {
-                visit(self, table, &mut marks, &mut Vec::new())?;
-            }
-        }
-        Ok(())
     }
 }
 

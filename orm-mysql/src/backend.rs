@@ -118,6 +118,14 @@ impl Dialect for MySqlDialect {
         "DROP TEMPORARY TABLE "
     }
 
+    fn insert_skipping_duplicates(&self) -> (&'static str, &'static str) {
+        ("INSERT IGNORE INTO ", "")
+    }
+
+    fn drop_foreign_key_if_exists(&self) -> &'static str {
+        " DROP FOREIGN KEY IF EXISTS "
+    }
+
     fn default_values_clause(&self) -> &'static str {
         " () VALUES ()"
     }

@@ -57,6 +57,15 @@ impl Dialect for SqliteDialect {
         true
     }
 
+    fn foreign_keys_may_reference_later_tables(&self) -> bool {
+        true
+    }
+
+    fn insert_skipping_duplicates(&self) -> (&'static str, &'static str) {
+        // `ON CONFLICT` after a `SELECT` can parse as a join constraint.
+        ("INSERT OR IGNORE INTO ", "")
+    }
+
     fn max_bind_parameters(&self) -> usize {
         // SQLITE_MAX_VARIABLE_NUMBER since SQLite 3.32.
         32_766

@@ -13,7 +13,7 @@
 mod plan;
 mod report;
 
-pub use plan::{DeletePlan, RestrictCheck, Step, StepKind, plan_delete, plan_delete_all};
+pub use plan::{DeletePlan, Prepare, RestrictCheck, Step, StepKind, plan_delete, plan_delete_all};
 pub use report::{DatabaseAction, DeleteReport, Effect, EffectKind};
 
 use crate::check::{self, ForeignKeyLookup};

@@ -6,8 +6,8 @@ use crate::query::CompareOp;
 use crate::registry::{Declared, Edge, Schema};
 use crate::schema::{Action, ForeignKeyDef, RelationKind, TableDef};
 use crate::sql::{
-    Assign, CollectTree, ColumnRef, Condition, CreateKeyTable, Delete, DropTable, KEY_COLUMN, Name,
-    Render, Select, Statement, Update,
+    Assign, CollectTree, ColumnRef, Condition, CreateKeyTable, Delete, DropTable, InsertKeys,
+    KEY_COLUMN, Name, Render, Select, Statement, Update,
 };
 use crate::value::Value;
 
@@ -142,8 +142,9 @@ pub struct DeletePlan {
     pub lock: Option<Statement>,
     /// Statements that prepare the plan without touching user tables: each
     /// self-referential tree's rows are collected once, with a recursive CTE,
-    /// into a temporary table.
-    pub prepare: Vec<Statement>,
+    /// into a temporary table; each cascade cycle through several tables,
+    /// into one temporary table per table, round after round.
+    pub prepare: Vec<Prepare>,
     /// Restrict checks, run before any write.
     pub checks: Vec<RestrictCheck>,
     /// Writes, leaves first; the last one deletes the requested rows.
@@ -162,14 +163,38 @@ pub struct DeletePlan {
     pub checks_own_deletes: bool,
 }
 
+/// A statement (or statements) of [`DeletePlan::prepare`].
+#[derive(Debug, Clone)]
+pub enum Prepare {
+    /// Runs once.
+    Once(Statement),
+    /// The closure of a cascade cycle through several tables: the
+    /// statements run in order, round after round, until a round adds no
+    /// key (the rows changed by the statements marked `true`, each an
+    /// `INSERT` skipping keys already collected). It terminates: every
+    /// round that goes on adds a row to a finite set.
+    Closure(Vec<(Statement, bool)>),
+}
+
+impl Prepare {
+    /// The statements, once each.
+    pub fn statements(&self) -> Vec<&Statement> {
+        match self {
+            Prepare::Once(statement) => vec![statement],
+            Prepare::Closure(round) => round.iter().map(|(s, _)| s).collect(),
+        }
+    }
+}
+
 impl DeletePlan {
     /// The most bind parameters any one statement of the plan carries.
     pub fn widest_statement(&self) -> usize {
         let lock = self.lock.iter();
         let checks = self.checks.iter().map(|c| &c.statement);
         let steps = self.steps.iter().map(|s| &s.statement);
+        let prepare = self.prepare.iter().flat_map(Prepare::statements);
         lock.chain(&self.keys)
-            .chain(&self.prepare)
+            .chain(prepare)
             .chain(checks)
             .chain(steps)
             .chain(&self.cleanup)
@@ -185,7 +210,9 @@ struct Planner<'d> {
     /// one, the parent-side relationships of each table.
     schema: Option<&'d Schema>,
     plan: DeletePlan,
-    path: Vec<&'static str>,
+    /// The tables being visited, outermost first, with the rows of each the
+    /// plan deletes (after the rows of the tables below them).
+    path: Vec<(&'static TableDef, Arc<RowSet>)>,
     trees: usize,
     chunk: usize,
     /// Every row set the plan deletes, by table.
@@ -389,7 +416,9 @@ impl Planner<'_> {
             name: name.clone(),
             kind: table.primary_key_column().kind(),
         };
-        self.plan.prepare.push(create.render(self.dialect));
+        self.plan
+            .prepare
+            .push(Prepare::Once(create.render(self.dialect)));
         let collect = CollectTree {
             into: name.clone(),
             table,
@@ -399,7 +428,9 @@ impl Planner<'_> {
                 .map(|e| (e.column, e.references_column))
                 .collect(),
         };
-        self.plan.prepare.push(collect.render(self.dialect));
+        self.plan
+            .prepare
+            .push(Prepare::Once(collect.render(self.dialect)));
         self.plan
             .cleanup
             .push(DropTable { name }.render(self.dialect));
@@ -421,18 +452,22 @@ impl Planner<'_> {
     }
 
     fn visit(&mut self, table: &'static TableDef, rows: Arc<RowSet>) -> Result<()> {
-        if self.path.contains(&table.name) {
+        if self.path.iter().any(|(t, _)| t.name == table.name) {
+            let path: Vec<&str> = self.path.iter().map(|(t, _)| t.name).collect();
             return Err(Error::InvalidRelation {
                 model: table.model,
                 relation: "*",
                 reason: format!(
-                    "cascade cycle through tables {} -> {}: cascades through several tables that reference each other are not supported (self-referential ones are)",
-                    self.path.join(" -> "),
+                    "cascade cycle through tables {} -> {}: the planner could not close it",
+                    path.join(" -> "),
                     table.name
                 ),
             });
         }
-        self.path.push(table.name);
+        let cycle = self.cycle_of(table)?;
+        if cycle.len() > 1 {
+            return self.visit_cycle(table, rows, cycle);
+        }
         let relations = self.edges_into(table)?;
 
         let is_tree_edge =
@@ -450,74 +485,11 @@ impl Planner<'_> {
             self.collect_tree(table, &rows, &edges, &name);
             Arc::new(RowSet::Tree { table, edges, name })
         };
+        self.path.push((table, rows.clone()));
 
         for r in &relations {
-            if r.passive {
-                let action = r.fk.on_delete.unwrap_or(r.action);
-                let (model, field) = r.origin();
-                if !self.dialect.enforces(action) {
-                    return Err(Error::InvalidRelation {
-                        model,
-                        relation: field,
-                        reason: format!(
-                            "`passive_deletes` leaves ON DELETE {action} of `{}.{}` to the database, but {} does not carry it out; drop `passive_deletes` so the ORM does",
-                            r.child.name,
-                            r.fk.column,
-                            self.dialect.name()
-                        ),
-                    });
-                }
-                self.plan.passive.push((
-                    DatabaseAction {
-                        table: r.child.name,
-                        column: r.fk.column,
-                        action,
-                    },
-                    model,
-                    field,
-                ));
-                continue;
-            }
-            if is_tree_edge(r) {
-                continue;
-            }
-            let children = RowSet::Children {
-                fk_column: r.fk.column,
-                parent_table: table,
-                parent_column: r.fk.references_column,
-                parent: rows.clone(),
-            };
-            match r.action {
-                Action::Cascade => self.visit(r.child, Arc::new(children))?,
-                Action::SetNull | Action::SetDefault => {
-                    let column = r.fk.column;
-                    let default = match r.action {
-                        Action::SetDefault => r.child.column(column).and_then(|c| c.default),
-                        _ => None,
-                    };
-                    let value = default.map_or(Assign::Null, Assign::Default);
-                    let statement = self.update(r.child.name, column, value, &children);
-                    let kind = if r.action == Action::SetNull {
-                        StepKind::SetNull { column }
-                    } else {
-                        StepKind::SetDefault { column }
-                    };
-                    self.plan.steps.push(Step {
-                        table: r.child.name,
-                        kind,
-                        statement,
-                    });
-                }
-                Action::Restrict | Action::NoAction => {
-                    self.pending_checks.push(PendingCheck {
-                        parent_table: table.name,
-                        child: r.child,
-                        column: r.fk.column,
-                        references_column: r.fk.references_column,
-                        action: r.action,
-                        children: Arc::new(children),
-                    });
-                }
+            if !is_tree_edge(r) {
+                self.apply_edge(table, &rows, r)?;
             }
         }
 
@@ -536,6 +508,13 @@ impl Planner<'_> {
                 });
             }
         }
+        self.delete_rows(table, &rows);
+        self.path.pop();
+        Ok(())
+    }
+
+    /// `DELETE FROM table WHERE <rows>`, remembered for the checks.
+    fn delete_rows(&mut self, table: &'static TableDef, rows: &Arc<RowSet>) {
         self.deleted.push((table.name, rows.clone()));
         let statement = Delete {
             table: table.name.into(),
@@ -547,7 +526,322 @@ impl Planner<'_> {
             kind: StepKind::Delete,
             statement,
         });
-        self.path.pop();
+    }
+
+    /// The foreign keys along which deleting a row of `table` makes the ORM
+    /// delete rows of another table.
+    fn cascades_from(&self, table: &'static TableDef) -> Result<Vec<Edge>> {
+        Ok(self
+            .edges_into(table)?
+            .into_iter()
+            .filter(|e| e.action == Action::Cascade && !e.passive)
+            .collect())
+    }
+
+    /// The tables of the cascade cycle `table` is on: the tables its
+    /// cascades reach that cascade back to it (just `table` when none do;
+    /// a cascade into itself alone is a tree, see [`RowSet::Tree`]).
+    fn cycle_of(&self, table: &'static TableDef) -> Result<Vec<&'static TableDef>> {
+        let reach = |from: &'static TableDef| -> Result<Vec<&'static TableDef>> {
+            let mut seen = vec![from];
+            let mut next = 0;
+            while next < seen.len() {
+                for edge in self.cascades_from(seen[next])? {
+                    if !seen.iter().any(|t| t.name == edge.child.name) {
+                        seen.push(edge.child);
+                    }
+                }
+                next += 1;
+            }
+            Ok(seen)
+        };
+        let mut cycle = vec![table];
+        for other in reach(table)?.into_iter().skip(1) {
+            if reach(other)?.iter().any(|t| t.name == table.name) {
+                cycle.push(other);
+            }
+        }
+        Ok(cycle)
+    }
+
+    /// Deletes `rows` of `table` and every row the cascades of the cycle
+    /// `cycle` (tables whose cascades lead back to each other) reach: the
+    /// rows of each table of the cycle are collected into a temporary key
+    /// table, round after round until a round adds none ([`Prepare::Closure`]);
+    /// then the other foreign keys into those tables are applied as
+    /// anywhere else, the cycle's own foreign keys are set to `NULL` where
+    /// they can be (so deleting fires no database cascade from one to the
+    /// next), and the tables are deleted from.
+    fn visit_cycle(
+        &mut self,
+        table: &'static TableDef,
+        rows: Arc<RowSet>,
+        cycle: Vec<&'static TableDef>,
+    ) -> Result<()> {
+        self.trees += 1;
+        let prefix = format!("_orm_cycle_{}_{}", self.chunk, self.trees);
+        let key_table = |i: usize| Name::Owned(format!("{prefix}_{i}"));
+        let index = |t: &TableDef| cycle.iter().position(|c| c.name == t.name);
+        for (i, member) in cycle.iter().enumerate() {
+            let create = CreateKeyTable {
+                name: key_table(i),
+                kind: member.primary_key_column().kind(),
+            };
+            self.plan
+                .prepare
+                .push(Prepare::Once(create.render(self.dialect)));
+            self.plan
+                .cleanup
+                .push(DropTable { name: key_table(i) }.render(self.dialect));
+        }
+        let seed = InsertKeys {
+            into: key_table(0),
+            select: Select::column(table.name, table.primary_key_column().name)
+                .filter(rows.condition()),
+        };
+        self.plan
+            .prepare
+            .push(Prepare::Once(seed.render(self.dialect)));
+
+        // One round: every cascade of the cycle adds the rows referencing
+        // the rows collected so far. A table's cascade into itself reads a
+        // copy of its key table (MySQL cannot read a temporary table in a
+        // statement that writes it).
+        let mut inner: Vec<Edge> = Vec::new();
+        let mut copies: Vec<usize> = Vec::new();
+        let mut round = Vec::new();
+        for (p, parent) in cycle.iter().enumerate() {
+            for edge in self.cascades_from(parent)? {
+                let Some(c) = index(edge.child) else { continue };
+                inner.push(edge);
+                let mut source = key_table(p);
+                if p == c {
+                    let copy = Name::Owned(format!("{prefix}_{p}_copy"));
+                    if !copies.contains(&p) {
+                        copies.push(p);
+                        let create = CreateKeyTable {
+                            name: copy.clone(),
+                            kind: parent.primary_key_column().kind(),
+                        };
+                        self.plan
+                            .prepare
+                            .push(Prepare::Once(create.render(self.dialect)));
+                        self.plan
+                            .cleanup
+                            .push(DropTable { name: copy.clone() }.render(self.dialect));
+                    }
+                    let clear = Delete {
+                        table: copy.clone(),
+                        filter: None,
+                    };
+                    round.push((clear.render(self.dialect), false));
+                    let fill = InsertKeys {
+                        into: copy.clone(),
+                        select: Select::column(key_table(p), KEY_COLUMN),
+                    };
+                    round.push((fill.render(self.dialect), false));
+                    source = copy;
+                }
+                let parents = RowSet::KeyTable {
+                    column: parent.primary_key_column().name,
+                    name: source.to_string(),
+                };
+                let children = RowSet::Children {
+                    fk_column: edge.fk.column,
+                    parent_table: parent,
+                    parent_column: edge.fk.references_column,
+                    parent: Arc::new(parents),
+                };
+                let add = InsertKeys {
+                    into: key_table(c),
+                    select: Select::column(edge.child.name, edge.child.primary_key_column().name)
+                        .filter(children.condition()),
+                };
+                round.push((add.render(self.dialect), true));
+            }
+        }
+        self.plan.prepare.push(Prepare::Closure(round));
+
+        let sets: Vec<Arc<RowSet>> = cycle
+            .iter()
+            .enumerate()
+            .map(|(i, member)| {
+                Arc::new(RowSet::KeyTable {
+                    column: member.primary_key_column().name,
+                    name: key_table(i).to_string(),
+                })
+            })
+            .collect();
+        for (member, set) in cycle.iter().zip(&sets) {
+            self.path.push((member, set.clone()));
+        }
+        let is_inner = |e: &Edge| {
+            inner
+                .iter()
+                .any(|i| i.child.name == e.child.name && i.fk.column == e.fk.column)
+        };
+        for (member, set) in cycle.iter().zip(&sets) {
+            for edge in self.edges_into(member)? {
+                if !is_inner(&edge) {
+                    self.apply_edge(member, set, &edge)?;
+                }
+            }
+        }
+        for edge in &inner {
+            let Some(c) = index(edge.child) else { continue };
+            if !edge
+                .child
+                .column(edge.fk.column)
+                .is_some_and(|col| col.nullable)
+            {
+                continue;
+            }
+            let statement = self.update(edge.child.name, edge.fk.column, Assign::Null, &sets[c]);
+            self.plan.steps.push(Step {
+                table: edge.child.name,
+                kind: StepKind::Unlink {
+                    column: edge.fk.column,
+                },
+                statement,
+            });
+        }
+        // Children before parents along the foreign keys that stay set
+        // (not nullable), so that enforcing databases find nothing to do.
+        let mut order: Vec<usize> = Vec::new();
+        while order.len() < cycle.len() {
+            let ready = (0..cycle.len()).filter(|i| !order.contains(i)).find(|&i| {
+                inner.iter().all(|e| {
+                    let nullable = e.child.column(e.fk.column).is_some_and(|c| c.nullable);
+                    nullable
+                        || index(e.parent) != Some(i)
+                        || index(e.child).is_none_or(|c| c == i || order.contains(&c))
+                })
+            });
+            // A cycle of foreign keys none of which can be NULL: any order.
+            let next = ready.unwrap_or_else(|| {
+                (0..cycle.len())
+                    .find(|i| !order.contains(i))
+                    .unwrap_or_default()
+            });
+            order.push(next);
+        }
+        for i in order {
+            self.delete_rows(cycle[i], &sets[i]);
+        }
+        for _ in &cycle {
+            self.path.pop();
+        }
         Ok(())
+    }
+
+    /// Applies one foreign key into `table` to the referencing rows of the
+    /// `rows` being deleted: left to the database (passive), a cascade, an
+    /// update, or a check.
+    fn apply_edge(&mut self, table: &'static TableDef, rows: &Arc<RowSet>, r: &Edge) -> Result<()> {
+        if r.passive {
+            let action = r.fk.on_delete.unwrap_or(r.action);
+            let (model, field) = r.origin();
+            if !self.dialect.enforces(action) {
+                return Err(Error::InvalidRelation {
+                    model,
+                    relation: field,
+                    reason: format!(
+                        "`passive_deletes` leaves ON DELETE {action} of `{}.{}` to the database, but {} does not carry it out; drop `passive_deletes` so the ORM does",
+                        r.child.name,
+                        r.fk.column,
+                        self.dialect.name()
+                    ),
+                });
+            }
+            self.plan.passive.push((
+                DatabaseAction {
+                    table: r.child.name,
+                    column: r.fk.column,
+                    action,
+                },
+                model,
+                field,
+            ));
+            return Ok(());
+        }
+        let children = RowSet::Children {
+            fk_column: r.fk.column,
+            parent_table: table,
+            parent_column: r.fk.references_column,
+            parent: rows.clone(),
+        };
+        match r.action {
+            Action::Cascade => self.visit(r.child, Arc::new(children))?,
+            Action::SetNull | Action::SetDefault => {
+                let column = r.fk.column;
+                let default = match r.action {
+                    Action::SetDefault => r.child.column(column).and_then(|c| c.default),
+                    _ => None,
+                };
+                let value = default.map_or(Assign::Null, Assign::Default);
+                let statement = self.update(r.child.name, column, value, &children);
+                let kind = if r.action == Action::SetNull {
+                    StepKind::SetNull { column }
+                } else {
+                    StepKind::SetDefault { column }
+                };
+                self.plan.steps.push(Step {
+                    table: r.child.name,
+                    kind,
+                    statement,
+                });
+            }
+            Action::Restrict | Action::NoAction => {
+                self.unlink_from_ancestors(table, r, &children);
+                self.pending_checks.push(PendingCheck {
+                    parent_table: table.name,
+                    child: r.child,
+                    column: r.fk.column,
+                    references_column: r.fk.references_column,
+                    action: r.action,
+                    children: Arc::new(children),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// A `NO ACTION` foreign key from rows the plan deletes later (a table
+    /// further up the cascade, e.g. `user.featured_post_id` while deleting
+    /// a user's posts): the database checks it at the end of each
+    /// statement, when those rows still exist, so their references to the
+    /// rows deleted now are set to `NULL` first (not reported: they are
+    /// deleted next). The check leaves those rows out, as the database's
+    /// own cascade would. Where `NO ACTION` is checked immediately (InnoDB)
+    /// the check refuses instead, as the database would.
+    fn unlink_from_ancestors(&mut self, table: &'static TableDef, r: &Edge, children: &RowSet) {
+        if r.action != Action::NoAction
+            || self.dialect.no_action_is_immediate()
+            || r.child.name == table.name
+            || !r.child.column(r.fk.column).is_some_and(|c| c.nullable)
+        {
+            return;
+        }
+        let ancestors: Vec<Arc<RowSet>> = self
+            .path
+            .iter()
+            .filter(|(t, _)| t.name == r.child.name)
+            .map(|(_, rows)| rows.clone())
+            .collect();
+        for ancestor in ancestors {
+            let statement = Update {
+                table: r.child.name.into(),
+                set: vec![(r.fk.column.into(), Assign::Null)],
+                filter: Some(children.condition().and(ancestor.condition())),
+            }
+            .render(self.dialect);
+            self.plan.steps.push(Step {
+                table: r.child.name,
+                kind: StepKind::Unlink {
+                    column: r.fk.column,
+                },
+                statement,
+            });
+        }
     }
 }

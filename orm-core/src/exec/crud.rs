@@ -6,7 +6,7 @@ use crate::error::{Error, Result};
 use crate::model::{Model, Reordered, RowSource, column_positions};
 use crate::query::{CompareOp, Query};
 use crate::registry::Schema;
-use crate::schema::{Action, RelationKind, TableDef};
+use crate::schema::{Action, ForeignKeyDef, RelationKind, TableDef};
 use crate::sql::{self, Assign, ColumnRef, Condition, Insert, Select, Statement, Update};
 use crate::value::Value;
 
@@ -568,8 +568,16 @@ pub(crate) async fn create_all<B: Backend>(
     // indexes and what is under theirs.
     let catalog = B::DIALECT.catalog();
     let mut statements = Vec::new();
-    for table in sql::dependency_order(tables) {
-        let create = sql::create_table(B::DIALECT, table);
+    let ordered = sql::dependency_order(tables);
+    // Foreign keys of a cycle: added once every table exists.
+    let deferred = sql::deferred_foreign_keys(B::DIALECT, &ordered);
+    for &table in &ordered {
+        let own: Vec<&ForeignKeyDef> = deferred
+            .iter()
+            .filter(|(t, _)| t.name == table.name)
+            .map(|(_, fk)| *fk)
+            .collect();
+        let create = sql::create_table_deferring(B::DIALECT, table, &own);
         run::execute::<B>(conn, Statement::text(create.clone())).await?;
         statements.push(create);
         if let Some(catalog) = catalog {
@@ -581,6 +589,20 @@ pub(crate) async fn create_all<B: Backend>(
         }
         if let Some(catalog) = catalog {
             check_indexes::<B>(conn, catalog, table).await?;
+        }
+    }
+    for (table, fk) in deferred {
+        let name = sql::foreign_key_name(table.name, fk.column);
+        let exists = match catalog
+            .and_then(|c| sql::catalog::foreign_key_count(B::DIALECT, c, table.name, &name))
+        {
+            Some(query) => run::count::<B>(conn, query).await? > 0,
+            None => false,
+        };
+        if !exists {
+            let add = sql::add_foreign_key(B::DIALECT, table, fk);
+            run::execute::<B>(conn, Statement::text(add.clone())).await?;
+            statements.push(add);
         }
     }
     // With a registry holding every table, deletes apply every foreign key.

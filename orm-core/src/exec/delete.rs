@@ -3,7 +3,8 @@
 
 use crate::backend::{Backend, Connection};
 use crate::delete::{
-    DeletePlan, DeleteReport, EffectKind, StepKind, plan_delete, plan_delete_all, resolve_relation,
+    DeletePlan, DeleteReport, EffectKind, Prepare, StepKind, plan_delete, plan_delete_all,
+    resolve_relation,
 };
 use crate::error::{Error, Result};
 use crate::model::{Model, RowSource};
@@ -84,10 +85,28 @@ async fn run_plans<B: Backend>(
         run::execute::<B>(conn, statement).await?;
         report.statements.push(statement.clone());
     }
-    // 3. Collect self-referential trees (temporary tables only).
-    for statement in plans.iter().flat_map(|p| &p.prepare) {
-        run::execute::<B>(conn, statement).await?;
-        report.statements.push(statement.clone());
+    // 3. Collect self-referential trees and cascade cycles (temporary
+    //    tables only); a cycle's rounds until one adds no row.
+    for prepare in plans.iter().flat_map(|p| &p.prepare) {
+        match prepare {
+            Prepare::Once(statement) => {
+                run::execute::<B>(conn, statement).await?;
+                report.statements.push(statement.clone());
+            }
+            Prepare::Closure(round) => loop {
+                let mut added = 0;
+                for (statement, counts) in round {
+                    let rows = run::execute::<B>(conn, statement).await?;
+                    report.statements.push(statement.clone());
+                    if *counts {
+                        added += rows;
+                    }
+                }
+                if added == 0 {
+                    break;
+                }
+            },
+        }
     }
     // 4. RESTRICT / NO ACTION: refuse before anything is written.
     for check in plans.iter().flat_map(|p| &p.checks) {

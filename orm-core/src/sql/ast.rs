@@ -323,6 +323,17 @@ pub struct CollectTree {
     pub edges: Vec<(&'static str, &'static str)>,
 }
 
+/// `INSERT INTO into (k) SELECT ...`, skipping keys already in `into`
+/// (see [`Dialect::insert_skipping_duplicates`](crate::Dialect::insert_skipping_duplicates)):
+/// grows a key table; the rows changed are the keys added.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InsertKeys {
+    /// The key table filled (see [`CreateKeyTable`]).
+    pub into: Name,
+    /// The keys: a one-column `SELECT`.
+    pub select: Select,
+}
+
 /// `DROP TABLE name` (a temporary table of the planner).
 #[derive(Debug, Clone, PartialEq)]
 pub struct DropTable {

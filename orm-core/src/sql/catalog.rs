@@ -149,3 +149,41 @@ pub fn table_columns(dialect: &dyn Dialect, catalog: Catalog, table: &str) -> St
     }
     b.finish()
 }
+
+/// One row `(count)`: how many foreign-key constraints of `table` are
+/// named `name` (0 or 1), so that `create_all` adds a deferred foreign key
+/// (see [`deferred_foreign_keys`](super::deferred_foreign_keys)) only once.
+/// `None` on SQLite, which has no such constraints.
+pub fn foreign_key_count(
+    dialect: &dyn Dialect,
+    catalog: Catalog,
+    table: &str,
+    name: &str,
+) -> Option<Statement> {
+    let mut b = SqlBuilder::new(dialect);
+    match catalog {
+        Catalog::Sqlite => return None,
+        Catalog::Postgres => {
+            b.push(
+                "SELECT COUNT(*) FROM pg_constraint AS c \
+                 JOIN pg_class AS t ON t.oid = c.conrelid \
+                 JOIN pg_namespace AS n ON n.oid = t.relnamespace \
+                 WHERE c.contype = 'f' AND n.nspname = current_schema() AND t.relname = ",
+            );
+            text(&mut b, table);
+            b.push(" AND c.conname = ");
+            text(&mut b, name);
+        }
+        Catalog::MySql => {
+            b.push(
+                "SELECT COUNT(*) FROM information_schema.table_constraints \
+                 WHERE constraint_type = 'FOREIGN KEY' AND constraint_schema = DATABASE() \
+                 AND table_name = ",
+            );
+            text(&mut b, table);
+            b.push(" AND constraint_name = ");
+            text(&mut b, name);
+        }
+    }
+    Some(b.finish())
+}

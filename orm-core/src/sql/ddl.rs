@@ -1,5 +1,5 @@
 use crate::backend::Dialect;
-use crate::schema::TableDef;
+use crate::schema::{ForeignKeyDef, TableDef};
 
 use super::SqlBuilder;
 
@@ -45,13 +45,25 @@ pub const MAX_IDENTIFIER_BYTES: usize = 63;
 /// long names into one. `create_all` still checks that the index it finds
 /// under this name is the one it declares.
 pub fn index_name(table: &str, column: &str, unique: bool) -> String {
+    object_name(if unique { "ux" } else { "ix" }, table, column)
+}
+
+/// The name of the constraint `ALTER TABLE ... ADD CONSTRAINT` gives a
+/// foreign key that cannot be declared inside `CREATE TABLE` (it references
+/// a table created later, in a cycle of foreign keys; see
+/// [`deferred_foreign_keys`]): `fk_<table>_<column>_<hash>`, built like
+/// [`index_name`].
+pub fn foreign_key_name(table: &str, column: &str) -> String {
+    object_name("fk", table, column)
+}
+
+fn object_name(prefix: &str, table: &str, column: &str) -> String {
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
     for byte in table.bytes().chain([0]).chain(column.bytes()) {
         hash ^= u64::from(byte);
         hash = hash.wrapping_mul(0x0100_0000_01b3);
     }
     let hash = (hash ^ (hash >> 32)) as u32;
-    let prefix = if unique { "ux" } else { "ix" };
     let mut readable = format!("{prefix}_{table}_{column}");
     let room = MAX_IDENTIFIER_BYTES - 9; // "_" and 8 hex digits
     if readable.len() > room {
@@ -88,6 +100,16 @@ fn is_indexed(table: &TableDef, index: usize) -> bool {
 /// what the database enforces). Where the dialect declares indexes inline,
 /// they are part of it.
 pub fn create_table(dialect: &dyn Dialect, table: &TableDef) -> String {
+    create_table_deferring(dialect, table, &[])
+}
+
+/// [`create_table`] without the foreign keys on the columns `deferred`
+/// (added afterwards with [`add_foreign_key`]).
+pub fn create_table_deferring(
+    dialect: &dyn Dialect,
+    table: &TableDef,
+    deferred: &[&ForeignKeyDef],
+) -> String {
     let mut b = SqlBuilder::new(dialect);
     b.push("CREATE TABLE IF NOT EXISTS ")
         .ident(table.name)
@@ -117,19 +139,11 @@ pub fn create_table(dialect: &dyn Dialect, table: &TableDef) -> String {
         .ident(table.primary_key_column().name)
         .push(")");
     for fk in table.foreign_keys {
-        b.push(",\n    FOREIGN KEY (")
-            .ident(fk.column)
-            .push(") REFERENCES ")
-            .ident(fk.references_table)
-            .push(" (")
-            .ident(fk.references_column)
-            .push(")");
-        if let Some(action) = fk.on_delete.filter(|a| dialect.enforces(*a)) {
-            b.push(" ON DELETE ").push(action.as_sql());
+        if deferred.iter().any(|d| d.column == fk.column) {
+            continue;
         }
-        if let Some(action) = fk.on_update.filter(|a| dialect.enforces(*a)) {
-            b.push(" ON UPDATE ").push(action.as_sql());
-        }
+        b.push(",\n    ");
+        foreign_key_clause(&mut b, fk);
     }
     if dialect.inline_indexes() {
         for index in indexes(table) {
@@ -146,6 +160,64 @@ pub fn create_table(dialect: &dyn Dialect, table: &TableDef) -> String {
     }
     b.push("\n)").push(dialect.table_options());
     b.finish().sql
+}
+
+/// `FOREIGN KEY (column) REFERENCES table (column) [ON DELETE ...] [ON UPDATE ...]`.
+fn foreign_key_clause(b: &mut SqlBuilder<'_>, fk: &ForeignKeyDef) {
+    let dialect = b.dialect();
+    b.push("FOREIGN KEY (")
+        .ident(fk.column)
+        .push(") REFERENCES ")
+        .ident(fk.references_table)
+        .push(" (")
+        .ident(fk.references_column)
+        .push(")");
+    if let Some(action) = fk.on_delete.filter(|a| dialect.enforces(*a)) {
+        b.push(" ON DELETE ").push(action.as_sql());
+    }
+    if let Some(action) = fk.on_update.filter(|a| dialect.enforces(*a)) {
+        b.push(" ON UPDATE ").push(action.as_sql());
+    }
+}
+
+/// `ALTER TABLE table ADD CONSTRAINT fk_... FOREIGN KEY ...`: a foreign key
+/// of a cycle, added once every table of the cycle exists.
+pub fn add_foreign_key(dialect: &dyn Dialect, table: &TableDef, fk: &ForeignKeyDef) -> String {
+    let mut b = SqlBuilder::new(dialect);
+    b.push("ALTER TABLE ")
+        .ident(table.name)
+        .push(" ADD CONSTRAINT ")
+        .ident(&foreign_key_name(table.name, fk.column))
+        .push(" ");
+    foreign_key_clause(&mut b, fk);
+    b.finish().sql
+}
+
+/// The foreign keys that reference a table created later (in
+/// [`dependency_order`]), which `CREATE TABLE` cannot declare where the
+/// database checks the referenced table exists (PostgreSQL, MySQL): they
+/// are added with [`add_foreign_key`] once every table exists. Empty
+/// without a cycle of foreign keys, and on SQLite, which resolves
+/// references when it enforces them.
+pub fn deferred_foreign_keys<'t>(
+    dialect: &dyn Dialect,
+    ordered: &[&'t TableDef],
+) -> Vec<(&'t TableDef, &'t ForeignKeyDef)> {
+    if dialect.foreign_keys_may_reference_later_tables() {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for (i, table) in ordered.iter().enumerate() {
+        for fk in table.foreign_keys {
+            if ordered[i + 1..]
+                .iter()
+                .any(|later| later.name == fk.references_table && later.name != table.name)
+            {
+                out.push((*table, fk));
+            }
+        }
+    }
+    out
 }
 
 /// The `CREATE [UNIQUE] INDEX IF NOT EXISTS` statements of one table (none
@@ -199,22 +271,42 @@ pub fn dependency_order<'t>(tables: &[&'t TableDef]) -> Vec<&'t TableDef> {
 /// `CREATE TABLE` followed by its indexes. Paste it into a migration.
 pub fn ddl_for(dialect: &dyn Dialect, tables: &[&TableDef]) -> Vec<String> {
     let mut out = Vec::new();
-    for table in dependency_order(tables) {
-        out.push(create_table(dialect, table));
+    let ordered = dependency_order(tables);
+    let deferred = deferred_foreign_keys(dialect, &ordered);
+    for table in &ordered {
+        let own: Vec<&ForeignKeyDef> = deferred
+            .iter()
+            .filter(|(t, _)| t.name == table.name)
+            .map(|(_, fk)| *fk)
+            .collect();
+        out.push(create_table_deferring(dialect, table, &own));
         out.extend(create_index_statements(dialect, table));
+    }
+    for (table, fk) in deferred {
+        out.push(add_foreign_key(dialect, table, fk));
     }
     out
 }
 
 /// `DROP TABLE IF EXISTS` for each table, dependents first.
+///
+/// The foreign keys of a cycle (see [`deferred_foreign_keys`]) are dropped
+/// first, so that no table is still referenced when it is dropped.
 pub fn drop_tables(dialect: &dyn Dialect, tables: &[&TableDef]) -> Vec<String> {
-    dependency_order(tables)
-        .into_iter()
-        .rev()
-        .map(|table| {
-            let mut b = SqlBuilder::new(dialect);
-            b.push("DROP TABLE IF EXISTS ").ident(table.name);
-            b.finish().sql
-        })
-        .collect()
+    let ordered = dependency_order(tables);
+    let mut out = Vec::new();
+    for (table, fk) in deferred_foreign_keys(dialect, &ordered) {
+        let mut b = SqlBuilder::new(dialect);
+        b.push("ALTER TABLE IF EXISTS ")
+            .ident(table.name)
+            .push(dialect.drop_foreign_key_if_exists())
+            .ident(&foreign_key_name(table.name, fk.column));
+        out.push(b.finish().sql);
+    }
+    for table in ordered.into_iter().rev() {
+        let mut b = SqlBuilder::new(dialect);
+        b.push("DROP TABLE IF EXISTS ").ident(table.name);
+        out.push(b.finish().sql);
+    }
+    out
 }

@@ -17,12 +17,13 @@ mod render;
 
 pub use ast::{
     Assign, CollectTree, ColumnRef, Condition, CreateKeyTable, Delete, DropTable, Insert,
-    KEY_COLUMN, Name, Projection, Select, Update,
+    InsertKeys, KEY_COLUMN, Name, Projection, Select, Update,
 };
 pub use builder::{SqlBuilder, Statement};
 pub use ddl::{
-    MAX_IDENTIFIER_BYTES, create_index_statements, create_table, ddl_for, declared_indexes,
-    dependency_order, drop_tables, index_name,
+    MAX_IDENTIFIER_BYTES, add_foreign_key, create_index_statements, create_table,
+    create_table_deferring, ddl_for, declared_indexes, deferred_foreign_keys, dependency_order,
+    drop_tables, foreign_key_name, index_name,
 };
 pub use render::Render;
 

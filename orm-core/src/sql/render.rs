@@ -6,7 +6,7 @@ use crate::query::CompareOp;
 
 use super::ast::{
     Assign, CollectTree, ColumnRef, Condition, CreateKeyTable, Delete, DropTable, Insert,
-    KEY_COLUMN, Projection, Select, Update,
+    InsertKeys, KEY_COLUMN, Projection, Select, Update,
 };
 use super::{SqlBuilder, Statement};
 
@@ -358,6 +358,21 @@ impl Render for CollectTree {
             .ident(KEY_COLUMN)
             .push(" FROM ")
             .ident(WALK);
+        b.finish()
+    }
+}
+
+impl Render for InsertKeys {
+    fn render(self, dialect: &dyn Dialect) -> Statement {
+        let (insert, on_duplicate) = dialect.insert_skipping_duplicates();
+        let mut b = SqlBuilder::new(dialect);
+        b.push(insert)
+            .ident(&self.into)
+            .push(" (")
+            .ident(KEY_COLUMN)
+            .push(") SELECT ");
+        b.select_body(self.select);
+        b.push(on_duplicate);
         b.finish()
     }
 }

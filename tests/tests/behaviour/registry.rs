@@ -289,6 +289,232 @@ async fn create_all_reports_what_the_registry_covers<B: TestBackend>(ctx: Ctx<B>
     assert!(report.unmanaged_foreign_keys.is_empty());
 }
 
+mod cycle {
+    use orm_core::Model;
+
+    /// Departments and employees that cascade into each other: deleting a
+    /// department deletes its employees, deleting an employee deletes the
+    /// departments they manage.
+    #[derive(Model, Debug, Clone)]
+    #[model(table = "department")]
+    pub struct Department {
+        #[field(primary_key)]
+        pub id: Option<i64>,
+        #[field(foreign_key = "employee.id", ondelete = "CASCADE")]
+        pub manager_id: Option<i64>,
+    }
+
+    #[derive(Model, Debug, Clone)]
+    #[model(table = "employee")]
+    pub struct Employee {
+        #[field(primary_key)]
+        pub id: Option<i64>,
+        #[field(foreign_key = "department.id", ondelete = "CASCADE")]
+        pub department_id: Option<i64>,
+        /// A mentor in any department: SET NULL.
+        #[field(foreign_key = "employee.id", ondelete = "SET NULL")]
+        pub mentor_id: Option<i64>,
+    }
+
+    /// A user's posts cascade; a user's featured post is a plain foreign
+    /// key back (`NO ACTION`): deleting a user whose featured post is their
+    /// own is a cycle the database resolves at the end of the statement.
+    #[derive(Model, Debug, Clone)]
+    #[model(table = "member")]
+    pub struct Member {
+        #[field(primary_key)]
+        pub id: Option<i64>,
+        #[field(foreign_key = "article.id")]
+        pub featured_id: Option<i64>,
+    }
+
+    #[derive(Model, Debug, Clone)]
+    #[model(table = "article")]
+    pub struct Article {
+        #[field(primary_key)]
+        pub id: Option<i64>,
+        #[field(foreign_key = "member.id", ondelete = "CASCADE")]
+        pub author_id: i64,
+    }
+}
+
+/// Five departments; department d has employees 3d-2..3d, each mentored by
+/// the next employee (wrapping); departments 2, 3 and 5 are managed by
+/// employees of 1, 2 and 3, so deleting department 1 takes them all but 4,
+/// which manages itself.
+async fn seed_cycle<B: TestBackend>(db: &Db<B>) {
+    use cycle::{Department, Employee};
+    db.create_all(&[Department::TABLE, Employee::TABLE])
+        .await
+        .unwrap();
+    for _ in 0..5 {
+        let mut d = Department {
+            id: None,
+            manager_id: None,
+        };
+        db.insert(&mut d).await.unwrap();
+    }
+    for d in 1..=5i64 {
+        for _ in 0..3 {
+            let mut e = Employee {
+                id: None,
+                department_id: Some(d),
+                mentor_id: None,
+            };
+            db.insert(&mut e).await.unwrap();
+        }
+    }
+    for e in 1..=15i64 {
+        let sql = crate::harness::placeholders::<B>(
+            r#"UPDATE "employee" SET "mentor_id" = ? WHERE "id" = ?"#,
+        );
+        db.execute_sql(&sql, vec![(e % 15 + 1).into(), e.into()])
+            .await
+            .unwrap();
+    }
+    // Department 2 managed by employee 1 (dept 1), 3 by 4 (dept 2), 4 by 10
+    // (its own), 5 by 7 (dept 3).
+    for (d, m) in [(2i64, 1i64), (3, 4), (4, 10), (5, 7)] {
+        let sql = crate::harness::placeholders::<B>(
+            r#"UPDATE "department" SET "manager_id" = ? WHERE "id" = ?"#,
+        );
+        db.execute_sql(&sql, vec![m.into(), d.into()])
+            .await
+            .unwrap();
+    }
+}
+
+async fn cycle_state<B: TestBackend>(db: &Db<B>) -> Vec<Vec<Vec<Option<i64>>>> {
+    vec![
+        B::int_rows(db, "SELECT id, manager_id FROM department ORDER BY id").await,
+        B::int_rows(
+            db,
+            "SELECT id, department_id, mentor_id FROM employee ORDER BY id",
+        )
+        .await,
+    ]
+}
+
+/// A cascade cycle through two tables is planned set-based and ends where
+/// the database's own cascade ends, with foreign keys off and on.
+async fn cascade_cycles_across_tables_end_like_the_database<B: TestBackend>(ctx: Ctx<B>) {
+    use cycle::{Department, Employee};
+    let database = ctx.db(true).await;
+    seed_cycle(&database).await;
+    let sql = crate::harness::placeholders::<B>(r#"DELETE FROM "department" WHERE "id" = ?"#);
+    database.execute_sql(&sql, vec![1i64.into()]).await.unwrap();
+    let expected = cycle_state(&database).await;
+    // Departments 1, 2, 3 and 5 go (5 is managed by employee 7 of
+    // department 3); 4 stays, its employees 10..12 too, employee 12's
+    // mentor (13, deleted) set to NULL.
+    assert_eq!(
+        expected,
+        vec![
+            vec![vec![Some(4), Some(10)]],
+            vec![
+                vec![Some(10), Some(4), Some(11)],
+                vec![Some(11), Some(4), Some(12)],
+                vec![Some(12), Some(4), None],
+            ]
+        ],
+        "the database's own cascade"
+    );
+    let schema = Schema::new(&[Department::TABLE, Employee::TABLE]).unwrap();
+    for foreign_keys in [false, true] {
+        let db = ctx.db(foreign_keys).await;
+        seed_cycle(&db).await;
+        let db = db.with_schema(schema.clone());
+        let department = db.get::<Department>(1).await.unwrap();
+        let report = db.delete(department).await.unwrap();
+        assert_eq!(
+            cycle_state(&db).await,
+            expected,
+            "foreign keys {foreign_keys}"
+        );
+        assert_eq!(report.deleted("department"), 4);
+        assert_eq!(report.deleted("employee"), 12);
+    }
+}
+
+/// A user whose featured article is their own can be deleted (the
+/// database checks `NO ACTION` at the end of the statement); one featured
+/// by another user cannot, and nothing changes.
+async fn no_action_back_references_from_deleted_rows_do_not_block<B: TestBackend>(ctx: Ctx<B>) {
+    use cycle::{Article, Member};
+    let schema = Schema::new(&[Member::TABLE, Article::TABLE]).unwrap();
+    for foreign_keys in [true, false] {
+        let db = ctx.db(foreign_keys).await;
+        db.create_all(schema.tables()).await.unwrap();
+        let db = db.with_schema(schema.clone());
+        for _ in 0..3 {
+            let mut m = Member {
+                id: None,
+                featured_id: None,
+            };
+            db.insert(&mut m).await.unwrap();
+        }
+        for author in [1i64, 2, 3] {
+            let mut a = Article {
+                id: None,
+                author_id: author,
+            };
+            db.insert(&mut a).await.unwrap();
+        }
+        // Member 1 features their own article 1, member 2 features
+        // member 3's article 3.
+        for (m, a) in [(1i64, 1i64), (2, 3)] {
+            let sql = crate::harness::placeholders::<B>(
+                r#"UPDATE "member" SET "featured_id" = ? WHERE "id" = ?"#,
+            );
+            db.execute_sql(&sql, vec![a.into(), m.into()])
+                .await
+                .unwrap();
+        }
+        let state = |db: Db<B>| async move {
+            vec![
+                B::int_rows(&db, "SELECT id, featured_id FROM member ORDER BY id").await,
+                B::int_rows(&db, "SELECT id, author_id FROM article ORDER BY id").await,
+            ]
+        };
+        let before = state(db.clone()).await;
+        let three = db.get::<Member>(3).await.unwrap();
+        let error = db.delete(three).await.unwrap_err();
+        assert!(
+            matches!(
+                error,
+                Error::Restricted {
+                    table: "member",
+                    ..
+                }
+            ),
+            "{error:?}"
+        );
+        assert_eq!(state(db.clone()).await, before);
+
+        let one = db.get::<Member>(1).await.unwrap();
+        let result = db.delete(one).await;
+        if B::DIALECT.no_action_is_immediate() {
+            // InnoDB checks NO ACTION row by row, as RESTRICT: it would
+            // refuse, and so does the ORM.
+            assert!(
+                matches!(result, Err(Error::Restricted { .. })),
+                "{result:?}"
+            );
+            assert_eq!(state(db.clone()).await, before);
+        } else {
+            result.unwrap();
+            assert_eq!(
+                state(db.clone()).await,
+                vec![
+                    vec![vec![Some(2), Some(3)], vec![Some(3), None]],
+                    vec![vec![Some(2), Some(2)], vec![Some(3), Some(3)]],
+                ],
+                "foreign keys {foreign_keys}"
+            );
+        }
+    }
+}
+
 pub fn tests<B: TestBackend>() -> Vec<Test<B>> {
     crate::tests![
         foreign_keys_without_relationships_are_applied,
@@ -297,5 +523,7 @@ pub fn tests<B: TestBackend>() -> Vec<Test<B>> {
         every_delete_uses_the_registry,
         a_model_outside_the_registry_is_refused,
         create_all_reports_what_the_registry_covers,
+        cascade_cycles_across_tables_end_like_the_database,
+        no_action_back_references_from_deleted_rows_do_not_block,
     ]
 }
