@@ -6,6 +6,12 @@
 //!
 //! Schemas are built at run time as plain metadata (`TableDef`s), which is
 //! all the ORM's planner reads; `PROPTEST_CASES=1000` must pass.
+//!
+//! Two generators: every foreign key covered by a relationship on its
+//! parent, referencing an earlier table or itself (the per-model API); and
+//! foreign keys with or without a relationship, with or without `ondelete`,
+//! referencing any table, so that cascades run in cycles through several
+//! tables (the schema registry, `Db::with_schema`).
 
 use crate::harness::{Ctx, Test, TestBackend, placeholders};
 use orm_core::Db;
@@ -13,8 +19,8 @@ use orm_core::Db;
 use std::cell::RefCell;
 
 use orm_core::{
-    Action, ColumnDef, Error, Executor, ForeignKeyDef, RelationDef, RelationKind, TableDef, Value,
-    ValueType,
+    Action, ColumnDef, Error, Executor, ForeignKeyDef, RelationDef, RelationKind, Schema, TableDef,
+    Value, ValueType,
 };
 use proptest::prelude::*;
 
@@ -30,12 +36,27 @@ const ACTIONS: [Action; 5] = [
 /// A foreign key of the generated schema.
 #[derive(Debug, Clone)]
 struct Fk {
-    /// The referenced table (an earlier one, or the table itself).
+    /// The referenced table (an earlier one, or the table itself; with the
+    /// registry, any table).
     parent: usize,
     action: Action,
     nullable: bool,
     /// The parent-side relationship says `cascade_delete` (only with CASCADE).
     cascade_flag: bool,
+    /// A relationship on the parent covers it (always, without the registry).
+    related: bool,
+    /// `ondelete` is declared (else the database's default, NO ACTION;
+    /// only without a relationship, which would mean SET NULL).
+    declared: bool,
+}
+
+/// Which API the ORM side uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// Relationships on the parent only, foreign keys to earlier tables.
+    Relationships,
+    /// The schema registry: any foreign key, any table.
+    Registry,
 }
 
 /// A generated table: its foreign keys, then its rows (one optional parent
@@ -109,32 +130,63 @@ fn actions<B: TestBackend>() -> Vec<Action> {
         .collect()
 }
 
-fn fk_strategy(index: usize, actions: Vec<Action>) -> impl Strategy<Value = Fk> {
-    (0..=index, 0..actions.len(), any::<bool>(), any::<bool>()).prop_map(
-        move |(parent, a, nullable, cascade_flag)| {
-            let action = actions[a];
-            Fk {
-                parent,
-                action,
-                // SET NULL (and SET DEFAULT, whose default is NULL here) need a nullable column.
-                nullable: nullable || matches!(action, Action::SetNull | Action::SetDefault),
-                cascade_flag: cascade_flag && action == Action::Cascade,
-            }
-        },
+fn fk_strategy(
+    index: usize,
+    tables: usize,
+    mode: Mode,
+    actions: Vec<Action>,
+) -> impl Strategy<Value = Fk> {
+    let parents = match mode {
+        Mode::Relationships => 0..=index,
+        Mode::Registry => 0..=tables - 1,
+    };
+    (
+        parents,
+        0..actions.len(),
+        any::<bool>(),
+        any::<bool>(),
+        any::<bool>(),
+        any::<bool>(),
     )
+        .prop_map(
+            move |(parent, a, nullable, cascade_flag, related, declared)| {
+                let related = mode == Mode::Relationships || related;
+                let declared = related || declared;
+                let action = if declared {
+                    actions[a]
+                } else {
+                    Action::NoAction
+                };
+                Fk {
+                    parent,
+                    action,
+                    // SET NULL (and SET DEFAULT, whose default is NULL here)
+                    // need a nullable column; so does a reference to a later
+                    // table, set once that table's rows exist.
+                    nullable: nullable
+                        || parent > index
+                        || matches!(action, Action::SetNull | Action::SetDefault),
+                    cascade_flag: related && cascade_flag && action == Action::Cascade,
+                    related,
+                    declared,
+                }
+            },
+        )
 }
 
-fn scenario_strategy(actions: Vec<Action>) -> impl Strategy<Value = Scenario> {
+fn scenario_strategy(mode: Mode, actions: Vec<Action>) -> impl Strategy<Value = Scenario> {
     (2..=MAX_TABLES)
         .prop_flat_map(move |n| {
             let tables: Vec<_> = (0..n)
                 .map(|i| {
                     // Table 0 is a root; others reference earlier tables (chains,
-                    // fan-outs, diamonds) or themselves (trees).
-                    let fks = if i == 0 {
-                        prop::collection::vec(fk_strategy(0, actions.clone()), 0..=1).boxed()
+                    // fan-outs, diamonds) or themselves (trees); with the
+                    // registry, any table (cycles).
+                    let fk = || fk_strategy(i, n, mode, actions.clone());
+                    let fks = if i == 0 && mode == Mode::Relationships {
+                        prop::collection::vec(fk(), 0..=1).boxed()
                     } else {
-                        prop::collection::vec(fk_strategy(i, actions.clone()), 1..=2).boxed()
+                        prop::collection::vec(fk(), 1..=2).boxed()
                     };
                     (fks, 0usize..=6)
                 })
@@ -222,7 +274,14 @@ fn build_schema(s: &Scenario) -> Vec<&'static TableDef> {
     let n = s.tables.len();
     let mut relations: Vec<Vec<RelationDef>> = vec![Vec::new(); n];
     for (c, table) in s.tables.iter().enumerate() {
-        for (k, fk) in table.fks.iter().enumerate() {
+        for (k, fk) in table.fks.iter().filter(|fk| fk.related).enumerate() {
+            let k = table
+                .fks
+                .iter()
+                .enumerate()
+                .filter(|(_, f)| f.related)
+                .nth(k)
+                .map_or(k, |(k, _)| k);
             relations[fk.parent].push(RelationDef {
                 field: leak(format!("children_t{c}_fk{k}")),
                 kind: RelationKind::HasMany,
@@ -270,7 +329,7 @@ fn build_schema(s: &Scenario) -> Vec<&'static TableDef> {
                     column: fk_column(k),
                     references_table: name(fk.parent),
                     references_column: "id",
-                    on_delete: Some(fk.action),
+                    on_delete: fk.declared.then_some(fk.action),
                     on_update: None,
                 });
             }
@@ -306,13 +365,30 @@ async fn load<B: TestBackend>(db: &Db<B>, s: &Scenario, defs: &[&'static TableDe
             sql.push_str(&", ?".repeat(row.len()));
             sql.push(')');
             let mut params = vec![s.keys.key(id)];
-            params.extend(row.iter().map(|v| match v {
-                Some(p) => s.keys.key(*p),
-                None => Value::Null(s.keys.value_type().kind()),
+            params.extend(row.iter().zip(&table.fks).map(|(v, fk)| match v {
+                Some(p) if fk.parent <= i => s.keys.key(*p),
+                _ => Value::Null(s.keys.value_type().kind()),
             }));
             match db.execute_sql(&placeholders::<B>(&sql), params).await {
                 Ok(_) | Err(Error::ForeignKeyViolation { .. }) => {}
                 Err(e) => panic!("{e}"),
+            }
+        }
+    }
+    // References to later tables, now that their rows exist (one that
+    // points at no row is refused and stays NULL).
+    for (i, table) in s.tables.iter().enumerate() {
+        for (r, row) in table.rows.iter().enumerate() {
+            for (k, (value, fk)) in row.iter().zip(&table.fks).enumerate() {
+                let Some(p) = value.filter(|_| fk.parent > i) else {
+                    continue;
+                };
+                let sql = format!("UPDATE t{i} SET fk{k} = ? WHERE id = ?");
+                let params = vec![s.keys.key(p), s.keys.key(r as i64 + 1)];
+                match db.execute_sql(&placeholders::<B>(&sql), params).await {
+                    Ok(_) | Err(Error::ForeignKeyViolation { .. }) => {}
+                    Err(e) => panic!("{e}"),
+                }
             }
         }
     }
@@ -372,7 +448,7 @@ fn restricting_rows_were_deleted(
 }
 
 /// Runs one scenario; returns a description of the difference, if any.
-async fn run<B: TestBackend>(ctx: &Ctx<B>, s: &Scenario) -> Result<(), String> {
+async fn run<B: TestBackend>(ctx: &Ctx<B>, s: &Scenario, mode: Mode) -> Result<(), String> {
     let defs = build_schema(s);
     let target = defs[s.target];
     let keys: Vec<Value> = s.ids.iter().map(|id| s.keys.key(*id)).collect();
@@ -397,7 +473,11 @@ async fn run<B: TestBackend>(ctx: &Ctx<B>, s: &Scenario) -> Result<(), String> {
     // Loaded with enforcement on (so the same rows are refused), then off.
     let orm = ctx.db(true).await;
     load(&orm, s, &defs).await;
-    let orm = B::without_foreign_keys(ctx, orm).await;
+    let mut orm = B::without_foreign_keys(ctx, orm).await;
+    if mode == Mode::Registry {
+        let schema = Schema::new(&defs).map_err(|e| format!("Schema::new: {e}"))?;
+        orm = orm.with_schema(schema);
+    }
     let orm_before = state(&orm, s).await;
     if orm_before != before {
         return Err("the two databases did not start identical".into());
@@ -442,6 +522,17 @@ async fn run<B: TestBackend>(ctx: &Ctx<B>, s: &Scenario) -> Result<(), String> {
 /// Runs every generated scenario (`PROPTEST_CASES`, 256 by default) and
 /// shrinks a failing one to a minimal schema, data and delete.
 pub async fn differential_orm_delete_matches_database_on_delete<B: TestBackend>(ctx: Ctx<B>) {
+    differential(ctx, Mode::Relationships).await;
+}
+
+/// The same with the schema registry: foreign keys without relationships
+/// or `ondelete`, references to any table, cascade cycles through several
+/// tables.
+pub async fn differential_registry_delete_matches_database_on_delete<B: TestBackend>(ctx: Ctx<B>) {
+    differential(ctx, Mode::Registry).await;
+}
+
+async fn differential<B: TestBackend>(ctx: Ctx<B>, mode: Mode) {
     let cases = std::env::var("PROPTEST_CASES")
         .ok()
         .and_then(|c| c.parse().ok())
@@ -455,8 +546,8 @@ pub async fn differential_orm_delete_matches_database_on_delete<B: TestBackend>(
     // proptest drives a synchronous closure; each case runs on this runtime.
     tokio::task::block_in_place(|| {
         let mut runner = proptest::test_runner::TestRunner::new(config);
-        let result = runner.run(&scenario_strategy(actions::<B>()), |s| {
-            let outcome = handle.block_on(run(&ctx, &s));
+        let result = runner.run(&scenario_strategy(mode, actions::<B>()), |s| {
+            let outcome = handle.block_on(run(&ctx, &s, mode));
             prop_assert!(outcome.is_ok(), "{}", outcome.unwrap_err());
             Ok(())
         });
@@ -468,5 +559,8 @@ pub async fn differential_orm_delete_matches_database_on_delete<B: TestBackend>(
 
 /// The tests of this module.
 pub fn tests<B: TestBackend>() -> Vec<Test<B>> {
-    crate::tests![differential_orm_delete_matches_database_on_delete,]
+    crate::tests![
+        differential_orm_delete_matches_database_on_delete,
+        differential_registry_delete_matches_database_on_delete,
+    ]
 }
