@@ -392,7 +392,7 @@ impl Planner<'_> {
         let relations = table
             .relations
             .iter()
-            .filter(|r| r.kind == RelationKind::HasMany)
+            .filter(|r| RelationKind::is_parent_side(r.kind))
             .map(|r| resolve_relation(table, r))
             .collect::<Result<Vec<ResolvedRelation>>>()?;
 

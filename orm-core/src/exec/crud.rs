@@ -5,7 +5,7 @@ use crate::delete::resolve_relation;
 use crate::error::{Error, Result};
 use crate::model::{Model, Reordered, RowSource, column_positions};
 use crate::query::{CompareOp, Query};
-use crate::schema::{Action, RelationKind, TableDef};
+use crate::schema::{Action, TableDef};
 use crate::sql::{self, Assign, ColumnRef, Condition, Insert, Select, Statement, Update};
 use crate::value::Value;
 
@@ -525,13 +525,13 @@ pub struct SchemaReport {
     pub unmanaged_foreign_keys: Vec<UnmanagedForeignKey>,
 }
 
-/// Foreign keys of `tables` that no `HasMany` relationship of the tables they
-/// reference covers.
+/// Foreign keys of `tables` that no parent-side relationship (`HasMany` or
+/// `HasOne`) of the tables they reference covers.
 pub fn unmanaged_foreign_keys(tables: &[&'static TableDef]) -> Vec<UnmanagedForeignKey> {
     let mut managed: Vec<(&str, &str)> = Vec::new();
     for parent in tables {
         for rel in parent.relations {
-            if rel.kind != RelationKind::HasMany {
+            if !rel.kind.is_parent_side() {
                 continue;
             }
             if let Ok(resolved) = resolve_relation(parent, rel) {
