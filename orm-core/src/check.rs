@@ -38,10 +38,17 @@ pub enum RelationProblem {
     SetNullNotNullable,
     /// `back_populates` names no relationship field of the other model.
     BackPopulatesMissing,
-    /// `back_populates` names a relationship of the same kind (both `HasMany` or both `BelongsTo`).
+    /// `back_populates` names a relationship of the same kind (both
+    /// `HasMany`, both `HasOne` or both `BelongsTo`).
     BackPopulatesSameKind,
+    /// `back_populates` pairs a `HasMany` with a `HasOne`: both are parent
+    /// sides; the other side of either is a `BelongsTo`.
+    BackPopulatesBothParents,
     /// `cascade_delete` / `passive_deletes` on a `BelongsTo` field.
     DeleteFlagsOnBelongsTo,
+    /// A `HasOne` whose child foreign key is neither `#[field(unique)]` nor
+    /// the child's primary key: a parent could have several children.
+    HasOneNotUnique,
 }
 
 const fn str_eq(a: &str, b: &str) -> bool {
@@ -125,6 +132,19 @@ const fn column_nullable(table: &TableDef, column: &str) -> bool {
     false
 }
 
+/// The column holds no value twice: `#[field(unique)]` or the primary key.
+const fn column_unique(table: &TableDef, column: &str) -> bool {
+    let mut i = 0;
+    while i < table.columns.len() {
+        let c = &table.columns[i];
+        if str_eq(c.name, column) {
+            return c.unique || c.primary_key;
+        }
+        i += 1;
+    }
+    false
+}
+
 /// Checks relationship `index` of `owner`, whose target model's table is `target`.
 pub const fn relation(
     owner: &TableDef,
@@ -133,7 +153,7 @@ pub const fn relation(
 ) -> Result<(), RelationProblem> {
     let rel = &owner.relations[index];
     let (child, parent) = match rel.kind {
-        RelationKind::HasMany => (target, owner),
+        RelationKind::HasMany | RelationKind::HasOne => (target, owner),
         RelationKind::BelongsTo => (owner, target),
     };
     let fk = match find_foreign_key(child, parent.name, rel.foreign_key) {
@@ -154,13 +174,18 @@ pub const fn relation(
         match found {
             None => return Err(RelationProblem::BackPopulatesMissing),
             Some(j) => {
-                let same = matches!(
-                    (target.relations[j].kind, rel.kind),
+                // The pairs are HasMany <-> BelongsTo and HasOne <-> BelongsTo.
+                match (target.relations[j].kind, rel.kind) {
                     (RelationKind::HasMany, RelationKind::HasMany)
-                        | (RelationKind::BelongsTo, RelationKind::BelongsTo)
-                );
-                if same {
-                    return Err(RelationProblem::BackPopulatesSameKind);
+                    | (RelationKind::HasOne, RelationKind::HasOne)
+                    | (RelationKind::BelongsTo, RelationKind::BelongsTo) => {
+                        return Err(RelationProblem::BackPopulatesSameKind);
+                    }
+                    (RelationKind::HasMany, RelationKind::HasOne)
+                    | (RelationKind::HasOne, RelationKind::HasMany) => {
+                        return Err(RelationProblem::BackPopulatesBothParents);
+                    }
+                    (RelationKind::BelongsTo, _) | (_, RelationKind::BelongsTo) => {}
                 }
             }
         }
@@ -171,7 +196,10 @@ pub const fn relation(
                 return Err(RelationProblem::DeleteFlagsOnBelongsTo);
             }
         }
-        RelationKind::HasMany => {
+        RelationKind::HasMany | RelationKind::HasOne => {
+            if matches!(rel.kind, RelationKind::HasOne) && !column_unique(child, fk.column) {
+                return Err(RelationProblem::HasOneNotUnique);
+            }
             if rel.cascade_delete
                 && let Some(action) = fk.on_delete
                 && !matches!(action, Action::Cascade)

@@ -140,6 +140,23 @@ pub enum Error {
         /// The relationship field.
         relation: &'static str,
     },
+    /// [`detach`](crate::Executor::detach) would set the children's
+    /// foreign key to `NULL`, but that column is not nullable (and the
+    /// relationship has no `cascade_delete`, with which detached children
+    /// are deleted instead). Nothing was written.
+    #[error(
+        "cannot detach the children of `{model}::{relation}`: `{table}.{column}` is not nullable, so they cannot be set to NULL; make that field an `Option<_>`, or add `cascade_delete` to the relationship so that detached children are deleted"
+    )]
+    CannotDetach {
+        /// The parent model.
+        model: &'static str,
+        /// The relationship field.
+        relation: &'static str,
+        /// The child table.
+        table: &'static str,
+        /// The child's foreign-key column.
+        column: &'static str,
+    },
     /// A relationship's metadata does not resolve (e.g. the models were not
     /// checked together). The message says which.
     #[error("invalid relationship `{model}::{relation}`: {reason}")]

@@ -78,8 +78,11 @@
 //!   `uuid`, `json` and `rust_decimal` (enable them on the backend crate),
 //!   the types of those crates, each bound with sqlx's own implementation.
 //!   [`Model::Key`] is the primary key's type: `get` and `find` take it.
-//! * [`HasMany`], [`BelongsTo`], [`Rel`]: relationship fields and handles;
-//!   a relationship is [`NotLoaded`](HasMany::NotLoaded) until loaded.
+//! * [`HasMany`], [`HasOne`], [`BelongsTo`], [`Rel`]: relationship fields
+//!   and handles (one-to-many: `HasMany` on the parent, `BelongsTo` on the
+//!   child; one-to-one: `HasOne` on the parent, whose child's foreign key is
+//!   unique); a relationship is [`NotLoaded`](HasMany::NotLoaded) until
+//!   loaded.
 //! * [`DeleteReport`]: what a delete did, or (from a plan) would do: rows
 //!   deleted and set to `NULL` per table, and every statement.
 //! * [`Error`]: typed errors (`Restricted`, `ForeignKeyViolation`,
@@ -118,7 +121,7 @@ pub use exec::{UnmanagedForeignKey, unmanaged_foreign_keys};
 pub use model::{Model, RowSource};
 pub use query::{Column, CompareOp, Expr, Filter, Limited, Order, Query, Unlimited, WholeSet};
 pub use registry::{Declared, Edge, Schema};
-pub use relation::{BelongsTo, HasMany, Rel, Relationship};
+pub use relation::{BelongsTo, HasMany, HasOne, ParentSide, Rel, Relationship};
 pub use schema::{
     Action, ColumnDef, ColumnKind, ForeignKeyDef, RelationDef, RelationKind, TableDef,
 };
@@ -188,8 +191,8 @@ pub use echo::echo_sql;
 /// The names most programs need: `use orm_core::prelude::*;`.
 pub mod prelude {
     pub use crate::{
-        Backend, BelongsTo, Db, DeleteReport, Error, Executor, Filter, HasMany, Model, Query,
-        Transaction,
+        Backend, BelongsTo, Db, DeleteReport, Error, Executor, Filter, HasMany, HasOne, Model,
+        Query, Transaction,
     };
 }
 

@@ -1,4 +1,5 @@
-//! Relationship fields: [`HasMany`], [`BelongsTo`] and the typed handle [`Rel`].
+//! Relationship fields: [`HasMany`], [`HasOne`], [`BelongsTo`] and the typed
+//! handle [`Rel`].
 
 use std::fmt;
 use std::marker::PhantomData;
@@ -9,8 +10,8 @@ use crate::schema::{RelationDef, RelationKind};
 /// A field type that `#[relationship(...)]` accepts.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a relationship type",
-    label = "a `#[relationship]` field must be `HasMany<T>` or `BelongsTo<T>`",
-    note = "use `HasMany<Child>` on the parent (one-to-many) side and `BelongsTo<Parent>` on the side with the foreign key"
+    label = "a `#[relationship]` field must be `HasMany<T>`, `HasOne<T>` or `BelongsTo<T>`",
+    note = "use `HasMany<Child>` on the parent side of a one-to-many relationship, `HasOne<Child>` on the parent side of a one-to-one relationship, and `BelongsTo<Parent>` on the side with the foreign key"
 )]
 pub trait Relationship: Default + Send + Sync + 'static {
     /// The related model.
@@ -70,7 +71,84 @@ impl<T: Model> Relationship for HasMany<T> {
     const KIND: RelationKind = RelationKind::HasMany;
 }
 
-/// The child side of a one-to-many relationship: the parent row, once loaded.
+/// The parent side of a one-to-one relationship: the related row, once loaded.
+///
+/// The child holds the foreign key, which must be unique
+/// (`#[field(unique)]`, or the child's primary key), so a parent has at
+/// most one child; the derive checks it. A freshly read row starts
+/// [`NotLoaded`](HasOne::NotLoaded); loading it
+/// (`db.load(&mut user, User::PROFILE)`) makes it [`Loaded`](HasOne::Loaded),
+/// `Loaded(None)` when the parent has no child.
+#[derive(Clone, PartialEq, Default)]
+pub enum HasOne<T> {
+    /// Not loaded from the database.
+    #[default]
+    NotLoaded,
+    /// Loaded: the child, or `None` when the parent has none.
+    Loaded(Option<Box<T>>),
+}
+
+impl<T> HasOne<T> {
+    /// `true` once loaded.
+    pub fn is_loaded(&self) -> bool {
+        matches!(self, HasOne::Loaded(_))
+    }
+
+    /// `Some(child)` when loaded and present; `None` when not loaded or
+    /// when the parent has no child (tell them apart with
+    /// [`is_loaded`](HasOne::is_loaded)).
+    pub fn get(&self) -> Option<&T> {
+        match self {
+            HasOne::Loaded(Some(child)) => Some(child),
+            _ => None,
+        }
+    }
+}
+
+impl<T: fmt::Debug> fmt::Debug for HasOne<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            HasOne::NotLoaded => f.write_str("NotLoaded"),
+            HasOne::Loaded(child) => f.debug_tuple("Loaded").field(child).finish(),
+        }
+    }
+}
+
+impl<T: Model> Relationship for HasOne<T> {
+    type Target = T;
+    const KIND: RelationKind = RelationKind::HasOne;
+}
+
+mod sealed {
+    pub trait Sealed {}
+    impl<T> Sealed for super::HasMany<T> {}
+    impl<T> Sealed for super::HasOne<T> {}
+}
+
+/// A parent-side relationship field, [`HasMany`] or [`HasOne`]: the
+/// foreign key is on the related model. These are the relationships
+/// [`Executor::detach`](crate::Executor::detach) accepts. Sealed: it is
+/// implemented for those two types only.
+pub trait ParentSide: Relationship + sealed::Sealed {
+    /// The field once every child is detached: loaded and empty
+    /// (`HasMany::Loaded(vec![])`, `HasOne::Loaded(None)`).
+    fn detached() -> Self;
+}
+
+impl<T: Model> ParentSide for HasMany<T> {
+    fn detached() -> Self {
+        HasMany::Loaded(Vec::new())
+    }
+}
+
+impl<T: Model> ParentSide for HasOne<T> {
+    fn detached() -> Self {
+        HasOne::Loaded(None)
+    }
+}
+
+/// The child side of a one-to-many or one-to-one relationship: the parent
+/// row, once loaded.
 ///
 /// `Loaded(None)` means the foreign key is `NULL`.
 #[derive(Clone, PartialEq, Default)]

@@ -44,7 +44,7 @@ pub struct Relation<'a> {
     pub member: &'a Ident,
     /// The field name without `r#`.
     pub field: String,
-    /// The field type (`HasMany<T>` or `BelongsTo<T>`).
+    /// The field type (`HasMany<T>`, `HasOne<T>` or `BelongsTo<T>`).
     pub ty: &'a Type,
     /// `#[relationship(...)]`.
     pub attrs: attr::Relationship,

@@ -49,7 +49,7 @@ pub const FIELD: Scope = Scope {
     example: "#[field(primary_key)]",
 };
 
-/// `#[relationship(...)]` on a `HasMany<T>` / `BelongsTo<T>` field.
+/// `#[relationship(...)]` on a `HasMany<T>` / `HasOne<T>` / `BelongsTo<T>` field.
 pub const RELATIONSHIP: Scope = Scope {
     name: "relationship",
     keys: &[

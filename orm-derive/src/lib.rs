@@ -67,15 +67,19 @@
 //! `"RESTRICT"`, `"NO ACTION"` or `"SET DEFAULT"`. `"SET NULL"` requires an
 //! `Option<_>` field.
 //!
-//! ## `#[relationship(...)]` on a `HasMany<T>` or `BelongsTo<T>` field
+//! ## `#[relationship(...)]` on a `HasMany<T>`, `HasOne<T>` or `BelongsTo<T>` field
 //!
 //! A relationship field is not a column; it starts out not loaded.
+//! `HasMany<Child>` is the parent side of a one-to-many relationship,
+//! `HasOne<Child>` the parent side of a one-to-one relationship (the
+//! child's foreign key must be `#[field(unique)]` or its primary key), and
+//! `BelongsTo<Parent>` the side holding the foreign key, in either.
 //!
 //! | key | meaning |
 //! |---|---|
 //! | `back_populates = "field"` | the matching relationship field of the other model |
-//! | `cascade_delete` | (`HasMany`) deleting the parent deletes the children |
-//! | `passive_deletes` | (`HasMany`) the database applies the child foreign key's `ondelete`; the ORM only deletes the parent |
+//! | `cascade_delete` | (`HasMany`, `HasOne`) deleting the parent deletes the children; so does detaching them (delete-orphan) |
+//! | `passive_deletes` | (`HasMany`, `HasOne`) the database applies the child foreign key's `ondelete`; the ORM only deletes the parent |
 //! | `foreign_key = "column"` | the child's foreign-key column to use, when it has several to the parent |
 //!
 //! # What it generates
@@ -93,8 +97,12 @@
 //!   * neither flag nor `ondelete` is given (children are set to NULL) but the
 //!     child foreign key is not an `Option`;
 //!   * the child has no foreign key to the parent, or several and none is named;
+//!   * a `HasOne`'s child foreign key is neither `#[field(unique)]` nor the
+//!     child's primary key (a parent could have several children: use
+//!     `HasMany`);
 //!   * `back_populates` names no relationship field of the other model, or
-//!     one of the same kind;
+//!     one that is not the other side (the pairs are `HasMany` ↔
+//!     `BelongsTo` and `HasOne` ↔ `BelongsTo`);
 //!   * delete flags are put on a `BelongsTo` field;
 //!   * `ondelete = "SET NULL"` is declared on a non-`Option` field.
 //!

@@ -16,7 +16,7 @@ pub fn unknown_key_message(scope: &Scope, key: &str) -> String {
         let place = match other.name {
             "model" => "on the struct",
             "field" => "on a column field",
-            _ => "on the `HasMany<_>` / `BelongsTo<_>` field",
+            _ => "on the `HasMany<_>` / `HasOne<_>` / `BelongsTo<_>` field",
         };
         return format!(
             "{unknown}: `{key}` is a key of `#[{}(...)]`, which goes {place}",

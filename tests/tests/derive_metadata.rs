@@ -3,8 +3,8 @@
 
 use orm_core::check::{self, RelationProblem};
 use orm_core::{
-    Action, BelongsTo, ColumnKind, Error, HasMany, Model, RelationKind, RowSource, TableDef, Value,
-    ValueType,
+    Action, BelongsTo, ColumnKind, Error, HasMany, HasOne, Model, RelationKind, RowSource,
+    TableDef, Value, ValueType,
 };
 
 // --- The models of the SQLModel cascade-delete tutorial (SPEC §5). ---
@@ -297,6 +297,93 @@ fn every_key() {
     assert!(made.passive_deletes && !made.cascade_delete);
     assert_eq!(made.back_populates, None);
     assert_eq!(Inventor::OWNED.def().back_populates, Some("owner"));
+}
+
+// --- One-to-one: a unique foreign key, and a primary key that is the foreign key. ---
+
+#[derive(Model, Debug, Clone)]
+#[model(table = "account")]
+struct Account {
+    #[field(primary_key)]
+    id: Option<i64>,
+    #[relationship(back_populates = "account", cascade_delete)]
+    profile: HasOne<Profile>,
+    #[relationship(back_populates = "account")]
+    passport: HasOne<Passport>,
+}
+
+#[derive(Model, Debug, Clone)]
+struct Profile {
+    #[field(primary_key)]
+    id: Option<i64>,
+    #[field(foreign_key = "account.id", ondelete = "CASCADE", unique)]
+    account_id: i64,
+    #[relationship(back_populates = "profile")]
+    account: BelongsTo<Account>,
+}
+
+/// The child's primary key is its foreign key: unique without `unique`.
+#[derive(Model, Debug, Clone)]
+struct Passport {
+    #[field(primary_key, foreign_key = "account.id", ondelete = "CASCADE")]
+    account_id: i64,
+    #[relationship(back_populates = "passport")]
+    account: BelongsTo<Account>,
+}
+
+#[test]
+fn has_one_metadata() {
+    let profile = Account::PROFILE.def();
+    assert_eq!(profile.field, "profile");
+    assert_eq!(profile.kind, RelationKind::HasOne);
+    assert!(profile.kind.is_parent_side());
+    assert_eq!((profile.target)().name, "profile");
+    assert_eq!(profile.back_populates, Some("account"));
+    assert!(profile.cascade_delete && !profile.passive_deletes);
+    assert_eq!(
+        <HasOne<Profile> as orm_core::Relationship>::KIND,
+        RelationKind::HasOne
+    );
+    assert_eq!(Account::PASSPORT.def().kind, RelationKind::HasOne);
+    assert_eq!((Account::PASSPORT.def().target)().name, "passport");
+
+    let back = Profile::ACCOUNT.def();
+    assert_eq!(back.kind, RelationKind::BelongsTo);
+    assert!(!back.kind.is_parent_side());
+    assert!(RelationKind::HasMany.is_parent_side());
+    assert_eq!(back.back_populates, Some("profile"));
+    let user_id = Profile::TABLE.column("account_id").expect("account_id");
+    assert!(user_id.unique && !user_id.nullable);
+
+    for table in [Account::TABLE, Profile::TABLE, Passport::TABLE] {
+        for (i, relation) in table.relations.iter().enumerate() {
+            assert_eq!(
+                check::relation(table, i, (relation.target)()),
+                Ok(()),
+                "{}::{}",
+                table.model,
+                relation.field
+            );
+        }
+    }
+
+    let mut account = Account {
+        id: Some(1),
+        profile: HasOne::NotLoaded,
+        passport: HasOne::NotLoaded,
+    };
+    assert!(!account.profile.is_loaded() && account.profile.get().is_none());
+    assert_eq!(format!("{:?}", account.profile), "NotLoaded");
+    *Account::PROFILE.field_mut(&mut account) = HasOne::Loaded(None);
+    assert!(account.profile.is_loaded() && account.profile.get().is_none());
+    assert_eq!(format!("{:?}", account.profile), "Loaded(None)");
+    account.profile = HasOne::Loaded(Some(Box::new(Profile {
+        id: Some(7),
+        account_id: 1,
+        account: BelongsTo::NotLoaded,
+    })));
+    assert_eq!(account.profile.get().and_then(|p| p.id), Some(7));
+    assert_eq!(format!("{:?}", Account::PROFILE), "Account::profile");
 }
 
 #[test]

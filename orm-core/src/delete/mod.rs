@@ -46,7 +46,7 @@ pub fn resolve_relation(
 ) -> Result<ResolvedRelation> {
     let target = (rel.target)();
     let (parent, child) = match rel.kind {
-        RelationKind::HasMany => (owner, target),
+        RelationKind::HasMany | RelationKind::HasOne => (owner, target),
         RelationKind::BelongsTo => (target, owner),
     };
     let invalid = |reason: String| Error::InvalidRelation {

@@ -4,7 +4,7 @@ use crate::backend::Dialect;
 use crate::error::{Error, Result};
 use crate::query::CompareOp;
 use crate::registry::{Declared, Edge, Schema};
-use crate::schema::{Action, ForeignKeyDef, RelationKind, TableDef};
+use crate::schema::{Action, ForeignKeyDef, TableDef};
 use crate::sql::{
     Assign, CollectTree, ColumnRef, Condition, CreateKeyTable, Delete, DropTable, InsertKeys,
     KEY_COLUMN, Name, Render, Select, Statement, Update,
@@ -335,7 +335,7 @@ impl Planner<'_> {
         table
             .relations
             .iter()
-            .filter(|r| r.kind != RelationKind::BelongsTo)
+            .filter(|r| r.kind.is_parent_side())
             .map(|r| {
                 let resolved = resolve_relation(table, r)?;
                 Ok(Edge {

@@ -6,7 +6,7 @@ use crate::error::{Error, Result};
 use crate::model::{Model, Reordered, RowSource, column_positions};
 use crate::query::{CompareOp, Query};
 use crate::registry::Schema;
-use crate::schema::{Action, ForeignKeyDef, RelationKind, TableDef};
+use crate::schema::{Action, ForeignKeyDef, TableDef};
 use crate::sql::{self, Assign, ColumnRef, Condition, Insert, Select, Statement, Update};
 use crate::value::Value;
 
@@ -527,13 +527,13 @@ pub struct SchemaReport {
     pub unmanaged_foreign_keys: Vec<UnmanagedForeignKey>,
 }
 
-/// Foreign keys of `tables` that no `HasMany` relationship of the tables they
-/// reference covers.
+/// Foreign keys of `tables` that no parent-side relationship (`HasMany` or
+/// `HasOne`) of the tables they reference covers.
 pub fn unmanaged_foreign_keys(tables: &[&'static TableDef]) -> Vec<UnmanagedForeignKey> {
     let mut managed: Vec<(&str, &str)> = Vec::new();
     for parent in tables {
         for rel in parent.relations {
-            if rel.kind != RelationKind::HasMany {
+            if !rel.kind.is_parent_side() {
                 continue;
             }
             if let Ok(resolved) = resolve_relation(parent, rel) {

@@ -1,6 +1,7 @@
 //! Runs delete plans: checks, then writes, in one transaction (a savepoint
 //! when the caller is already in one).
 
+use crate::TableDef;
 use crate::backend::{Backend, Connection};
 use crate::delete::{
     DeletePlan, DeleteReport, EffectKind, Prepare, StepKind, plan_delete, plan_delete_all,
@@ -10,10 +11,9 @@ use crate::error::{Error, Result};
 use crate::model::{Model, RowSource};
 use crate::query::{CompareOp, Expr};
 use crate::registry::Schema;
-use crate::relation::Rel;
+use crate::relation::{ParentSide, Rel};
 use crate::sql::{Assign, ColumnRef, Condition, Render, Select, Update};
 use crate::value::Value;
-use crate::{HasMany, TableDef};
 
 use super::run;
 
@@ -267,15 +267,21 @@ pub(crate) async fn delete_keys<B: Backend>(
     in_transaction::<B>(conn, schema, table, Roots::Keys(keys), dry_run).await
 }
 
-/// Sets the foreign key of every child of `parent` in `relation` to `NULL`.
-pub(crate) async fn detach<B: Backend, P: Model, C: Model>(
+/// Detaches every child of `parent` in `relation`: on a `cascade_delete`
+/// relationship deletes them (delete-orphan), with every cascade of their
+/// own, in one transaction; elsewhere sets their foreign key to `NULL` with
+/// one `UPDATE`. Returns how many rows were deleted from the child table or
+/// unlinked.
+pub(crate) async fn detach<B: Backend, P: Model, R: ParentSide>(
     conn: &mut Connection<B>,
+    schema: Option<&Schema>,
     parent: &mut P,
-    relation: Rel<P, HasMany<C>>,
+    relation: Rel<P, R>,
 ) -> Result<u64> {
     let resolved = resolve_relation(P::TABLE, relation.def())?;
+    let (child, fk) = (resolved.child, resolved.fk);
     let key_index = P::TABLE
-        .column_index(resolved.fk.references_column)
+        .column_index(fk.references_column)
         .unwrap_or(P::TABLE.primary_key);
     let key = parent
         .column_value(key_index)
@@ -285,16 +291,34 @@ pub(crate) async fn detach<B: Backend, P: Model, C: Model>(
             model: P::TABLE.model,
         });
     }
-    let update = Update {
-        table: resolved.child.name.into(),
-        set: vec![(resolved.fk.column.into(), Assign::Null)],
-        filter: Some(Condition::Compare {
-            column: ColumnRef::new(resolved.fk.column),
-            op: CompareOp::Eq,
-            value: key,
-        }),
+    let children = Condition::Compare {
+        column: ColumnRef::new(fk.column),
+        op: CompareOp::Eq,
+        value: key,
     };
-    let rows = run::execute::<B>(conn, update).await?;
-    *relation.field_mut(parent) = HasMany::Loaded(Vec::new());
+    let rows = if resolved.relation.cascade_delete {
+        // Locks the children as they are selected (where the dialect has row locks).
+        let select = Select::column(child.name, child.primary_key_column().name)
+            .filter(children)
+            .locked();
+        let report = in_transaction::<B>(conn, schema, child, Roots::Select(select), false).await?;
+        report.deleted(child.name)
+    } else {
+        if !child.column(fk.column).is_some_and(|c| c.nullable) {
+            return Err(Error::CannotDetach {
+                model: P::TABLE.model,
+                relation: resolved.relation.field,
+                table: child.name,
+                column: fk.column,
+            });
+        }
+        let update = Update {
+            table: child.name.into(),
+            set: vec![(fk.column.into(), Assign::Null)],
+            filter: Some(children),
+        };
+        run::execute::<B>(conn, update).await?
+    };
+    *relation.field_mut(parent) = R::detached();
     Ok(rows)
 }

@@ -7,14 +7,15 @@ use crate::backend::{Backend, Connection};
 use crate::delete::resolve_relation;
 use crate::error::Result;
 use crate::model::{Model, RowSource};
-use crate::relation::{BelongsTo, HasMany, Rel};
+use crate::relation::{BelongsTo, HasMany, HasOne, Rel};
 use crate::sql::{ColumnRef, Condition, Select};
 use crate::value::{GroupKey, Value};
 
 use super::run;
 
 /// A relationship handle that can fill its field on a slice of models.
-/// Implemented for `Rel<P, HasMany<C>>` and `Rel<C, BelongsTo<P>>`.
+/// Implemented for `Rel<P, HasMany<C>>`, `Rel<P, HasOne<C>>` and
+/// `Rel<C, BelongsTo<P>>`.
 pub trait LoadRelation<M: Model>: Send + Sync {
     /// Loads the relationship of every model in `models`.
     #[doc(hidden)]
@@ -100,6 +101,51 @@ impl<P: Model, C: Model + Clone> LoadRelation<P> for Rel<P, HasMany<C>> {
                 .and_then(|k| groups.get(&k).cloned())
                 .unwrap_or_default();
             *self.field_mut(model) = HasMany::Loaded(items);
+        }
+        Ok(())
+    }
+}
+
+impl<P: Model, C: Model + Clone> LoadRelation<P> for Rel<P, HasOne<C>> {
+    async fn load_into<'a, B: Backend>(
+        &'a self,
+        conn: &'a mut Connection<B>,
+        models: &'a mut [P],
+    ) -> Result<()> {
+        let resolved = resolve_relation(P::TABLE, self.def())?;
+        let parent_index = P::TABLE
+            .column_index(resolved.fk.references_column)
+            .unwrap_or(P::TABLE.primary_key);
+        let child_index = C::TABLE
+            .column_index(resolved.fk.column)
+            .unwrap_or(C::TABLE.primary_key);
+        let keys = distinct_keys(models, parent_index);
+        let children = if keys.is_empty() {
+            Vec::new()
+        } else {
+            fetch_by_column::<B, C>(conn, child_index, keys).await?
+        };
+        // The foreign key is unique, so there is at most one child per key;
+        // should the database hold several (a unique index dropped by hand),
+        // the first in primary-key order is kept.
+        let mut by_key: HashMap<GroupKey, C> = HashMap::new();
+        for child in children {
+            if let Some(key) = child
+                .column_value(child_index)
+                .as_ref()
+                .and_then(Value::group_key)
+            {
+                by_key.entry(key).or_insert(child);
+            }
+        }
+        for model in models.iter_mut() {
+            let child = model
+                .column_value(parent_index)
+                .as_ref()
+                .and_then(Value::group_key)
+                .and_then(|k| by_key.get(&k).cloned())
+                .map(Box::new);
+            *self.field_mut(model) = HasOne::Loaded(child);
         }
         Ok(())
     }

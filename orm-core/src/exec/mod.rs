@@ -15,16 +15,16 @@ use std::time::Duration;
 
 use sqlx::pool::PoolConnection;
 
+use crate::Model;
 use crate::backend::{Backend, Connection};
 use crate::delete::DeleteReport;
 use crate::error::{Error, Result, TimeoutKind};
 use crate::query::{Filter, Query};
 use crate::registry::Schema;
-use crate::relation::Rel;
+use crate::relation::{ParentSide, Rel};
 use crate::schema::TableDef;
 use crate::sql::Statement;
 use crate::value::{ColumnValue, Value};
-use crate::{HasMany, Model};
 
 pub(crate) use crud::check_names;
 pub use crud::{SchemaReport, UnmanagedForeignKey, unmanaged_foreign_keys};
@@ -535,18 +535,36 @@ pub trait Executor<'e, B: Backend>: Send + Sized {
         }
     }
 
-    /// Detaches every child of `parent` in `relation`: sets their foreign key
-    /// to `NULL` with one `UPDATE` (the step before deleting a parent whose
-    /// children are protected by `RESTRICT`). Returns how many rows changed;
-    /// the relationship field becomes loaded and empty.
-    fn detach<P: Model, C: Model>(
+    /// Detaches every child of `parent` in `relation`, a [`HasMany`](crate::HasMany) or
+    /// [`HasOne`](crate::HasOne) field, and marks the field loaded and empty
+    /// (SQLAlchemy's `team.heroes.clear()` and a commit). What happens to the
+    /// children depends on the relationship:
+    ///
+    /// * **With `cascade_delete`**, the children are *deleted* (SQLAlchemy's
+    ///   `cascade="all, delete-orphan"`, which SQLModel's `cascade_delete`
+    ///   is): a child without its parent has no reason to exist. They go
+    ///   through the delete planner like [`delete_where`](Executor::delete_where),
+    ///   so their own relationships' delete actions run too, all in one
+    ///   transaction (a savepoint inside yours).
+    /// * **Otherwise**, their foreign key is set to `NULL` with one `UPDATE`
+    ///   and they are kept: the step before deleting a parent whose children
+    ///   a `RESTRICT` foreign key protects. A foreign key that is not an
+    ///   `Option` cannot be `NULL`: that fails with [`Error::CannotDetach`]
+    ///   before anything is sent.
+    ///
+    /// Returns how many children were detached: the rows deleted from the
+    /// child table (with a self-referential child table, the deleted
+    /// children's descendants there count too), or the rows set to `NULL`.
+    /// A `parent` without a key is [`Error::MissingPrimaryKey`].
+    fn detach<P: Model, R: ParentSide>(
         self,
         parent: &mut P,
-        relation: Rel<P, HasMany<C>>,
+        relation: Rel<P, R>,
     ) -> impl Future<Output = Result<u64>> + Send {
         async move {
             on_connection!(self, |conn| {
-                delete::detach::<B, P, C>(&mut conn, parent, relation).await
+                let schema = conn.schema.clone();
+                delete::detach::<B, P, R>(&mut conn, schema.as_deref(), parent, relation).await
             })
         }
     }

@@ -103,13 +103,28 @@ pub struct ForeignKeyDef {
     pub on_update: Option<Action>,
 }
 
-/// Which side of a one-to-many relationship a field is.
+/// Which side of a relationship a field is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum RelationKind {
-    /// The parent side: `HasMany<Child>`; the foreign key is on the child.
+    /// The parent side of a one-to-many relationship: `HasMany<Child>`; the
+    /// foreign key is on the child.
     HasMany,
     /// The child side: `BelongsTo<Parent>`; the foreign key is on this table.
     BelongsTo,
+    /// The parent side of a one-to-one relationship: `HasOne<Child>`; the
+    /// foreign key is on the child, and unique there (`#[field(unique)]` or
+    /// the child's primary key).
+    HasOne,
+}
+
+impl RelationKind {
+    /// `true` for the parent sides, [`HasMany`](RelationKind::HasMany) and
+    /// [`HasOne`](RelationKind::HasOne): the foreign key is on the other
+    /// model, and deleting this one applies the relationship's delete action
+    /// to the related rows.
+    pub const fn is_parent_side(self) -> bool {
+        matches!(self, RelationKind::HasMany | RelationKind::HasOne)
+    }
 }
 
 /// A `#[relationship(...)]` field.
@@ -117,13 +132,14 @@ pub enum RelationKind {
 pub struct RelationDef {
     /// Rust field name.
     pub field: &'static str,
-    /// `HasMany` or `BelongsTo`, from the field's type.
+    /// `HasMany`, `HasOne` or `BelongsTo`, from the field's type.
     pub kind: RelationKind,
     /// The other model's table. A function, so that two models can point at
     /// each other without a cycle between their constants.
     pub target: fn() -> &'static TableDef,
     /// `foreign_key = "column"`: the foreign-key column to use (on the child
-    /// for `HasMany`, on this table for `BelongsTo`) when there are several.
+    /// for `HasMany` and `HasOne`, on this table for `BelongsTo`) when there
+    /// are several.
     pub foreign_key: Option<&'static str>,
     /// `back_populates = "field"`: the matching relationship field on the target.
     pub back_populates: Option<&'static str>,

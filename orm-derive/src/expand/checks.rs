@@ -151,13 +151,14 @@ fn relation_check(model: &Model, i: usize, relation: &Relation) -> TokenStream {
     }
 }
 
-/// The message of one failure arm: the same for both kinds of field, or
-/// one for a `HasMany` and one for a `BelongsTo` (chosen at compile time
-/// from `<Ty as Relationship>::KIND`).
+/// The message of one failure arm: the same for every kind of field, or
+/// one for a `HasMany`, one for a `HasOne` and one for a `BelongsTo` (chosen
+/// at compile time from `<Ty as Relationship>::KIND`).
 enum Message {
     Same(String),
     ByKind {
         has_many: String,
+        has_one: String,
         belongs_to: String,
     },
 }
@@ -177,13 +178,16 @@ fn problem_arms(
                 Message::Same(message) => panic_at(&tokens, &message),
                 Message::ByKind {
                     has_many,
+                    has_one,
                     belongs_to,
                 } => {
                     let has_many = panic_at(&tokens, &has_many);
+                    let has_one = panic_at(&tokens, &has_one);
                     let belongs_to = panic_at(&tokens, &belongs_to);
                     quote! {
                         match <#ty as ::orm_core::Relationship>::KIND {
                             ::orm_core::RelationKind::HasMany => #has_many,
+                            ::orm_core::RelationKind::HasOne => #has_one,
                             ::orm_core::RelationKind::BelongsTo => #belongs_to,
                         }
                     }
@@ -210,6 +214,7 @@ fn arms(
         target,
     } = names;
     let name = &model.name;
+    let target_type = target_name(relation.ty, name).unwrap_or_else(|| "_".to_owned());
     let table = &model.table;
     let pk = model
         .primary_key()
@@ -237,8 +242,15 @@ fn arms(
         .cascade_delete
         .as_ref()
         .or(attrs.passive_deletes.as_ref());
-    let by_kind = |has_many: String, belongs_to: String| Message::ByKind {
+    // The two parent sides share a message unless it names the kind.
+    let by_kind = |parent: String, belongs_to: String| Message::ByKind {
+        has_one: parent.clone(),
+        has_many: parent,
+        belongs_to,
+    };
+    let by_each_kind = |has_many: String, has_one: String, belongs_to: String| Message::ByKind {
         has_many,
+        has_one,
         belongs_to,
     };
     vec![
@@ -316,7 +328,7 @@ fn arms(
                     "`back_populates = \"{back}\"` on {field}: {target} has no relationship field `{back}`; name the `BelongsTo<{name}>` field of {target}"
                 ),
                 format!(
-                    "`back_populates = \"{back}\"` on {field}: {target} has no relationship field `{back}`; name the `HasMany<{name}>` field of {target}"
+                    "`back_populates = \"{back}\"` on {field}: {target} has no relationship field `{back}`; name the `HasMany<{name}>` or `HasOne<{name}>` field of {target}"
                 ),
             ),
         ),
@@ -326,12 +338,34 @@ fn arms(
                 .back_populates
                 .as_ref()
                 .map(|lit| lit as &dyn ToTokens)),
-            by_kind(
+            by_each_kind(
                 format!(
                     "`back_populates = \"{back}\"` on {field}: that field of {target} is a `HasMany` too; the other side of a `HasMany` is a `BelongsTo<{name}>` field"
                 ),
                 format!(
-                    "`back_populates = \"{back}\"` on {field}: that field of {target} is a `BelongsTo` too; the other side of a `BelongsTo` is a `HasMany<{name}>` field"
+                    "`back_populates = \"{back}\"` on {field}: that field of {target} is a `HasOne` too; the other side of a `HasOne` is a `BelongsTo<{name}>` field"
+                ),
+                format!(
+                    "`back_populates = \"{back}\"` on {field}: that field of {target} is a `BelongsTo` too; the other side of a `BelongsTo` is a `HasMany<{name}>` or `HasOne<{name}>` field"
+                ),
+            ),
+        ),
+        (
+            "BackPopulatesBothParents",
+            on(attrs
+                .back_populates
+                .as_ref()
+                .map(|lit| lit as &dyn ToTokens)),
+            by_each_kind(
+                format!(
+                    "`back_populates = \"{back}\"` on {field}: that field of {target} is a `HasOne`, the parent side of a one-to-one relationship; the other side of a `HasMany` is a `BelongsTo<{name}>` field"
+                ),
+                format!(
+                    "`back_populates = \"{back}\"` on {field}: that field of {target} is a `HasMany`, the parent side of a one-to-many relationship; the other side of a `HasOne` is a `BelongsTo<{name}>` field"
+                ),
+                // Not reached (a `BelongsTo` pairs with either), but said right.
+                format!(
+                    "`back_populates = \"{back}\"` on {field}: a `HasMany` and a `HasOne` cannot be the two sides of one relationship; the other side of either is a `BelongsTo` field"
                 ),
             ),
         ),
@@ -339,7 +373,14 @@ fn arms(
             "DeleteFlagsOnBelongsTo",
             on(first_flag.map(|key| key as &dyn ToTokens)),
             Message::Same(format!(
-                "{flags} on {field}: delete behaviour is declared on the parent side; move it to the `HasMany<{name}>` field of {target}"
+                "{flags} on {field}: delete behaviour is declared on the parent side; move it to the `HasMany<{name}>` or `HasOne<{name}>` field of {target}"
+            )),
+        ),
+        (
+            "HasOneNotUnique",
+            on_type.clone(),
+            Message::Same(format!(
+                "{field} is a `HasOne`, but the foreign key it follows on {target} is not unique, so one {owner} could have several {target} rows: add `#[field(unique)]` to that foreign-key field of {target}, or use `HasMany<{target_type}>` for a one-to-many relationship"
             )),
         ),
     ]

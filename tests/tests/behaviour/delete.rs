@@ -376,10 +376,135 @@ pub async fn detach_nulls_children_with_one_update<B: TestBackend>(ctx: Ctx<B>) 
     );
 }
 
+/// `(id, team_id)` of every hero, `(id, hero_id)` of every power and sidekick.
+async fn end_state<B: TestBackend>(db: &Db<B>) -> [Vec<Vec<Option<i64>>>; 4] {
+    [
+        B::int_rows(db, "SELECT id FROM team ORDER BY id").await,
+        B::int_rows(db, "SELECT id, team_id FROM hero ORDER BY id").await,
+        B::int_rows(db, "SELECT id, hero_id FROM power ORDER BY id").await,
+        B::int_rows(db, "SELECT id, hero_id FROM sidekick ORDER BY id").await,
+    ]
+}
+
+/// The end state of `seed(db, 2, 2)`, with the heroes of team 2 (3 and 4)
+/// and what cascades from them gone, or left when `doomed_gone` is false.
+fn seeded_state(doomed_gone: bool) -> [Vec<Vec<Option<i64>>>; 4] {
+    let some = |row: &[i64]| row.iter().map(|v| Some(*v)).collect::<Vec<_>>();
+    let heroes = [[1, 1], [2, 1], [3, 2], [4, 2]];
+    let powers = [
+        [1, 1],
+        [2, 1],
+        [3, 2],
+        [4, 2],
+        [5, 3],
+        [6, 3],
+        [7, 4],
+        [8, 4],
+    ];
+    let sidekicks = [[1, 1], [2, 2], [3, 3], [4, 4]];
+    let keep = |hero: i64| !doomed_gone || hero <= 2;
+    [
+        vec![some(&[1]), some(&[2])],
+        heroes
+            .iter()
+            .filter(|r| keep(r[0]))
+            .map(|r| some(r))
+            .collect(),
+        powers
+            .iter()
+            .filter(|r| keep(r[1]))
+            .map(|r| some(r))
+            .collect(),
+        sidekicks
+            .iter()
+            .map(|r| {
+                if keep(r[1]) {
+                    some(r)
+                } else {
+                    vec![Some(r[0]), None]
+                }
+            })
+            .collect(),
+    ]
+}
+
+pub async fn detach_on_cascade_delete_deletes_the_children_and_their_cascades<B: TestBackend>(
+    ctx: Ctx<B>,
+) {
+    for fk in [true, false] {
+        let db = ctx.db(fk).await;
+        let (_, mut doomed) = seed(&db, 2, 2).await;
+        assert_eq!(end_state(&db).await, seeded_state(false), "fk={fk}");
+        let (_guard, log) = orm_tests::capture_sql();
+        // Team::HEROES has cascade_delete: detached heroes are orphans, deleted
+        // with their powers (cascade_delete), their sidekicks unlinked (SET NULL).
+        assert_eq!(db.detach(&mut doomed, Team::HEROES).await.unwrap(), 2);
+        let logged = log.statements();
+        assert_eq!(doomed.heroes.get().map(<[Hero]>::len), Some(0));
+        assert_eq!(end_state(&db).await, seeded_state(true), "fk={fk}");
+        // Set-based: the heroes' keys, then one statement per table.
+        let writes = logged
+            .iter()
+            .filter(|s| s.starts_with("DELETE") || s.starts_with("UPDATE"))
+            .count();
+        assert_eq!(writes, 3, "fk={fk}: {logged:#?}");
+    }
+}
+
+pub async fn detach_on_cascade_delete_is_one_transaction<B: TestBackend>(ctx: Ctx<B>) {
+    let db = ctx.db(true).await;
+    let (_, mut doomed) = seed(&db, 2, 2).await;
+    B::fail_deletes_on(&db, "hero").await;
+    let err = db.detach(&mut doomed, Team::HEROES).await.unwrap_err();
+    assert!(err.to_string().contains("injected fault"), "{err}");
+    assert!(!doomed.heroes.is_loaded(), "the field is left alone");
+    // The powers' DELETE and the sidekicks' UPDATE ran before the failing
+    // DELETE on hero, and were rolled back with it.
+    assert_eq!(end_state(&db).await, seeded_state(false));
+}
+
+pub async fn detach_without_cascade_delete_sets_null<B: TestBackend>(ctx: Ctx<B>) {
+    for fk in [true, false] {
+        let db = ctx.db(fk).await;
+        seed(&db, 2, 2).await;
+        // Hero::SIDEKICKS has no cascade_delete (ON DELETE SET NULL): kept, unlinked.
+        let mut hero: Hero = db.get(3i64).await.unwrap();
+        let (_guard, log) = orm_tests::capture_sql();
+        assert_eq!(db.detach(&mut hero, Hero::SIDEKICKS).await.unwrap(), 1);
+        assert_eq!(
+            log.statements().len(),
+            1,
+            "one UPDATE: {:?}",
+            log.statements()
+        );
+        assert_eq!(hero.sidekicks.get().map(<[Sidekick]>::len), Some(0));
+        let mut expected = seeded_state(false);
+        expected[3][2] = vec![Some(3), None];
+        assert_eq!(end_state(&db).await, expected, "fk={fk}");
+    }
+}
+
+pub async fn detach_needs_the_parents_key<B: TestBackend>(ctx: Ctx<B>) {
+    let db = ctx.db(true).await;
+    seed(&db, 2, 2).await;
+    let mut unsaved = team("Unsaved");
+    let err = db.detach(&mut unsaved, Team::HEROES).await.unwrap_err();
+    assert!(
+        matches!(err, Error::MissingPrimaryKey { model: "Team" }),
+        "{err:?}"
+    );
+    assert!(!unsaved.heroes.is_loaded());
+    assert_eq!(end_state(&db).await, seeded_state(false));
+}
+
 /// The tests of this module.
 pub fn tests<B: TestBackend>() -> Vec<Test<B>> {
     crate::tests![
         detach_nulls_children_with_one_update,
+        detach_on_cascade_delete_deletes_the_children_and_their_cascades,
+        detach_on_cascade_delete_is_one_transaction,
+        detach_without_cascade_delete_sets_null,
+        detach_needs_the_parents_key,
         three_levels_cascade_leaves_first_and_nulls_second_level_set_null,
         cascade_over_ten_thousand_children_is_a_handful_of_statements,
         bulk_delete_by_filter_cascades_like_deleting_each_row,

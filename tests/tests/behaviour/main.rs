@@ -1,7 +1,7 @@
 //! The behaviour suite, run against every backend: CRUD, relationship
-//! loading, every row of the SPEC §3 cascade table, delete plans, the
-//! tutorial steps, fault injection, hostile input, concurrency and the
-//! differential property test.
+//! loading, one-to-one relationships, every row of the SPEC §3 cascade
+//! table, delete plans, the tutorial steps, fault injection, hostile input,
+//! concurrency and the differential property test.
 //!
 //! ```text
 //! cargo test -p orm-tests --test behaviour                 # SQLite; PostgreSQL ignored
@@ -24,6 +24,7 @@ mod differential;
 mod faults;
 mod hostile;
 mod mysql_only;
+mod one_to_one;
 mod postgres_only;
 mod registry;
 mod relations;
@@ -50,6 +51,7 @@ fn suite<B: TestBackend>(trials: &mut Vec<Trial>) {
     harness::add::<B>(trials, "differential", differential::tests());
     harness::add::<B>(trials, "faults", faults::tests());
     harness::add::<B>(trials, "hostile", hostile::tests());
+    harness::add::<B>(trials, "one_to_one", one_to_one::tests());
     harness::add::<B>(trials, "registry", registry::tests());
     harness::add::<B>(trials, "relations", relations::tests());
     harness::add::<B>(trials, "reliability", reliability::tests());
