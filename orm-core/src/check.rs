@@ -44,8 +44,11 @@ pub enum RelationProblem {
     /// `back_populates` pairs a `HasMany` with a `HasOne`: both are parent
     /// sides; the other side of either is a `BelongsTo`.
     BackPopulatesBothParents,
-    /// `cascade_delete` / `passive_deletes` on a `BelongsTo` field.
+    /// `cascade_delete` on a `BelongsTo` field.
     DeleteFlagsOnBelongsTo,
+    /// `passive_deletes` on a `BelongsTo` field whose `back_populates`
+    /// relationship on the parent covers the same foreign key without it.
+    PassiveDisagrees,
     /// A `HasOne` whose child foreign key is neither `#[field(unique)]` nor
     /// the child's primary key: a parent could have several children.
     HasOneNotUnique,
@@ -162,6 +165,7 @@ pub const fn relation(
         ForeignKeyLookup::Ambiguous => return Err(RelationProblem::AmbiguousForeignKey),
         ForeignKeyLookup::NamedMissing => return Err(RelationProblem::NamedForeignKeyMissing),
     };
+    let mut back = None;
     if let Some(field) = rel.back_populates {
         let mut j = 0;
         let mut found = None;
@@ -174,6 +178,7 @@ pub const fn relation(
         match found {
             None => return Err(RelationProblem::BackPopulatesMissing),
             Some(j) => {
+                back = Some(&target.relations[j]);
                 // The pairs are HasMany <-> BelongsTo and HasOne <-> BelongsTo.
                 match (target.relations[j].kind, rel.kind) {
                     (RelationKind::HasMany, RelationKind::HasMany)
@@ -192,8 +197,22 @@ pub const fn relation(
     }
     match rel.kind {
         RelationKind::BelongsTo => {
-            if rel.cascade_delete || rel.passive_deletes {
+            if rel.cascade_delete {
                 return Err(RelationProblem::DeleteFlagsOnBelongsTo);
+            }
+            // `passive_deletes` on the child (SQLAlchemy's
+            // `backref(..., passive_deletes=True)`): the database applies
+            // this foreign key's ON DELETE when a parent is deleted through
+            // the schema registry.
+            if rel.passive_deletes {
+                if fk.on_delete.is_none() {
+                    return Err(RelationProblem::PassiveWithoutOnDelete);
+                }
+                if let Some(parent_side) = back
+                    && !parent_side.passive_deletes
+                {
+                    return Err(RelationProblem::PassiveDisagrees);
+                }
             }
         }
         RelationKind::HasMany | RelationKind::HasOne => {

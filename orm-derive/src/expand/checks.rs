@@ -233,15 +233,6 @@ fn arms(
         .as_ref()
         .map(LitStr::value)
         .unwrap_or_default();
-    let flags = match (&attrs.cascade_delete, &attrs.passive_deletes) {
-        (Some(_), Some(_)) => "`cascade_delete` and `passive_deletes`",
-        (None, Some(_)) => "`passive_deletes`",
-        _ => "`cascade_delete`",
-    };
-    let first_flag = attrs
-        .cascade_delete
-        .as_ref()
-        .or(attrs.passive_deletes.as_ref());
     // The two parent sides share a message unless it names the kind.
     let by_kind = |parent: String, belongs_to: String| Message::ByKind {
         has_one: parent.clone(),
@@ -306,9 +297,14 @@ fn arms(
                 .passive_deletes
                 .as_ref()
                 .map(|key| key as &dyn ToTokens)),
-            Message::Same(format!(
-                "`passive_deletes` on {field} leaves the delete to the database, but the foreign key of {target} declares no `ondelete`: add one (e.g. `ondelete = \"CASCADE\"`) or drop `passive_deletes`"
-            )),
+            by_kind(
+                format!(
+                    "`passive_deletes` on {field} leaves the delete to the database, but the foreign key of {target} declares no `ondelete`: add one (e.g. `ondelete = \"CASCADE\"`) or drop `passive_deletes`"
+                ),
+                format!(
+                    "`passive_deletes` on {field} leaves the delete to the database, but the foreign key it follows declares no `ondelete`: add one to the foreign-key field of {owner} (e.g. `ondelete = \"CASCADE\"`) or drop `passive_deletes`"
+                ),
+            ),
         ),
         (
             "SetNullNotNullable",
@@ -371,9 +367,22 @@ fn arms(
         ),
         (
             "DeleteFlagsOnBelongsTo",
-            on(first_flag.map(|key| key as &dyn ToTokens)),
+            on(attrs
+                .cascade_delete
+                .as_ref()
+                .map(|key| key as &dyn ToTokens)),
             Message::Same(format!(
-                "{flags} on {field}: delete behaviour is declared on the parent side; move it to the `HasMany<{name}>` or `HasOne<{name}>` field of {target}"
+                "`cascade_delete` on {field}: deleting the children of a parent is declared on the parent side; move it to the `HasMany<{name}>` or `HasOne<{name}>` field of {target} (on this side, `passive_deletes` leaves the foreign key's `ondelete` to the database)"
+            )),
+        ),
+        (
+            "PassiveDisagrees",
+            on(attrs
+                .passive_deletes
+                .as_ref()
+                .map(|key| key as &dyn ToTokens)),
+            Message::Same(format!(
+                "`passive_deletes` on {field}: the `{back}` field of {target} covers the same foreign key without it, so deletes through it would not leave the foreign key to the database; declare `passive_deletes` on `{back}` too"
             )),
         ),
         (

@@ -515,6 +515,78 @@ async fn no_action_back_references_from_deleted_rows_do_not_block<B: TestBackend
     }
 }
 
+mod child_side {
+    use orm_core::{BelongsTo, Model};
+
+    /// No relationship on the club: the members' side says the database
+    /// deletes them (SQLAlchemy's `backref(..., passive_deletes=True)`).
+    #[derive(Model, Debug, Clone)]
+    #[model(table = "club")]
+    pub struct Club {
+        #[field(primary_key)]
+        pub id: Option<i64>,
+    }
+
+    #[derive(Model, Debug, Clone)]
+    #[model(table = "club_member")]
+    pub struct ClubMember {
+        #[field(primary_key)]
+        pub id: Option<i64>,
+        #[field(foreign_key = "club.id", ondelete = "CASCADE")]
+        pub club_id: i64,
+        #[relationship(passive_deletes)]
+        pub club: BelongsTo<Club>,
+    }
+}
+
+/// `passive_deletes` on the child's `BelongsTo`: with the registry the ORM
+/// leaves that foreign key to the database (and says so), and refuses
+/// where the database does not enforce foreign keys.
+async fn passive_deletes_on_the_child_side_leaves_it_to_the_database<B: TestBackend>(ctx: Ctx<B>) {
+    use child_side::{Club, ClubMember};
+    let schema = Schema::new(&[Club::TABLE, ClubMember::TABLE]).unwrap();
+    for foreign_keys in [true, false] {
+        let db = ctx.db(foreign_keys).await;
+        db.create_all(schema.tables()).await.unwrap();
+        let db = db.with_schema(schema.clone());
+        for _ in 0..2 {
+            db.insert(&mut Club { id: None }).await.unwrap();
+        }
+        for club in [1i64, 1, 2] {
+            let mut m = ClubMember {
+                id: None,
+                club_id: club,
+                club: BelongsTo::NotLoaded,
+            };
+            db.insert(&mut m).await.unwrap();
+        }
+        let club = db.get::<Club>(1).await.unwrap();
+        let result = db.delete(club).await;
+        let members = B::int_rows(&db, "SELECT id, club_id FROM club_member ORDER BY id").await;
+        if foreign_keys {
+            let report = result.unwrap();
+            assert_eq!(report.left_to_database.len(), 1);
+            assert_eq!(report.left_to_database[0].table, "club_member");
+            assert_eq!(report.left_to_database[0].action, Action::Cascade);
+            assert_eq!(count(&db, "club").await, 1);
+            assert_eq!(members, vec![vec![Some(3), Some(2)]]);
+        } else {
+            assert!(
+                matches!(
+                    result,
+                    Err(Error::ForeignKeysNotEnforced {
+                        model: "ClubMember",
+                        relation: "club"
+                    })
+                ),
+                "{result:?}"
+            );
+            assert_eq!(count(&db, "club").await, 2);
+            assert_eq!(members.len(), 3);
+        }
+    }
+}
+
 pub fn tests<B: TestBackend>() -> Vec<Test<B>> {
     crate::tests![
         foreign_keys_without_relationships_are_applied,
@@ -525,5 +597,6 @@ pub fn tests<B: TestBackend>() -> Vec<Test<B>> {
         create_all_reports_what_the_registry_covers,
         cascade_cycles_across_tables_end_like_the_database,
         no_action_back_references_from_deleted_rows_do_not_block,
+        passive_deletes_on_the_child_side_leaves_it_to_the_database,
     ]
 }
