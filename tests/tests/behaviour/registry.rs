@@ -292,6 +292,7 @@ async fn create_all_reports_what_the_registry_covers<B: TestBackend>(ctx: Ctx<B>
 mod cycle {
     use orm_core::Model;
 
+    // ANCHOR: cycle
     /// Departments and employees that cascade into each other: deleting a
     /// department deletes its employees, deleting an employee deletes the
     /// departments they manage.
@@ -315,6 +316,7 @@ mod cycle {
         #[field(foreign_key = "employee.id", ondelete = "SET NULL")]
         pub mentor_id: Option<i64>,
     }
+    // ANCHOR_END: cycle
 
     /// A user's posts cascade; a user's featured post is a plain foreign
     /// key back (`NO ACTION`): deleting a user whose featured post is their
@@ -344,9 +346,12 @@ mod cycle {
 /// which manages itself.
 async fn seed_cycle<B: TestBackend>(db: &Db<B>) {
     use cycle::{Department, Employee};
-    db.create_all(&[Department::TABLE, Employee::TABLE])
-        .await
-        .unwrap();
+    // Twice: the foreign key added after both tables exist is added once.
+    for _ in 0..2 {
+        db.create_all(&[Department::TABLE, Employee::TABLE])
+            .await
+            .unwrap();
+    }
     for _ in 0..5 {
         let mut d = Department {
             id: None,
