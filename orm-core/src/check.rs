@@ -52,6 +52,24 @@ pub enum RelationProblem {
     /// A `HasOne` whose child foreign key is neither `#[field(unique)]` nor
     /// the child's primary key: a parent could have several children.
     HasOneNotUnique,
+    /// A `ManyToMany` without `through = "Link"`.
+    ThroughMissing,
+    /// `through` on a relationship that is not a `ManyToMany`.
+    ThroughNotManyToMany,
+    /// The link model has no foreign key to the model declaring the
+    /// `ManyToMany` (or several, none named by `foreign_key`).
+    ThroughNoOwnerKey,
+    /// The link model has no foreign key to the other side (besides the
+    /// owner's), or several.
+    ThroughNoTargetKey,
+    /// The link's foreign key to the owner declares an `ondelete` other
+    /// than CASCADE, but deleting the owner deletes its link rows.
+    ThroughContradiction,
+    /// `cascade_delete` on a `ManyToMany`: the link rows always go; the
+    /// rows on the other side are not the owner's to delete.
+    CascadeOnManyToMany,
+    /// `back_populates` pairs a `ManyToMany` with another kind.
+    BackPopulatesNotManyToMany,
 }
 
 const fn str_eq(a: &str, b: &str) -> bool {
@@ -141,7 +159,7 @@ const fn column_unique(table: &TableDef, column: &str) -> bool {
     while i < table.columns.len() {
         let c = &table.columns[i];
         if str_eq(c.name, column) {
-            return c.unique || c.primary_key;
+            return c.unique || (c.primary_key && !table.has_composite_key());
         }
         i += 1;
     }
@@ -155,8 +173,39 @@ pub const fn relation(
     target: &TableDef,
 ) -> Result<(), RelationProblem> {
     let rel = &owner.relations[index];
+    let many_to_many = matches!(rel.kind, RelationKind::ManyToMany);
+    if many_to_many != rel.through.is_some() {
+        return Err(if many_to_many {
+            RelationProblem::ThroughMissing
+        } else {
+            RelationProblem::ThroughNotManyToMany
+        });
+    }
+    if many_to_many {
+        if rel.cascade_delete {
+            return Err(RelationProblem::CascadeOnManyToMany);
+        }
+        // The foreign keys are the link's: see `through`.
+        if let Some(field) = rel.back_populates {
+            let mut j = 0;
+            let mut found = false;
+            while j < target.relations.len() {
+                if str_eq(target.relations[j].field, field) {
+                    if !matches!(target.relations[j].kind, RelationKind::ManyToMany) {
+                        return Err(RelationProblem::BackPopulatesNotManyToMany);
+                    }
+                    found = true;
+                }
+                j += 1;
+            }
+            if !found {
+                return Err(RelationProblem::BackPopulatesMissing);
+            }
+        }
+        return Ok(());
+    }
     let (child, parent) = match rel.kind {
-        RelationKind::HasMany | RelationKind::HasOne => (target, owner),
+        RelationKind::HasMany | RelationKind::HasOne | RelationKind::ManyToMany => (target, owner),
         RelationKind::BelongsTo => (owner, target),
     };
     let fk = match find_foreign_key(child, parent.name, rel.foreign_key) {
@@ -190,6 +239,9 @@ pub const fn relation(
                     | (RelationKind::HasOne, RelationKind::HasMany) => {
                         return Err(RelationProblem::BackPopulatesBothParents);
                     }
+                    (RelationKind::ManyToMany, _) | (_, RelationKind::ManyToMany) => {
+                        return Err(RelationProblem::BackPopulatesNotManyToMany);
+                    }
                     (RelationKind::BelongsTo, _) | (_, RelationKind::BelongsTo) => {}
                 }
             }
@@ -215,6 +267,7 @@ pub const fn relation(
                 }
             }
         }
+        RelationKind::ManyToMany => {}
         RelationKind::HasMany | RelationKind::HasOne => {
             if matches!(rel.kind, RelationKind::HasOne) && !column_unique(child, fk.column) {
                 return Err(RelationProblem::HasOneNotUnique);
@@ -236,6 +289,45 @@ pub const fn relation(
                 return Err(RelationProblem::SetNullNotNullable);
             }
         }
+    }
+    Ok(())
+}
+
+/// Checks the link model `link` of the `ManyToMany` relationship `index`
+/// of `owner`, whose other side's table is `target`: a foreign key to each
+/// side, and an `ondelete` on the owner's that agrees with deleting the
+/// link rows.
+pub const fn through(
+    owner: &TableDef,
+    index: usize,
+    target: &TableDef,
+    link: &TableDef,
+) -> Result<(), RelationProblem> {
+    let rel = &owner.relations[index];
+    let owner_fk = match find_foreign_key(link, owner.name, rel.foreign_key) {
+        ForeignKeyLookup::Found(i) => &link.foreign_keys[i],
+        _ => return Err(RelationProblem::ThroughNoOwnerKey),
+    };
+    let mut targets = 0;
+    let mut i = 0;
+    while i < link.foreign_keys.len() {
+        let fk = &link.foreign_keys[i];
+        if str_eq(fk.references_table, target.name) && !str_eq(fk.column, owner_fk.column) {
+            targets += 1;
+        }
+        i += 1;
+    }
+    if targets != 1 {
+        return Err(RelationProblem::ThroughNoTargetKey);
+    }
+    if rel.passive_deletes {
+        if owner_fk.on_delete.is_none() {
+            return Err(RelationProblem::PassiveWithoutOnDelete);
+        }
+    } else if let Some(action) = owner_fk.on_delete
+        && !matches!(action, Action::Cascade)
+    {
+        return Err(RelationProblem::ThroughContradiction);
     }
     Ok(())
 }

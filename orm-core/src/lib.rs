@@ -121,14 +121,15 @@ pub use exec::{UnmanagedForeignKey, unmanaged_foreign_keys};
 pub use model::{Model, RowSource};
 pub use query::{Column, CompareOp, Expr, Filter, Limited, Order, Query, Unlimited, WholeSet};
 pub use registry::{Declared, Edge, Schema};
-pub use relation::{BelongsTo, HasMany, HasOne, ParentSide, Rel, Relationship};
+pub use relation::{BelongsTo, HasMany, HasOne, ManyToMany, ParentSide, Rel, Relationship};
 pub use schema::{
     Action, ColumnDef, ColumnKind, ForeignKeyDef, RelationDef, RelationKind, TableDef,
 };
 #[cfg(feature = "json")]
 pub use sqlx::types::Json;
 pub use value::{
-    ColumnValue, DecodeError, FieldType, InvalidValue, Params, TextValue, Value, ValueType,
+    ColumnValue, DecodeError, FieldType, InvalidValue, KeyValue, Params, TextValue, Value,
+    ValueType,
 };
 
 #[cfg(feature = "derive")]
@@ -191,8 +192,8 @@ pub use echo::echo_sql;
 /// The names most programs need: `use orm_core::prelude::*;`.
 pub mod prelude {
     pub use crate::{
-        Backend, BelongsTo, Db, DeleteReport, Error, Executor, Filter, HasMany, HasOne, Model,
-        Query, Transaction,
+        Backend, BelongsTo, Db, DeleteReport, Error, Executor, Filter, HasMany, HasOne, ManyToMany,
+        Model, Query, Transaction,
     };
 }
 

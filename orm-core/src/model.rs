@@ -2,7 +2,7 @@
 
 use crate::error::{Error, Result};
 use crate::schema::TableDef;
-use crate::value::{ColumnValue, FieldType, Value, ValueType};
+use crate::value::{FieldType, KeyValue, Value, ValueType};
 
 /// A struct mapped to a table. Implement it with `#[derive(Model)]`.
 ///
@@ -11,11 +11,12 @@ use crate::value::{ColumnValue, FieldType, Value, ValueType};
 /// [`Value`]s in column order.
 pub trait Model: Sized + Send + Sync + Unpin + 'static {
     /// The type of the primary key: the key field's type without its
-    /// `Option` (`i64` for `id: Option<i64>`, `Uuid` for `id: Uuid`).
+    /// `Option` (`i64` for `id: Option<i64>`, `Uuid` for `id: Uuid`), or
+    /// the tuple of the key fields' types for a composite key (`(i64, i64)`).
     /// [`get`](crate::Executor::get) and [`find`](crate::Executor::find)
     /// take a value of this type, so a key of the wrong type does not
     /// compile.
-    type Key: ColumnValue;
+    type Key: KeyValue;
 
     /// The table's metadata.
     const TABLE: &'static TableDef;
@@ -38,10 +39,23 @@ pub trait Model: Sized + Send + Sync + Unpin + 'static {
         crate::Query::new()
     }
 
-    /// The primary-key value (`NULL` before the row is inserted).
+    /// The primary-key value (`NULL` before the row is inserted); the first
+    /// key column's, for a composite key (see [`key_values`](Model::key_values)).
     fn primary_key(&self) -> Value {
         self.column_value(Self::TABLE.primary_key)
             .unwrap_or(Value::Null(Self::TABLE.primary_key_column().kind()))
+    }
+
+    /// The value of every primary-key column, in key order.
+    fn key_values(&self) -> Vec<Value> {
+        Self::TABLE
+            .key_indexes()
+            .into_iter()
+            .map(|i| {
+                self.column_value(i)
+                    .unwrap_or(Value::Null(Self::TABLE.columns[i].kind()))
+            })
+            .collect()
     }
 }
 

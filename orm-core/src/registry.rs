@@ -177,6 +177,17 @@ impl Schema {
                         needed_by: format!("the relationship {}::{}", table.model, rel.field),
                     });
                 }
+                if let Some(link) = rel.through.map(|through| through())
+                    && find(link.name).is_none()
+                {
+                    return Err(Error::NotInSchema {
+                        table: link.name,
+                        needed_by: format!(
+                            "the link model of {}::{} (`through`)",
+                            table.model, rel.field
+                        ),
+                    });
+                }
                 resolve_relation(table, rel)?;
             }
         }

@@ -10,8 +10,8 @@ use crate::schema::{RelationDef, RelationKind};
 /// A field type that `#[relationship(...)]` accepts.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a relationship type",
-    label = "a `#[relationship]` field must be `HasMany<T>`, `HasOne<T>` or `BelongsTo<T>`",
-    note = "use `HasMany<Child>` on the parent side of a one-to-many relationship, `HasOne<Child>` on the parent side of a one-to-one relationship, and `BelongsTo<Parent>` on the side with the foreign key"
+    label = "a `#[relationship]` field must be `HasMany<T>`, `HasOne<T>`, `BelongsTo<T>` or `ManyToMany<T>`",
+    note = "use `HasMany<Child>` on the parent side of a one-to-many relationship, `HasOne<Child>` on the parent side of a one-to-one relationship, `BelongsTo<Parent>` on the side with the foreign key, and `ManyToMany<Other>` with `through = \"Link\"` for a link table"
 )]
 pub trait Relationship: Default + Send + Sync + 'static {
     /// The related model.
@@ -145,6 +145,63 @@ impl<T: Model> ParentSide for HasOne<T> {
     fn detached() -> Self {
         HasOne::Loaded(None)
     }
+}
+
+/// One side of a many-to-many relationship, through a link model
+/// (`#[relationship(through = "PostTag")]`, SQLAlchemy's `secondary=`,
+/// Django's `ManyToManyField`): the related rows, once loaded.
+///
+/// The link model has a foreign key to each side (usually its composite
+/// primary key, `(post_id, tag_id)`). Loading takes two queries per chunk
+/// of keys, one on the link table and one on the other side;
+/// [`link`](crate::Executor::link) and [`unlink`](crate::Executor::unlink)
+/// add and remove link rows; deleting a row of either side deletes its
+/// link rows (or leaves them to the link foreign key's `ON DELETE` with
+/// `passive_deletes`).
+#[derive(Clone, PartialEq, Default)]
+pub enum ManyToMany<T> {
+    /// Not loaded from the database.
+    #[default]
+    NotLoaded,
+    /// Loaded: every related row, in the other side's primary-key order.
+    Loaded(Vec<T>),
+}
+
+impl<T> ManyToMany<T> {
+    /// `true` once loaded.
+    pub fn is_loaded(&self) -> bool {
+        matches!(self, ManyToMany::Loaded(_))
+    }
+
+    /// The related rows, or `None` when not loaded.
+    pub fn get(&self) -> Option<&[T]> {
+        match self {
+            ManyToMany::Loaded(items) => Some(items),
+            ManyToMany::NotLoaded => None,
+        }
+    }
+
+    /// The related rows, or `None` when not loaded.
+    pub fn into_loaded(self) -> Option<Vec<T>> {
+        match self {
+            ManyToMany::Loaded(items) => Some(items),
+            ManyToMany::NotLoaded => None,
+        }
+    }
+}
+
+impl<T: fmt::Debug> fmt::Debug for ManyToMany<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ManyToMany::NotLoaded => f.write_str("NotLoaded"),
+            ManyToMany::Loaded(items) => f.debug_tuple("Loaded").field(items).finish(),
+        }
+    }
+}
+
+impl<T: Model> Relationship for ManyToMany<T> {
+    type Target = T;
+    const KIND: RelationKind = RelationKind::ManyToMany;
 }
 
 /// The child side of a one-to-many or one-to-one relationship: the parent

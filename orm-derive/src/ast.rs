@@ -152,6 +152,14 @@ impl<'a> Model<'a> {
             .iter()
             .position(|column| column.attrs.primary_key.is_some())
     }
+
+    /// Every `#[field(primary_key)]` column, in field order (several: a
+    /// composite key).
+    pub fn key_columns(&self) -> Vec<usize> {
+        (0..self.columns.len())
+            .filter(|&i| self.columns[i].attrs.primary_key.is_some())
+            .collect()
+    }
 }
 
 /// The named fields of a struct; anything else is reported.

@@ -57,6 +57,7 @@ pub const RELATIONSHIP: Scope = Scope {
         "cascade_delete",
         "passive_deletes",
         "foreign_key",
+        "through",
     ],
     example: "#[relationship(back_populates = \"team\")]",
 };
@@ -192,6 +193,8 @@ pub struct Relationship {
     pub passive_deletes: Option<Ident>,
     /// `foreign_key = "column"`.
     pub foreign_key: Option<LitStr>,
+    /// `through = "LinkModel"`: the literal and the link model's type.
+    pub through: Option<(LitStr, syn::Type)>,
 }
 
 /// A slot for one key: set once, a second occurrence is reported on itself.
@@ -312,6 +315,7 @@ impl Relationship {
         let mut cascade_delete = Slot::new(cx, &RELATIONSHIP);
         let mut passive_deletes = Slot::new(cx, &RELATIONSHIP);
         let mut foreign_key = Slot::new(cx, &RELATIONSHIP);
+        let mut through = Slot::new(cx, &RELATIONSHIP);
         for attr in attrs {
             parse_keys(cx, attr, &RELATIONSHIP, |key, meta| {
                 match key.to_string().as_str() {
@@ -322,6 +326,7 @@ impl Relationship {
                         back_populates.set(key, lit);
                     }
                     "foreign_key" => foreign_key.set(key, column_name(key, meta)?),
+                    "through" => through.set(key, link_model(key, meta)?),
                     _ => {}
                 }
                 Ok(())
@@ -332,6 +337,7 @@ impl Relationship {
             cascade_delete: cascade_delete.get(),
             passive_deletes: passive_deletes.get(),
             foreign_key: foreign_key.get(),
+            through: through.get(),
         }
     }
 }
@@ -461,6 +467,22 @@ fn table_column(key: &Ident, meta: &ParseNestedMeta) -> syn::Result<ForeignKey> 
             ),
         )),
     }
+}
+
+/// `through = "PostTag"`: the link model of a many-to-many relationship,
+/// a type path in a string (as serde's `with = "module"`).
+fn link_model(key: &Ident, meta: &ParseNestedMeta) -> syn::Result<(LitStr, syn::Type)> {
+    let lit = non_empty(string(key, meta, "\"PostTag\"")?, "link model")?;
+    let ty = lit.parse::<syn::Type>().map_err(|_| {
+        syn::Error::new_spanned(
+            &lit,
+            format!(
+                "`through = {:?}` names the link model's type (e.g. `through = \"PostTag\"`), not a table",
+                lit.value()
+            ),
+        )
+    })?;
+    Ok((lit, ty))
 }
 
 /// `foreign_key = "column"` on a relationship: a column of the child, no table.

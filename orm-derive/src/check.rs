@@ -88,38 +88,27 @@ fn check_handle_names(cx: &Ctxt, model: &Model) {
     }
 }
 
-/// Exactly one `#[field(primary_key)]`.
+/// At least one `#[field(primary_key)]`; several make a composite key.
 fn check_primary_key(cx: &Ctxt, model: &Model) {
-    let mut keys = model
+    let has_key = model
         .columns
         .iter()
-        .filter_map(|column| Some((column, column.attrs.primary_key.as_ref()?)));
-    let Some((first, _)) = keys.next() else {
-        if model
+        .any(|column| column.attrs.primary_key.is_some());
+    if has_key
+        || model
             .columns
             .iter()
             .any(|c| c.attrs.rejected("primary_key"))
-        {
-            return; // the misspelled or misused `primary_key` is reported already
-        }
-        cx.error_spanned_by(
-            model.ident,
-            format!(
-                "`{}` has no primary key: mark one field `#[field(primary_key)]`, e.g. `#[field(primary_key)] pub id: Option<i64>`",
-                model.name
-            ),
-        );
-        return;
-    };
-    for (_, key) in keys {
-        cx.error_spanned_by(
-            key,
-            format!(
-                "composite primary keys are not supported: `{}` already has the primary key `{}`; use `unique` for this field instead",
-                model.name, first.field
-            ),
-        );
+    {
+        return; // a misspelled or misused `primary_key` is reported already
     }
+    cx.error_spanned_by(
+        model.ident,
+        format!(
+            "`{}` has no primary key: mark one field `#[field(primary_key)]`, e.g. `#[field(primary_key)] pub id: Option<i64>` (several fields make a composite key)",
+            model.name
+        ),
+    );
 }
 
 /// `ondelete` / `onupdate` describe a foreign key, so they need one.

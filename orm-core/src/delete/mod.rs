@@ -44,9 +44,21 @@ pub fn resolve_relation(
     owner: &'static TableDef,
     rel: &'static RelationDef,
 ) -> Result<ResolvedRelation> {
+    if rel.kind == RelationKind::ManyToMany {
+        let through = resolve_through(owner, rel)?;
+        return Ok(ResolvedRelation {
+            relation: rel,
+            parent: owner,
+            child: through.link,
+            fk: through.owner_fk,
+            // The link rows go with either side.
+            action: Action::Cascade,
+            passive: rel.passive_deletes,
+        });
+    }
     let target = (rel.target)();
     let (parent, child) = match rel.kind {
-        RelationKind::HasMany | RelationKind::HasOne => (owner, target),
+        RelationKind::HasMany | RelationKind::HasOne | RelationKind::ManyToMany => (owner, target),
         RelationKind::BelongsTo => (target, owner),
     };
     let invalid = |reason: String| Error::InvalidRelation {
@@ -88,5 +100,58 @@ pub fn resolve_relation(
         fk,
         action: check::delete_action(rel, fk),
         passive: rel.passive_deletes,
+    })
+}
+
+/// The link table of a `ManyToMany` relationship and its two foreign keys.
+#[derive(Debug, Clone, Copy)]
+pub struct Through {
+    /// The link model's table.
+    pub link: &'static TableDef,
+    /// The link's foreign key to the model declaring the relationship.
+    pub owner_fk: &'static ForeignKeyDef,
+    /// The link's foreign key to the other side.
+    pub target_fk: &'static ForeignKeyDef,
+}
+
+/// Finds the link table of the `ManyToMany` relationship `rel` of `owner`
+/// and its foreign keys: to `owner` (the one `foreign_key = "..."` names,
+/// when the link has several, as a link between rows of one table does),
+/// and to the target (another one).
+pub fn resolve_through(owner: &'static TableDef, rel: &'static RelationDef) -> Result<Through> {
+    let invalid = |reason: String| Error::InvalidRelation {
+        model: owner.model,
+        relation: rel.field,
+        reason,
+    };
+    let Some(link) = rel.through.map(|through| through()) else {
+        return Err(invalid(
+            "a `ManyToMany` relationship needs `through = \"LinkModel\"`".into(),
+        ));
+    };
+    let target = (rel.target)();
+    let owner_fk = match check::find_foreign_key(link, owner.name, rel.foreign_key) {
+        ForeignKeyLookup::Found(i) => &link.foreign_keys[i],
+        _ => {
+            return Err(invalid(format!(
+                "the link table `{}` has no single foreign key to `{}` (name it with `foreign_key = \"column\"`)",
+                link.name, owner.name
+            )));
+        }
+    };
+    let mut to_target = link
+        .foreign_keys
+        .iter()
+        .filter(|fk| fk.references_table == target.name && fk.column != owner_fk.column);
+    let (Some(target_fk), None) = (to_target.next(), to_target.next()) else {
+        return Err(invalid(format!(
+            "the link table `{}` needs exactly one foreign key to `{}` besides `{}`",
+            link.name, target.name, owner_fk.column
+        )));
+    };
+    Ok(Through {
+        link,
+        owner_fk,
+        target_fk,
     })
 }

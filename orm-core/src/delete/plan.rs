@@ -21,6 +21,13 @@ enum RowSet {
         column: &'static str,
         keys: Arc<[Value]>,
     },
+    /// Rows of a table with a composite key whose key columns `columns`
+    /// hold one of `keys` (each key's values in column order, key after
+    /// key): `(a = ? AND b = ?) OR ...`.
+    CompositeKeys {
+        columns: Vec<&'static str>,
+        keys: Arc<[Value]>,
+    },
     /// Rows of a child table whose `fk_column` references `parent_column` of
     /// the rows of `parent_table` in `parent`.
     Children {
@@ -48,6 +55,23 @@ impl RowSet {
     fn condition(&self) -> Condition {
         match self {
             RowSet::Keys { column, keys } => Condition::any_of(*column, keys.to_vec()),
+            RowSet::CompositeKeys { columns, keys } => Condition::Or(
+                keys.chunks(columns.len())
+                    .map(|key| {
+                        Condition::And(
+                            columns
+                                .iter()
+                                .zip(key)
+                                .map(|(column, value)| Condition::Compare {
+                                    column: ColumnRef::new(*column),
+                                    op: CompareOp::Eq,
+                                    value: value.clone(),
+                                })
+                                .collect(),
+                        )
+                    })
+                    .collect(),
+            ),
             RowSet::Children {
                 fk_column,
                 parent_table,
@@ -231,7 +255,8 @@ struct PendingCheck {
 }
 
 /// Plans the delete of the rows of `table` whose primary key is one of
-/// `keys`: every statement, leaves first. `keys` must fit the dialect's
+/// `keys` (for a composite key: each key's column values in key order, key
+/// after key): every statement, leaves first. `keys` must fit the dialect's
 /// bind-parameter limit (the executor chunks); `chunk` numbers the plan so
 /// that the temporary tables of several chunks do not collide.
 ///
@@ -245,9 +270,16 @@ pub fn plan_delete(
     keys: Vec<Value>,
     chunk: usize,
 ) -> Result<DeletePlan> {
-    let rows = RowSet::Keys {
-        column: table.primary_key_column().name,
-        keys: keys.into(),
+    let rows = if table.has_composite_key() {
+        RowSet::CompositeKeys {
+            columns: table.key_columns().into_iter().map(|c| c.name).collect(),
+            keys: keys.into(),
+        }
+    } else {
+        RowSet::Keys {
+            column: table.primary_key_column().name,
+            keys: keys.into(),
+        }
     };
     plan_rows(dialect, schema, table, rows, chunk)
 }
@@ -265,6 +297,12 @@ pub fn plan_delete_all(
     keys: Vec<Value>,
     max_params: usize,
 ) -> Result<DeletePlan> {
+    if table.has_composite_key() {
+        return Err(composite_unsupported(
+            table,
+            "a key table of every requested key",
+        ));
+    }
     let key = table.primary_key_column();
     let name = "_orm_keys".to_owned();
     let table_name = Name::Owned(name.clone());
@@ -285,6 +323,19 @@ pub fn plan_delete_all(
     plan.cleanup
         .push(DropTable { name: table_name }.render(dialect));
     Ok(plan)
+}
+
+/// The planner keeps the keys of trees and cycles in one-column temporary
+/// tables: a table with a composite key cannot take part (yet).
+fn composite_unsupported(table: &'static TableDef, what: &str) -> Error {
+    Error::InvalidSchema {
+        table: table.name,
+        column: table.primary_key_column().name,
+        reason: format!(
+            "`{}` has a composite primary key, which {what} does not support yet; give it a single-column key (and a unique index on the columns)",
+            table.name
+        ),
+    }
 }
 
 fn plan_rows(
@@ -466,6 +517,12 @@ impl Planner<'_> {
         }
         let cycle = self.cycle_of(table)?;
         if cycle.len() > 1 {
+            if let Some(member) = cycle.iter().find(|t| t.has_composite_key()) {
+                return Err(composite_unsupported(
+                    member,
+                    "a cascade cycle through several tables",
+                ));
+            }
             return self.visit_cycle(table, rows, cycle);
         }
         let relations = self.edges_into(table)?;
@@ -479,6 +536,8 @@ impl Planner<'_> {
             .collect();
         let rows = if edges.is_empty() {
             rows
+        } else if table.has_composite_key() {
+            return Err(composite_unsupported(table, "a self-referential cascade"));
         } else {
             self.trees += 1;
             let name = format!("_orm_tree_{}_{}", self.chunk, self.trees);

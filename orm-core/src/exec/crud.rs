@@ -6,17 +6,30 @@ use crate::error::{Error, Result};
 use crate::model::{Model, Reordered, RowSource, column_positions};
 use crate::query::{CompareOp, Query};
 use crate::registry::Schema;
+use crate::relation::{ManyToMany, Rel};
 use crate::schema::{Action, ForeignKeyDef, TableDef};
 use crate::sql::{self, Assign, ColumnRef, Condition, Insert, Select, Statement, Update};
 use crate::value::Value;
 
 use super::run;
 
-pub(crate) fn not_found(table: &'static TableDef, key: &Value) -> Error {
+/// `NotFound` for the key `key` (a composite key's values in key order:
+/// its first column is named, and the whole key printed as a tuple).
+pub(crate) fn not_found(table: &'static TableDef, key: &[Value]) -> Error {
+    let key = match key {
+        [one] => one.to_string(),
+        many => format!(
+            "({})",
+            many.iter()
+                .map(Value::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    };
     Error::NotFound {
         table: table.name,
         column: table.primary_key_column().name,
-        key: key.to_string(),
+        key,
     }
 }
 
@@ -24,12 +37,23 @@ fn decode_model<M: Model>(row: &mut dyn RowSource) -> Result<M> {
     M::decode(row)
 }
 
-/// `pk = key`.
-pub(crate) fn key_condition(table: &'static TableDef, key: Value) -> Condition {
-    Condition::Compare {
-        column: ColumnRef::new(table.primary_key_column().name),
-        op: CompareOp::Eq,
-        value: key,
+/// `pk = key`, or `a = ? AND b = ?` for a composite key (`key` holds the
+/// key columns' values in key order).
+pub(crate) fn key_condition(table: &'static TableDef, key: Vec<Value>) -> Condition {
+    let mut parts: Vec<Condition> = table
+        .key_columns()
+        .into_iter()
+        .zip(key)
+        .map(|(column, value)| Condition::Compare {
+            column: ColumnRef::new(column.name),
+            op: CompareOp::Eq,
+            value,
+        })
+        .collect();
+    if parts.len() == 1 {
+        parts.remove(0)
+    } else {
+        Condition::And(parts)
     }
 }
 
@@ -50,13 +74,13 @@ fn name_model(error: Error, table: &'static TableDef) -> Error {
                 constraint
                     .as_deref()
                     .and_then(|index| {
-                        let column = if index == "PRIMARY" {
-                            Some(table.primary_key_column())
-                        } else {
-                            table.columns.iter().find(|c| {
-                                c.unique && index == sql::index_name(table.name, c.name, true)
-                            })
-                        };
+                        if index == "PRIMARY" {
+                            let key = table.key_columns().into_iter().map(|c| c.name.to_owned());
+                            return Some(key.collect());
+                        }
+                        let column = table.columns.iter().find(|c| {
+                            c.unique && index == sql::index_name(table.name, c.name, true)
+                        });
                         column.map(|c| vec![c.name.to_owned()])
                     })
                     .unwrap_or_default()
@@ -106,7 +130,9 @@ pub(crate) async fn insert_many<B: Backend, M: Model>(
     let table = M::TABLE;
     let pk = table.primary_key;
     let key_column = table.primary_key_column();
-    let can_generate = key_column.auto_increment || key_column.default.is_some();
+    // A composite key is never generated: its fields are plain values.
+    let can_generate =
+        !table.has_composite_key() && (key_column.auto_increment || key_column.default.is_some());
     let width = table.columns.len();
     let max_params = B::DIALECT.max_bind_parameters();
     let mut row = Vec::with_capacity(width);
@@ -178,7 +204,7 @@ pub(crate) async fn insert_many<B: Backend, M: Model>(
 
 pub(crate) async fn find<B: Backend, M: Model>(
     conn: &mut Connection<B>,
-    key: Value,
+    key: Vec<Value>,
 ) -> Result<Option<M>> {
     let select = Select::model(M::TABLE).filter(key_condition(M::TABLE, key));
     let rows = run::fetch::<B, M>(conn, select, &decode_model::<M>).await?;
@@ -192,21 +218,31 @@ pub(crate) async fn update<B: Backend, M: Model>(
     let table = M::TABLE;
     let mut values = Vec::with_capacity(table.columns.len());
     model.push_values(&mut values);
-    let key = std::mem::replace(
-        &mut values[table.primary_key],
-        Value::Null(table.primary_key_column().kind()),
-    );
-    if key.is_null() {
+    let key_indexes = table.key_indexes();
+    let key: Vec<Value> = key_indexes
+        .iter()
+        .map(|&i| std::mem::replace(&mut values[i], Value::Null(table.columns[i].kind())))
+        .collect();
+    if key.iter().any(Value::is_null) {
         return Err(Error::MissingPrimaryKey { model: table.model });
     }
-    let set = table
+    let set: Vec<_> = table
         .columns
         .iter()
         .zip(values)
         .enumerate()
-        .filter(|(i, _)| *i != table.primary_key)
+        .filter(|(i, _)| !key_indexes.contains(i))
         .map(|(_, (column, value))| (column.name.into(), Assign::Value(value)))
         .collect();
+    if set.is_empty() {
+        // Nothing but the key (a link table): there is nothing to write,
+        // only to check that the row is there.
+        let select = Select::count(table.name).filter(key_condition(table, key.clone()));
+        return match run::count::<B>(conn, select).await? {
+            0 => Err(not_found(table, &key)),
+            _ => Ok(()),
+        };
+    }
     let update = Update {
         table: table.name.into(),
         set,
@@ -221,6 +257,15 @@ pub(crate) async fn update<B: Backend, M: Model>(
     }
 }
 
+/// `ORDER BY` the primary key (every key column, in key order).
+pub(crate) fn key_order(table: &'static TableDef) -> Vec<(ColumnRef, bool)> {
+    table
+        .key_columns()
+        .into_iter()
+        .map(|c| (ColumnRef::new(c.name), false))
+        .collect()
+}
+
 /// The `SELECT` of a query: every column, the filter, the order (primary
 /// key by default), limit and offset.
 fn select_query<M: Model, W>(query: &Query<M, W>) -> Select {
@@ -231,7 +276,7 @@ fn select_query<M: Model, W>(query: &Query<M, W>) -> Select {
         .as_ref()
         .map(|expr| Condition::from_expr(table, expr));
     select.order_by = if query.order.is_empty() {
-        vec![(ColumnRef::new(table.primary_key_column().name), false)]
+        key_order(table)
     } else {
         query
             .order
@@ -625,4 +670,74 @@ pub(crate) async fn create_all<B: Backend>(
         statements,
         unmanaged_foreign_keys: unmanaged,
     })
+}
+
+/// The link row of `owner` and `target` in the `ManyToMany` relationship
+/// `rel`: the link table, its two foreign-key columns and their values.
+fn link_row<P: Model, T: Model>(
+    owner: &P,
+    rel: Rel<P, ManyToMany<T>>,
+    target: &T,
+) -> Result<(crate::delete::Through, Value, Value)> {
+    let through = crate::delete::resolve_through(P::TABLE, rel.def())?;
+    let value = |table: &'static TableDef, column: &str, model: &dyn Fn(usize) -> Option<Value>| {
+        let index = table.column_index(column).unwrap_or(table.primary_key);
+        match model(index) {
+            Some(v) if !v.is_null() => Ok(v),
+            _ => Err(Error::MissingPrimaryKey { model: table.model }),
+        }
+    };
+    let owner_key = value(P::TABLE, through.owner_fk.references_column, &|i| {
+        owner.column_value(i)
+    })?;
+    let target_key = value(T::TABLE, through.target_fk.references_column, &|i| {
+        target.column_value(i)
+    })?;
+    Ok((through, owner_key, target_key))
+}
+
+/// Inserts the link row of `owner` and `target`.
+pub(crate) async fn link<B: Backend, P: Model, T: Model>(
+    conn: &mut Connection<B>,
+    owner: &P,
+    rel: Rel<P, ManyToMany<T>>,
+    target: &T,
+) -> Result<()> {
+    let (through, owner_key, target_key) = link_row(owner, rel, target)?;
+    let insert = Insert {
+        table: through.link.name.into(),
+        columns: vec![
+            through.owner_fk.column.into(),
+            through.target_fk.column.into(),
+        ],
+        values: vec![owner_key, target_key],
+        returning: None,
+    };
+    run::execute::<B>(conn, insert)
+        .await
+        .map_err(|e| name_model(e, through.link))?;
+    Ok(())
+}
+
+/// Deletes the link row(s) of `owner` and `target`; returns how many.
+pub(crate) async fn unlink<B: Backend, P: Model, T: Model>(
+    conn: &mut Connection<B>,
+    owner: &P,
+    rel: Rel<P, ManyToMany<T>>,
+    target: &T,
+) -> Result<u64> {
+    let (through, owner_key, target_key) = link_row(owner, rel, target)?;
+    let equal = |column: &'static str, value: Value| Condition::Compare {
+        column: ColumnRef::new(column),
+        op: CompareOp::Eq,
+        value,
+    };
+    let delete = sql::Delete {
+        table: through.link.name.into(),
+        filter: Some(
+            equal(through.owner_fk.column, owner_key)
+                .and(equal(through.target_fk.column, target_key)),
+        ),
+    };
+    run::execute::<B>(conn, delete).await
 }

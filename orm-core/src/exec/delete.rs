@@ -20,7 +20,9 @@ use super::run;
 /// Plans one chunk of keys per statement set, so no statement exceeds the
 /// bind-parameter limit. A statement may bind a chunk's keys more than once
 /// (a self-referential `NO ACTION` check binds them twice): the chunk is
-/// sized from the widest statement of the first plan.
+/// sized from the widest statement of the first plan. `keys` holds the
+/// values of each key's columns, key after key (one value per key unless
+/// the key is composite).
 fn plan_chunks<B: Backend>(
     schema: Option<&Schema>,
     table: &'static TableDef,
@@ -28,6 +30,10 @@ fn plan_chunks<B: Backend>(
 ) -> Result<Vec<DeletePlan>> {
     if keys.is_empty() {
         return Ok(Vec::new());
+    }
+    let width = table.key_indexes().len();
+    if width > 1 {
+        return plan_composite_chunks::<B>(schema, table, keys, width);
     }
     let max = B::DIALECT.max_bind_parameters().max(1);
     let mut chunk = max.min(keys.len());
@@ -54,6 +60,61 @@ fn plan_chunks<B: Backend>(
         plans.push(plan_delete(B::DIALECT, schema, table, part, plans.len())?);
     }
     Ok(plans)
+}
+
+/// The most composite keys one statement selects rows by: each is an `OR`
+/// term (`(a = ? AND b = ?) OR ...`), and SQLite refuses an expression
+/// nested deeper than 1,000.
+const COMPOSITE_KEYS_PER_STATEMENT: usize = 400;
+
+/// [`plan_chunks`] for a composite key: `width` values per key, whole keys
+/// per chunk, at most [`COMPOSITE_KEYS_PER_STATEMENT`] keys.
+fn plan_composite_chunks<B: Backend>(
+    schema: Option<&Schema>,
+    table: &'static TableDef,
+    keys: Vec<Value>,
+    width: usize,
+) -> Result<Vec<DeletePlan>> {
+    let max = B::DIALECT.max_bind_parameters().max(width);
+    let count = keys.len() / width;
+    let mut chunk = (max / width)
+        .min(COMPOSITE_KEYS_PER_STATEMENT)
+        .clamp(1, count.max(1));
+    let first = loop {
+        let part = keys[..(chunk * width).min(keys.len())].to_vec();
+        let plan = plan_delete(B::DIALECT, schema, table, part, 0)?;
+        let widest = plan.widest_statement();
+        if widest <= max || chunk == 1 {
+            break plan;
+        }
+        chunk = (chunk * max / widest).clamp(1, chunk - 1);
+    };
+    if count > chunk && first.checks_own_deletes {
+        return Err(Error::InvalidSchema {
+            table: table.name,
+            column: table.primary_key_column().name,
+            reason: format!(
+                "deleting {count} rows with a composite key at once, where a NO ACTION foreign key must see every deleted row, needs more bind parameters than one statement has; delete them in batches of {chunk}"
+            ),
+        });
+    }
+    let mut plans = vec![first];
+    let mut rest = keys.into_iter().skip(chunk * width).peekable();
+    while rest.peek().is_some() {
+        let part: Vec<Value> = rest.by_ref().take(chunk * width).collect();
+        plans.push(plan_delete(B::DIALECT, schema, table, part, plans.len())?);
+    }
+    Ok(plans)
+}
+
+/// `SELECT <key columns> FROM table`, for the keys a delete starts from.
+fn key_select(table: &'static TableDef) -> Select {
+    let columns = table
+        .key_columns()
+        .into_iter()
+        .map(|c| ColumnRef::new(c.name))
+        .collect();
+    Select::columns(table.name, columns)
 }
 
 async fn run_plans<B: Backend>(
@@ -163,9 +224,10 @@ fn name_table(error: Error, table: &'static str) -> Error {
 
 /// The rows a delete starts from.
 enum Roots {
-    /// One model's key: the delete fails with `NotFound` when it is gone.
-    Key(Value),
-    /// These keys (rows already gone are skipped).
+    /// One model's key (its key columns' values): the delete fails with
+    /// `NotFound` when it is gone.
+    Key(Vec<Value>),
+    /// These keys, key after key (rows already gone are skipped).
     Keys(Vec<Value>),
     /// The keys a `SELECT` returns (bulk delete by filter); it locks them
     /// where the dialect has row locks.
@@ -187,21 +249,26 @@ async fn in_transaction<B: Backend>(
     let selected_with_lock =
         matches!(roots, Roots::Select(_)) && B::DIALECT.row_lock_clause().is_some();
     let (keys, single) = match roots {
-        Roots::Key(key) => (vec![key], true),
+        Roots::Key(key) => (key, true),
         Roots::Keys(keys) => (keys, false),
         Roots::Select(mut select) => {
-            let ty = table.primary_key_column().ty;
-            let decode = move |row: &mut dyn RowSource| row.next_value(ty);
+            let types: Vec<_> = table.key_columns().into_iter().map(|c| c.ty).collect();
+            let decode = move |row: &mut dyn RowSource| {
+                types
+                    .iter()
+                    .map(|ty| row.next_value(*ty))
+                    .collect::<Result<Vec<Value>>>()
+            };
             let spilled = super::spill::spill::<B>(&mut tx, select.filter.as_mut(), 0).await?;
             let select = select.render(B::DIALECT);
-            let keys = run::fetch::<B, Value>(&mut tx, &select, &decode).await;
+            let keys = run::fetch::<B, Vec<Value>>(&mut tx, &select, &decode).await;
             spilled.drop::<B>(&mut tx).await;
-            let keys = keys?;
+            let keys: Vec<Value> = keys?.into_iter().flatten().collect();
             report.statements.push(select);
             (keys, false)
         }
     };
-    let first_key = keys.first().cloned();
+    let first_key = if single { keys.clone() } else { Vec::new() };
     let mut plans = plan_chunks::<B>(schema, table, keys)?;
     if selected_with_lock {
         // The SELECT already locked the root rows.
@@ -211,8 +278,7 @@ async fn in_transaction<B: Backend>(
     }
     run_plans::<B>(&mut tx, &plans, &mut report).await?;
     if single && report.deleted(table.name) == 0 {
-        let key = first_key.unwrap_or(Value::Null(table.primary_key_column().kind()));
-        return Err(super::crud::not_found(table, &key));
+        return Err(super::crud::not_found(table, &first_key));
     }
     if dry_run {
         run::rollback::<B>(tx).await?;
@@ -229,8 +295,8 @@ pub(crate) async fn delete_model<B: Backend, M: Model>(
     model: &M,
     dry_run: bool,
 ) -> Result<DeleteReport> {
-    let key = model.primary_key();
-    if key.is_null() {
+    let key = model.key_values();
+    if key.iter().any(Value::is_null) {
         return Err(Error::MissingPrimaryKey {
             model: M::TABLE.model,
         });
@@ -249,7 +315,7 @@ pub(crate) async fn delete_where<B: Backend, M: Model>(
 ) -> Result<DeleteReport> {
     let table = M::TABLE;
     // Locks the rows as they are selected (where the dialect has row locks).
-    let select = Select::column(table.name, table.primary_key_column().name)
+    let select = key_select(table)
         .filter(Condition::from_expr(table, &filter))
         .locked();
     in_transaction::<B>(conn, schema, table, Roots::Select(select), dry_run).await
@@ -298,9 +364,7 @@ pub(crate) async fn detach<B: Backend, P: Model, R: ParentSide>(
     };
     let rows = if resolved.relation.cascade_delete {
         // Locks the children as they are selected (where the dialect has row locks).
-        let select = Select::column(child.name, child.primary_key_column().name)
-            .filter(children)
-            .locked();
+        let select = key_select(child).filter(children).locked();
         let report = in_transaction::<B>(conn, schema, child, Roots::Select(select), false).await?;
         report.deleted(child.name)
     } else {

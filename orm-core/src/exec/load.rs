@@ -4,18 +4,18 @@ use std::collections::HashMap;
 use std::future::Future;
 
 use crate::backend::{Backend, Connection};
-use crate::delete::resolve_relation;
+use crate::delete::{Through, resolve_relation, resolve_through};
 use crate::error::Result;
 use crate::model::{Model, RowSource};
-use crate::relation::{BelongsTo, HasMany, HasOne, Rel};
+use crate::relation::{BelongsTo, HasMany, HasOne, ManyToMany, Rel};
 use crate::sql::{ColumnRef, Condition, Select};
 use crate::value::{GroupKey, Value};
 
 use super::run;
 
 /// A relationship handle that can fill its field on a slice of models.
-/// Implemented for `Rel<P, HasMany<C>>`, `Rel<P, HasOne<C>>` and
-/// `Rel<C, BelongsTo<P>>`.
+/// Implemented for `Rel<P, HasMany<C>>`, `Rel<P, HasOne<C>>`,
+/// `Rel<C, BelongsTo<P>>` and `Rel<P, ManyToMany<T>>`.
 pub trait LoadRelation<M: Model>: Send + Sync {
     /// Loads the relationship of every model in `models`.
     #[doc(hidden)]
@@ -58,7 +58,7 @@ async fn fetch_by_column<B: Backend, T: Model>(
             values,
             negated: false,
         });
-        select.order_by = vec![(ColumnRef::new(table.primary_key_column().name), false)];
+        select.order_by = super::crud::key_order(table);
         out.extend(run::fetch::<B, T>(conn, select, &decode_model::<T>).await?);
     }
     Ok(out)
@@ -182,6 +182,105 @@ impl<C: Model, P: Model + Clone> LoadRelation<C> for Rel<C, BelongsTo<P>> {
                 .and_then(|k| by_key.get(&k).cloned())
                 .map(Box::new);
             *self.field_mut(model) = BelongsTo::Loaded(parent);
+        }
+        Ok(())
+    }
+}
+
+/// `(owner key, target key)` of every link row whose owner key is one of
+/// `keys`, one query per chunk of keys.
+async fn fetch_links<B: Backend>(
+    conn: &mut Connection<B>,
+    through: &Through,
+    keys: Vec<Value>,
+) -> Result<Vec<(Value, Value)>> {
+    let link = through.link;
+    let owner_ty = link
+        .column(through.owner_fk.column)
+        .map_or(crate::ValueType::I64, |c| c.ty);
+    let target_ty = link
+        .column(through.target_fk.column)
+        .map_or(crate::ValueType::I64, |c| c.ty);
+    let decode = move |row: &mut dyn RowSource| -> Result<(Value, Value)> {
+        Ok((row.next_value(owner_ty)?, row.next_value(target_ty)?))
+    };
+    let mut out = Vec::new();
+    let chunk = B::DIALECT.max_bind_parameters().max(1);
+    let mut keys = keys.into_iter().peekable();
+    while keys.peek().is_some() {
+        let values = keys.by_ref().take(chunk).collect();
+        let columns = vec![
+            ColumnRef::new(through.owner_fk.column),
+            ColumnRef::new(through.target_fk.column),
+        ];
+        let select = Select::columns(link.name, columns).filter(Condition::In {
+            column: ColumnRef::new(through.owner_fk.column),
+            values,
+            negated: false,
+        });
+        out.extend(run::fetch::<B, (Value, Value)>(conn, select, &decode).await?);
+    }
+    Ok(out)
+}
+
+impl<P: Model, T: Model + Clone> LoadRelation<P> for Rel<P, ManyToMany<T>> {
+    /// Two queries per chunk of keys: the link rows, then the rows they
+    /// point at (each once, however many owners share it).
+    async fn load_into<'a, B: Backend>(
+        &'a self,
+        conn: &'a mut Connection<B>,
+        models: &'a mut [P],
+    ) -> Result<()> {
+        let through = resolve_through(P::TABLE, self.def())?;
+        let owner_index = P::TABLE
+            .column_index(through.owner_fk.references_column)
+            .unwrap_or(P::TABLE.primary_key);
+        let target_index = T::TABLE
+            .column_index(through.target_fk.references_column)
+            .unwrap_or(T::TABLE.primary_key);
+        let keys = distinct_keys(models, owner_index);
+        let links = if keys.is_empty() {
+            Vec::new()
+        } else {
+            fetch_links::<B>(conn, &through, keys).await?
+        };
+        let mut seen = std::collections::HashSet::new();
+        let target_keys: Vec<Value> = links
+            .iter()
+            .map(|(_, target)| target.clone())
+            .filter(|v| v.group_key().is_some_and(|k| seen.insert(k)))
+            .collect();
+        let targets = if target_keys.is_empty() {
+            Vec::new()
+        } else {
+            fetch_by_column::<B, T>(conn, target_index, target_keys).await?
+        };
+        // Each target's position in key order, and each owner's targets.
+        let position: HashMap<GroupKey, usize> = targets
+            .iter()
+            .enumerate()
+            .filter_map(|(i, t)| Some((t.column_value(target_index)?.group_key()?, i)))
+            .collect();
+        let mut by_owner: HashMap<GroupKey, Vec<usize>> = HashMap::new();
+        for (owner, target) in &links {
+            if let (Some(owner), Some(&i)) = (
+                owner.group_key(),
+                target.group_key().as_ref().and_then(|k| position.get(k)),
+            ) {
+                by_owner.entry(owner).or_default().push(i);
+            }
+        }
+        for model in models.iter_mut() {
+            let mut positions = model
+                .column_value(owner_index)
+                .as_ref()
+                .and_then(Value::group_key)
+                .and_then(|k| by_owner.get(&k).cloned())
+                .unwrap_or_default();
+            positions.sort_unstable();
+            positions.dedup();
+            let items = positions.into_iter().map(|i| targets[i].clone()).collect();
+            *self.field_mut(model) = ManyToMany::Loaded(items);
         }
         Ok(())
     }

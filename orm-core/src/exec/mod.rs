@@ -21,10 +21,10 @@ use crate::delete::DeleteReport;
 use crate::error::{Error, Result, TimeoutKind};
 use crate::query::{Filter, Query};
 use crate::registry::Schema;
-use crate::relation::{ParentSide, Rel};
+use crate::relation::{ManyToMany, ParentSide, Rel};
 use crate::schema::TableDef;
 use crate::sql::Statement;
-use crate::value::{ColumnValue, Value};
+use crate::value::{KeyValue, Value};
 
 pub(crate) use crud::check_names;
 pub use crud::{SchemaReport, UnmanagedForeignKey, unmanaged_foreign_keys};
@@ -414,7 +414,7 @@ pub trait Executor<'e, B: Backend>: Send + Sized {
         key: impl Into<M::Key> + Send,
     ) -> impl Future<Output = Result<Option<M>>> + Send {
         async move {
-            let key = ColumnValue::to_value(&key.into());
+            let key = KeyValue::key_values(&key.into());
             on_connection!(self, |conn| crud::find::<B, M>(&mut conn, key).await)
         }
     }
@@ -427,7 +427,7 @@ pub trait Executor<'e, B: Backend>: Send + Sized {
         key: impl Into<M::Key> + Send,
     ) -> impl Future<Output = Result<M>> + Send {
         async move {
-            let key = ColumnValue::to_value(&key.into());
+            let key = KeyValue::key_values(&key.into());
             on_connection!(self, |conn| {
                 match crud::find::<B, M>(&mut conn, key.clone()).await? {
                     Some(model) => Ok(model),
@@ -521,7 +521,8 @@ pub trait Executor<'e, B: Backend>: Send + Sized {
     /// Deletes the rows of `table` with these primary keys, cascading like
     /// [`delete`](Executor::delete) — the untyped form, for metadata built at
     /// run time (`&'static TableDef` with relationships). Keys that match no
-    /// row are skipped.
+    /// row are skipped. For a composite key, `keys` holds each key's column
+    /// values in key order, key after key.
     fn delete_rows(
         self,
         table: &'static TableDef,
@@ -565,6 +566,40 @@ pub trait Executor<'e, B: Backend>: Send + Sized {
             on_connection!(self, |conn| {
                 let schema = conn.schema.clone();
                 delete::detach::<B, P, R>(&mut conn, schema.as_deref(), parent, relation).await
+            })
+        }
+    }
+
+    /// Links `owner` and `target` in a `ManyToMany` relationship: inserts
+    /// the link row (its two foreign keys; other columns of the link model
+    /// take their defaults). A link already there is refused by the link
+    /// table's key ([`Error::UniqueViolation`](crate::Error::UniqueViolation)).
+    /// Both rows need their keys.
+    fn link<P: Model, T: Model>(
+        self,
+        owner: &P,
+        relation: Rel<P, ManyToMany<T>>,
+        target: &T,
+    ) -> impl Future<Output = Result<()>> + Send {
+        async move {
+            on_connection!(self, |conn| {
+                crud::link::<B, P, T>(&mut conn, owner, relation, target).await
+            })
+        }
+    }
+
+    /// Unlinks `owner` and `target` in a `ManyToMany` relationship: deletes
+    /// their link row with one `DELETE`. Returns how many link rows went
+    /// (0 when they were not linked). Neither side is deleted.
+    fn unlink<P: Model, T: Model>(
+        self,
+        owner: &P,
+        relation: Rel<P, ManyToMany<T>>,
+        target: &T,
+    ) -> impl Future<Output = Result<u64>> + Send {
+        async move {
+            on_connection!(self, |conn| {
+                crud::unlink::<B, P, T>(&mut conn, owner, relation, target).await
             })
         }
     }

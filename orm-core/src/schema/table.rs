@@ -115,6 +115,10 @@ pub enum RelationKind {
     /// foreign key is on the child, and unique there (`#[field(unique)]` or
     /// the child's primary key).
     HasOne,
+    /// One side of a many-to-many relationship: `ManyToMany<Other>`,
+    /// through a link table (`through = "Link"`) holding a foreign key to
+    /// each side. Deleting a row of either side deletes its link rows.
+    ManyToMany,
 }
 
 impl RelationKind {
@@ -123,7 +127,10 @@ impl RelationKind {
     /// model, and deleting this one applies the relationship's delete action
     /// to the related rows.
     pub const fn is_parent_side(self) -> bool {
-        matches!(self, RelationKind::HasMany | RelationKind::HasOne)
+        matches!(
+            self,
+            RelationKind::HasMany | RelationKind::HasOne | RelationKind::ManyToMany
+        )
     }
 }
 
@@ -132,7 +139,7 @@ impl RelationKind {
 pub struct RelationDef {
     /// Rust field name.
     pub field: &'static str,
-    /// `HasMany`, `HasOne` or `BelongsTo`, from the field's type.
+    /// `HasMany`, `HasOne`, `BelongsTo` or `ManyToMany`, from the field's type.
     pub kind: RelationKind,
     /// The other model's table. A function, so that two models can point at
     /// each other without a cycle between their constants.
@@ -147,6 +154,9 @@ pub struct RelationDef {
     pub cascade_delete: bool,
     /// `passive_deletes`: the database, not the ORM, applies the `ON DELETE` action.
     pub passive_deletes: bool,
+    /// `through = "Link"` on a `ManyToMany`: the link model's table, whose
+    /// foreign keys reference this model and the target.
+    pub through: Option<fn() -> &'static TableDef>,
 }
 
 /// Everything known about one table.
@@ -158,7 +168,9 @@ pub struct TableDef {
     pub model: &'static str,
     /// Columns, in field order (relationship fields are not columns).
     pub columns: &'static [ColumnDef],
-    /// Index of the primary-key column in `columns`.
+    /// Index of the primary-key column in `columns`: the first one, when
+    /// the key has several (every column with
+    /// [`ColumnDef::primary_key`], see [`TableDef::key_indexes`]).
     pub primary_key: usize,
     /// Foreign keys, in field order.
     pub foreign_keys: &'static [ForeignKeyDef],
@@ -167,9 +179,43 @@ pub struct TableDef {
 }
 
 impl TableDef {
-    /// The primary-key column.
+    /// The primary-key column (the first, for a composite key).
     pub const fn primary_key_column(&self) -> &ColumnDef {
         &self.columns[self.primary_key]
+    }
+
+    /// The positions of the primary-key columns in `columns`, in field
+    /// order: one, or several for a composite key.
+    pub fn key_indexes(&self) -> Vec<usize> {
+        let keys: Vec<usize> = (0..self.columns.len())
+            .filter(|&i| self.columns[i].primary_key)
+            .collect();
+        if keys.is_empty() {
+            vec![self.primary_key]
+        } else {
+            keys
+        }
+    }
+
+    /// The primary-key columns, in field order.
+    pub fn key_columns(&self) -> Vec<&ColumnDef> {
+        self.key_indexes()
+            .into_iter()
+            .map(|i| &self.columns[i])
+            .collect()
+    }
+
+    /// `true` when the primary key has several columns.
+    pub const fn has_composite_key(&self) -> bool {
+        let mut count = 0;
+        let mut i = 0;
+        while i < self.columns.len() {
+            if self.columns[i].primary_key {
+                count += 1;
+            }
+            i += 1;
+        }
+        count > 1
     }
 
     /// The column with this database name.

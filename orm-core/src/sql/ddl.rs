@@ -88,6 +88,7 @@ pub fn declared_indexes(table: &TableDef) -> Vec<(String, &'static str, bool)> {
 fn is_indexed(table: &TableDef, index: usize) -> bool {
     let column = &table.columns[index];
     index == table.primary_key
+        || column.primary_key
         || column.unique
         || column.index
         || table.foreign_key_on(column.name).is_some()
@@ -136,7 +137,9 @@ pub fn create_table_deferring(
         b.push(",");
     }
     b.push("\n    PRIMARY KEY (")
-        .ident(table.primary_key_column().name)
+        .list(table.key_columns(), |b, c| {
+            b.ident(c.name);
+        })
         .push(")");
     for fk in table.foreign_keys {
         if deferred.iter().any(|d| d.column == fk.column) {

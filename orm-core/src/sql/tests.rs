@@ -68,6 +68,7 @@ static PARENT: TableDef = TableDef {
         back_populates: None,
         cascade_delete: true,
         passive_deletes: false,
+        through: None,
     }],
 };
 

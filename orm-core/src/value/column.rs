@@ -260,3 +260,36 @@ impl<T: ColumnValue> From<Option<T>> for Value {
         v.encode()
     }
 }
+
+/// A primary-key value: one [`ColumnValue`], or a tuple of them for a
+/// composite key (`(i64, i64)` for `#[field(primary_key)]` on two `i64`
+/// fields), in field order. [`Model::Key`](crate::Model::Key) is one, so
+/// `db.get::<PostTag>((post, tag))` takes the whole key and nothing else.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a primary-key value",
+    note = "a key is one column value (`i64`, `Uuid`, a `#[derive(ColumnValue)]` newtype) or, for a composite key, a tuple of them in field order"
+)]
+pub trait KeyValue: Send + Sync + 'static {
+    /// The key's column values, in key-column order.
+    fn key_values(&self) -> Vec<Value>;
+}
+
+impl<T: ColumnValue> KeyValue for T {
+    fn key_values(&self) -> Vec<Value> {
+        vec![self.to_value()]
+    }
+}
+
+macro_rules! tuple_keys {
+    ($(($($name:ident),+)),+ $(,)?) => {$(
+        #[allow(non_snake_case)]
+        impl<$($name: ColumnValue),+> KeyValue for ($($name,)+) {
+            fn key_values(&self) -> Vec<Value> {
+                let ($($name,)+) = self;
+                vec![$($name.to_value()),+]
+            }
+        }
+    )+};
+}
+
+tuple_keys!((A, B), (A, B, C), (A, B, C, D));

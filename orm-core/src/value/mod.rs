@@ -15,7 +15,7 @@ use std::fmt;
 
 use crate::schema::ColumnKind;
 
-pub use column::{ColumnValue, FieldType, TextValue};
+pub use column::{ColumnValue, FieldType, KeyValue, TextValue};
 
 /// A value sent to or read from the database.
 ///

@@ -21,7 +21,10 @@ pub fn checks(model: &Model) -> TokenStream {
         .relations
         .iter()
         .enumerate()
-        .map(|(i, relation)| relation_check(model, i, relation));
+        .flat_map(|(i, relation)| {
+            std::iter::once(relation_check(model, i, relation))
+                .chain(through_check(model, i, relation))
+        });
     let actions = model.columns.iter().flat_map(|column| {
         let attrs = &column.attrs;
         [&attrs.ondelete, &attrs.onupdate]
@@ -48,16 +51,45 @@ pub fn checks(model: &Model) -> TokenStream {
             };
         })
     });
-    let key = model
-        .primary_key()
-        .map(|i| &model.columns[i])
-        .filter(|column| column.attrs.default.is_none())
-        .map(|column| generated_key_check(model, column));
+    let key_columns = model.key_columns();
+    let key: Vec<TokenStream> = if key_columns.len() > 1 {
+        key_columns
+            .iter()
+            .map(|&i| composite_key_check(model, &model.columns[i]))
+            .collect()
+    } else {
+        key_columns
+            .iter()
+            .map(|&i| &model.columns[i])
+            .filter(|column| column.attrs.default.is_none())
+            .map(|column| generated_key_check(model, column))
+            .collect()
+    };
     quote! {
         #(#relations)*
         #(#actions)*
         #(#sql_types)*
-        #key
+        #(#key)*
+    }
+}
+
+/// The fields of a composite key are plain values: the database generates
+/// none of them, and a key column cannot be NULL.
+fn composite_key_check(model: &Model, column: &Column) -> TokenStream {
+    let ty = replace_self(column.ty, model.ident);
+    let message = format!(
+        "`{}::{}` is part of a composite primary key and cannot be an `Option`: the database generates no part of a composite key, and no key column is NULL; store the plain type",
+        model.name, column.field
+    );
+    let tokens = column.attrs.primary_key.as_ref().map_or_else(
+        || column.member.to_token_stream(),
+        ToTokens::to_token_stream,
+    );
+    let panic = panic_at(&tokens, &message);
+    quote! {
+        const _: () = if <#ty as ::orm_core::FieldType>::NULLABLE {
+            #panic
+        };
     }
 }
 
@@ -112,6 +144,65 @@ fn set_null_check(model: &Model, column: &Column, setting: &ActionSetting) -> To
             #panic
         };
     }
+}
+
+/// For a `ManyToMany` field: the link model has a foreign key to each
+/// side, and the owner's agrees with deleting the link rows.
+fn through_check(model: &Model, i: usize, relation: &Relation) -> Option<TokenStream> {
+    let (lit, link) = relation.attrs.through.as_ref()?;
+    let ident = model.ident;
+    let ty = replace_self(relation.ty, ident);
+    let link = replace_self(link, ident);
+    let field = format!("`{}::{}`", model.name, relation.field);
+    let owner = &model.name;
+    let target =
+        target_name(relation.ty, &model.name).unwrap_or_else(|| "the other model".to_owned());
+    let link_name = lit.value();
+    let owner_table = &model.table;
+    let at_passive = relation
+        .attrs
+        .passive_deletes
+        .as_ref()
+        .map_or_else(|| lit.to_token_stream(), ToTokens::to_token_stream);
+    let no_owner = panic_at(
+        lit,
+        &format!(
+            "`through = \"{link_name}\"` on {field}: `{link_name}` needs exactly one foreign key to `{owner}` (`#[field(foreign_key = \"{owner_table}.<column>\")]`); with several, name the one to follow with `foreign_key = \"column\"`"
+        ),
+    );
+    let no_target = panic_at(
+        lit,
+        &format!(
+            "`through = \"{link_name}\"` on {field}: `{link_name}` needs exactly one foreign key to `{target}` besides the one to `{owner}`"
+        ),
+    );
+    let contradiction = panic_at(
+        lit,
+        &format!(
+            "`through = \"{link_name}\"` on {field}: deleting a `{owner}` deletes its `{link_name}` rows, but the foreign key of `{link_name}` to `{owner}` declares an `ondelete` other than CASCADE; declare `ondelete = \"CASCADE\"` (or none)"
+        ),
+    );
+    let passive = panic_at(
+        &at_passive,
+        &format!(
+            "`passive_deletes` on {field} leaves deleting the `{link_name}` rows to the database, but the foreign key of `{link_name}` to `{owner}` declares no `ondelete`: add `ondelete = \"CASCADE\"` to it or drop `passive_deletes`"
+        ),
+    );
+    let i = index(i);
+    Some(quote! {
+        const _: () = match ::orm_core::check::through(
+            <#ident as ::orm_core::Model>::TABLE,
+            #i,
+            <<#ty as ::orm_core::Relationship>::Target as ::orm_core::Model>::TABLE,
+            <#link as ::orm_core::Model>::TABLE,
+        ) {
+            ::core::result::Result::Ok(()) => (),
+            ::core::result::Result::Err(::orm_core::check::RelationProblem::ThroughNoOwnerKey) => #no_owner,
+            ::core::result::Result::Err(::orm_core::check::RelationProblem::ThroughNoTargetKey) => #no_target,
+            ::core::result::Result::Err(::orm_core::check::RelationProblem::ThroughContradiction) => #contradiction,
+            ::core::result::Result::Err(_) => #passive,
+        };
+    })
 }
 
 /// What the messages call the two models of a relationship.
@@ -189,6 +280,9 @@ fn problem_arms(
                             ::orm_core::RelationKind::HasMany => #has_many,
                             ::orm_core::RelationKind::HasOne => #has_one,
                             ::orm_core::RelationKind::BelongsTo => #belongs_to,
+                            // `check::relation` reports none of these for a
+                            // `ManyToMany`; its link is checked by `through_check`.
+                            ::orm_core::RelationKind::ManyToMany => #has_many,
                         }
                     }
                 }
@@ -390,6 +484,61 @@ fn arms(
             on_type.clone(),
             Message::Same(format!(
                 "{field} is a `HasOne`, but the foreign key it follows on {target} is not unique, so one {owner} could have several {target} rows: add `#[field(unique)]` to that foreign-key field of {target}, or use `HasMany<{target_type}>` for a one-to-many relationship"
+            )),
+        ),
+        (
+            "ThroughMissing",
+            on_type.clone(),
+            Message::Same(format!(
+                "{field} is a `ManyToMany`, which goes through a link model: add `through = \"LinkModel\"` naming the model whose table holds a foreign key to {owner} and one to {target}"
+            )),
+        ),
+        (
+            "ThroughNotManyToMany",
+            on(attrs.through.as_ref().map(|(lit, _)| lit as &dyn ToTokens)),
+            Message::Same(format!(
+                "`through` on {field}: only a `ManyToMany<{target_type}>` field goes through a link model; drop `through` or make the field a `ManyToMany`"
+            )),
+        ),
+        (
+            "CascadeOnManyToMany",
+            on(attrs
+                .cascade_delete
+                .as_ref()
+                .map(|key| key as &dyn ToTokens)),
+            Message::Same(format!(
+                "`cascade_delete` on {field}: deleting a {owner} always deletes its link rows, and the {target} rows on the other side are not its to delete; drop `cascade_delete` (use `HasMany` for rows a {owner} owns)"
+            )),
+        ),
+        (
+            "BackPopulatesNotManyToMany",
+            on(attrs
+                .back_populates
+                .as_ref()
+                .map(|lit| lit as &dyn ToTokens)),
+            Message::Same(format!(
+                "`back_populates = \"{back}\"` on {field}: the other side of a `ManyToMany` is a `ManyToMany<{name}>` field of {target} through the same link model, and only a `ManyToMany` pairs with it"
+            )),
+        ),
+        (
+            "ThroughNoOwnerKey",
+            on_type.clone(),
+            Message::Same(format!(
+                "{field}: the link model is checked with its `through`"
+            )),
+        ),
+        (
+            "ThroughNoTargetKey",
+            on_type.clone(),
+            Message::Same(format!(
+                "{field}: the link model is checked with its `through`"
+            )),
+        ),
+        (
+            "ThroughContradiction",
+            on_type.clone(),
+            Message::Same(format!(
+                "{field}: the link model is checked with its `through`"
             )),
         ),
     ]

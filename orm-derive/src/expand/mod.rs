@@ -21,8 +21,20 @@ pub fn derive(model: &Model) -> TokenStream {
     let methods = row::methods(model);
     let handles = handles::handles(model);
     let checks = checks::checks(model);
-    let key = model.primary_key().map(|i| model.columns[i].ty);
-    let key = quote!(<#key as ::orm_core::FieldType>::Base);
+    // One key field's type without its `Option`, or the tuple of a
+    // composite key's field types.
+    let keys: Vec<_> = model
+        .key_columns()
+        .into_iter()
+        .map(|i| {
+            let ty = replace_self(model.columns[i].ty, ident);
+            quote!(<#ty as ::orm_core::FieldType>::Base)
+        })
+        .collect();
+    let key = match &keys[..] {
+        [one] => one.clone(),
+        many => quote!((#(#many,)*)),
+    };
     quote! {
         const _: () = {
             #[automatically_derived]

@@ -12,7 +12,8 @@ pub fn table_def(model: &Model) -> TokenStream {
     let name = &model.table;
     let model_name = &model.name;
     let primary_key = index(model.primary_key().unwrap_or(0));
-    let columns = model.columns.iter().map(column_def);
+    let composite = model.key_columns().len() > 1;
+    let columns = model.columns.iter().map(|c| column_def(c, composite));
     let foreign_keys = model.columns.iter().filter_map(foreign_key_def);
     let relations = model.relations.iter().map(relation_def);
     quote! {
@@ -27,7 +28,9 @@ pub fn table_def(model: &Model) -> TokenStream {
     }
 }
 
-fn column_def(column: &Column) -> TokenStream {
+/// One column; `composite`: the model's key has several columns, which the
+/// database never generates.
+fn column_def(column: &Column, composite: bool) -> TokenStream {
     let ty = column.ty;
     let value = quote_spanned!(ty.span()=> <#ty as ::orm_core::FieldType>);
     let name = &column.name;
@@ -39,7 +42,7 @@ fn column_def(column: &Column) -> TokenStream {
     } else {
         quote!(#value::NULLABLE)
     };
-    let auto_increment = if is_pk {
+    let auto_increment = if is_pk && !composite {
         quote!(#value::KIND.is_integer())
     } else {
         quote!(false)
@@ -101,6 +104,12 @@ fn relation_def(relation: &Relation) -> TokenStream {
     let back_populates = option(attrs.back_populates.as_ref().map(|lit| quote!(#lit)));
     let cascade_delete = attrs.cascade_delete.is_some();
     let passive_deletes = attrs.passive_deletes.is_some();
+    let through = option(
+        attrs
+            .through
+            .as_ref()
+            .map(|(_, link)| quote_spanned!(link.span()=> || <#link as ::orm_core::Model>::TABLE)),
+    );
     quote! {
         ::orm_core::RelationDef {
             field: #field,
@@ -110,6 +119,7 @@ fn relation_def(relation: &Relation) -> TokenStream {
             back_populates: #back_populates,
             cascade_delete: #cascade_delete,
             passive_deletes: #passive_deletes,
+            through: #through,
         }
     }
 }

@@ -290,6 +290,7 @@ fn build_schema(s: &Scenario) -> Vec<&'static TableDef> {
                 back_populates: None,
                 cascade_delete: fk.cascade_flag,
                 passive_deletes: false,
+                through: None,
             });
         }
     }

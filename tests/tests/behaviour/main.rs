@@ -16,6 +16,7 @@
 mod backends;
 mod harness;
 
+mod blog;
 mod cascade;
 mod concurrency;
 mod crud;
@@ -44,6 +45,7 @@ use harness::TestBackend;
 
 /// Registers every module's tests for backend `B`.
 fn suite<B: TestBackend>(trials: &mut Vec<Trial>) {
+    harness::add::<B>(trials, "blog", blog::tests());
     harness::add::<B>(trials, "cascade", cascade::tests());
     harness::add::<B>(trials, "concurrency", concurrency::tests());
     harness::add::<B>(trials, "crud", crud::tests());

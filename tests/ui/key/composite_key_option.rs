@@ -5,7 +5,7 @@ struct Membership {
     #[field(primary_key)]
     team_id: i64,
     #[field(primary_key)]
-    hero_id: i64,
+    hero_id: Option<i64>,
 }
 
 fn main() {}
