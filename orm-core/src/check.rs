@@ -304,6 +304,10 @@ pub const fn through(
     link: &TableDef,
 ) -> Result<(), RelationProblem> {
     let rel = &owner.relations[index];
+    if !matches!(rel.kind, RelationKind::ManyToMany) {
+        // `relation` reports `through` on another kind of field.
+        return Ok(());
+    }
     let owner_fk = match find_foreign_key(link, owner.name, rel.foreign_key) {
         ForeignKeyLookup::Found(i) => &link.foreign_keys[i],
         _ => return Err(RelationProblem::ThroughNoOwnerKey),

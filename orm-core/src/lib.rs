@@ -77,12 +77,18 @@
 //!   `String` and `Vec<u8>` always; behind the features `chrono`, `time`,
 //!   `uuid`, `json` and `rust_decimal` (enable them on the backend crate),
 //!   the types of those crates, each bound with sqlx's own implementation.
-//!   [`Model::Key`] is the primary key's type: `get` and `find` take it.
-//! * [`HasMany`], [`HasOne`], [`BelongsTo`], [`Rel`]: relationship fields
-//!   and handles (one-to-many: `HasMany` on the parent, `BelongsTo` on the
-//!   child; one-to-one: `HasOne` on the parent, whose child's foreign key is
-//!   unique); a relationship is [`NotLoaded`](HasMany::NotLoaded) until
-//!   loaded.
+//!   [`Model::Key`] is the primary key's type: `get` and `find` take it
+//!   (a tuple, [`KeyValue`], for a composite key: several
+//!   `#[field(primary_key)]` fields).
+//! * [`HasMany`], [`HasOne`], [`BelongsTo`], [`ManyToMany`], [`Rel`]:
+//!   relationship fields and handles (one-to-many: `HasMany` on the parent,
+//!   `BelongsTo` on the child; one-to-one: `HasOne` on the parent, whose
+//!   child's foreign key is unique; many-to-many: `ManyToMany` on both
+//!   sides, `through` a link model); a relationship is
+//!   [`NotLoaded`](HasMany::NotLoaded) until loaded.
+//! * [`Schema`]: the registry of every model; attached with
+//!   [`Db::with_schema`], deletes apply every foreign key into a table,
+//!   with or without a relationship, and cascade through cycles of tables.
 //! * [`DeleteReport`]: what a delete did, or (from a plan) would do: rows
 //!   deleted and set to `NULL` per table, and every statement.
 //! * [`Error`]: typed errors (`Restricted`, `ForeignKeyViolation`,

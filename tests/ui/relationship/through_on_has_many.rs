@@ -1,0 +1,19 @@
+use orm_core::{HasMany, Model};
+
+#[derive(Model)]
+struct Post {
+    #[field(primary_key)]
+    id: Option<i64>,
+    #[relationship(through = "PostTag")]
+    tags: HasMany<PostTag>,
+}
+
+#[derive(Model)]
+struct PostTag {
+    #[field(primary_key, foreign_key = "post.id", ondelete = "CASCADE")]
+    post_id: i64,
+    #[field(primary_key)]
+    tag_id: i64,
+}
+
+fn main() {}
