@@ -67,6 +67,19 @@ struct Table {
     rows: Vec<Vec<Option<i64>>>,
 }
 
+/// A link table `t<n>` (n = the number of other tables): `fk0`, `fk1`, the
+/// primary key being both; rows are pairs of parent row ids.
+#[derive(Debug, Clone)]
+struct Link {
+    parents: [usize; 2],
+    actions: [Action; 2],
+    /// A `ManyToMany` on the table `fk0` references, through the link, to
+    /// the table `fk1` references (only where `fk0` cascades, which is
+    /// what the relationship does).
+    related: bool,
+    rows: Vec<(i64, i64)>,
+}
+
 /// The type of every primary and foreign key of a scenario: the planner's
 /// statements, its temporary key tables and the cascades must not depend on
 /// integer keys.
@@ -115,6 +128,9 @@ impl KeyType {
 struct Scenario {
     keys: KeyType,
     tables: Vec<Table>,
+    /// With the registry: a link table after the others, whose primary key
+    /// is its two foreign keys (a composite key, many-to-many).
+    link: Option<Link>,
     /// The table deleted from and the 1-based row ids deleted.
     target: usize,
     ids: Vec<i64>,
@@ -175,6 +191,11 @@ fn fk_strategy(
 }
 
 fn scenario_strategy(mode: Mode, actions: Vec<Action>) -> impl Strategy<Value = Scenario> {
+    let link_actions: Vec<Action> = actions
+        .iter()
+        .copied()
+        .filter(|a| matches!(a, Action::Cascade | Action::Restrict | Action::NoAction))
+        .collect();
     (2..=MAX_TABLES)
         .prop_flat_map(move |n| {
             let tables: Vec<_> = (0..n)
@@ -232,8 +253,32 @@ fn scenario_strategy(mode: Mode, actions: Vec<Action>) -> impl Strategy<Value = 
                 .into_iter()
                 .map(|(fks, rows)| Table { fks, rows })
                 .collect(),
+            link: None,
             target,
             ids,
+        })
+        .prop_flat_map(move |s| {
+            let n = s.tables.len();
+            // A link's key columns cannot be NULL: no SET NULL / SET DEFAULT.
+            let link_actions: Vec<Action> = link_actions.clone();
+            let a = link_actions.len();
+            let link = (
+                [0..n, 0..n],
+                [0..a, 0..a],
+                any::<bool>(),
+                prop::collection::vec((1i64..=6, 1i64..=6), 0..=8),
+            )
+                .prop_map(move |(parents, actions, related, rows)| Link {
+                    parents,
+                    actions: actions.map(|i| link_actions[i]),
+                    related: related && link_actions[actions[0]] == Action::Cascade,
+                    rows,
+                });
+            let link = match mode {
+                Mode::Registry => prop::option::weighted(0.6, link).boxed(),
+                Mode::Relationships => Just(None).boxed(),
+            };
+            (Just(s), link).prop_map(|(s, link)| Scenario { link, ..s })
         })
 }
 
@@ -245,14 +290,16 @@ fn table_at(i: usize) -> &'static TableDef {
     SCHEMA.with(|s| s.borrow()[i])
 }
 
-/// `RelationDef::target` is a plain `fn`: one per table slot.
-const TARGETS: [fn() -> &'static TableDef; MAX_TABLES] = [
+/// `RelationDef::target` is a plain `fn`: one per table slot (and one for
+/// a link table after the last).
+const TARGETS: [fn() -> &'static TableDef; MAX_TABLES + 1] = [
     || table_at(0),
     || table_at(1),
     || table_at(2),
     || table_at(3),
     || table_at(4),
     || table_at(5),
+    || table_at(6),
 ];
 
 fn leak(s: String) -> &'static str {
@@ -294,7 +341,19 @@ fn build_schema(s: &Scenario) -> Vec<&'static TableDef> {
             });
         }
     }
-    let defs: Vec<&'static TableDef> = s
+    if let Some(link) = s.link.as_ref().filter(|l| l.related) {
+        relations[link.parents[0]].push(RelationDef {
+            field: "linked",
+            kind: RelationKind::ManyToMany,
+            target: TARGETS[link.parents[1]],
+            foreign_key: Some("fk0"),
+            back_populates: None,
+            cascade_delete: false,
+            passive_deletes: false,
+            through: Some(TARGETS[n]),
+        });
+    }
+    let mut defs: Vec<&'static TableDef> = s
         .tables
         .iter()
         .zip(relations)
@@ -344,6 +403,37 @@ fn build_schema(s: &Scenario) -> Vec<&'static TableDef> {
             }))
         })
         .collect();
+    if let Some(link) = &s.link {
+        let key = |k: usize| ColumnDef {
+            name: fk_column(k),
+            field: fk_column(k),
+            ty: s.keys.value_type(),
+            sql_type: None,
+            nullable: false,
+            primary_key: true,
+            auto_increment: false,
+            unique: false,
+            index: false,
+            default: None,
+        };
+        let fks: Vec<ForeignKeyDef> = (0..2)
+            .map(|k| ForeignKeyDef {
+                column: fk_column(k),
+                references_table: name(link.parents[k]),
+                references_column: "id",
+                on_delete: Some(link.actions[k]),
+                on_update: None,
+            })
+            .collect();
+        defs.push(Box::leak(Box::new(TableDef {
+            name: name(n),
+            model: name(n),
+            columns: Box::leak(vec![key(0), key(1)].into_boxed_slice()),
+            primary_key: 0,
+            foreign_keys: Box::leak(fks.into_boxed_slice()),
+            relations: &[],
+        })));
+    }
     SCHEMA.with(|cell| *cell.borrow_mut() = defs.clone());
     defs
 }
@@ -372,6 +462,18 @@ async fn load<B: TestBackend>(db: &Db<B>, s: &Scenario, defs: &[&'static TableDe
             }));
             match db.execute_sql(&placeholders::<B>(&sql), params).await {
                 Ok(_) | Err(Error::ForeignKeyViolation { .. }) => {}
+                Err(e) => panic!("{e}"),
+            }
+        }
+    }
+    if let Some(link) = &s.link {
+        let sql = format!("INSERT INTO t{} (fk0, fk1) VALUES (?, ?)", s.tables.len());
+        for (a, b) in &link.rows {
+            let params = vec![s.keys.key(*a), s.keys.key(*b)];
+            match db.execute_sql(&placeholders::<B>(&sql), params).await {
+                Ok(_)
+                | Err(Error::ForeignKeyViolation { .. })
+                | Err(Error::UniqueViolation { .. }) => {}
                 Err(e) => panic!("{e}"),
             }
         }
@@ -410,6 +512,17 @@ async fn state<B: TestBackend>(db: &Db<B>, s: &Scenario) -> State {
                 .collect(),
         );
     }
+    if s.link.is_some() {
+        let cols = format!(
+            "{}, {}",
+            s.keys.logical::<B>("fk0"),
+            s.keys.logical::<B>("fk1")
+        );
+        let n = s.tables.len();
+        let mut rows = B::int_rows(db, &format!("SELECT {cols} FROM t{n}")).await;
+        rows.sort();
+        out.push(rows.into_iter().map(|r| (0, r)).collect());
+    }
     out
 }
 
@@ -432,7 +545,6 @@ fn restricting_rows_were_deleted(
     ) else {
         return false;
     };
-    let parent = s.tables[child].fks[k].parent;
     let gone = |t: usize| -> Vec<i64> {
         before[t]
             .iter()
@@ -440,6 +552,16 @@ fn restricting_rows_were_deleted(
             .filter(|id| !after[t].iter().any(|r| r.0 == *id))
             .collect()
     };
+    if child == s.tables.len() {
+        // The link table: rows are their two keys.
+        let Some(link) = &s.link else { return false };
+        let parents_gone = gone(link.parents[k]);
+        return before[child]
+            .iter()
+            .filter(|(_, fks)| fks[k].is_some_and(|p| parents_gone.contains(&p)))
+            .all(|row| !after[child].contains(row));
+    }
+    let parent = s.tables[child].fks[k].parent;
     let parents_gone = gone(parent);
     let children_gone = gone(child);
     before[child]
