@@ -82,7 +82,9 @@
 //!   and handles (one-to-many: `HasMany` on the parent, `BelongsTo` on the
 //!   child; one-to-one: `HasOne` on the parent, whose child's foreign key is
 //!   unique); a relationship is [`NotLoaded`](HasMany::NotLoaded) until
-//!   loaded.
+//!   loaded. [`Filtered`] (`Post::COMMENTS.filtered(query)`) and [`Then`]
+//!   (`Post::COMMENTS.then(Comment::AUTHOR)`) load filtered and nested
+//!   relationships, one query per step ([`LoadRelation`]).
 //! * [`DeleteReport`]: what a delete did, or (from a plan) would do: rows
 //!   deleted and set to `NULL` per table, and every statement.
 //! * [`Error`]: typed errors (`Restricted`, `ForeignKeyViolation`,
@@ -116,10 +118,14 @@ pub use backend::{Backend, Connection, Decoder, Dialect};
 pub use delete::{DatabaseAction, DeleteReport, Effect, EffectKind};
 pub use error::{Error, Result, TimeoutKind};
 pub use exec::current_statement_timeout;
-pub use exec::{Db, Executor, LoadRelation, SQL_TARGET, SchemaReport, Transaction};
+pub use exec::{
+    Db, Executor, Filtered, LoadOuter, LoadRelation, SQL_TARGET, SchemaReport, Then, Transaction,
+};
 pub use exec::{UnmanagedForeignKey, unmanaged_foreign_keys};
 pub use model::{Model, RowSource};
-pub use query::{Column, CompareOp, Expr, Filter, Limited, Order, Query, Unlimited, WholeSet};
+pub use query::{
+    Column, CompareOp, Expr, Filter, Limited, Order, Query, Unlimited, WholeRelation, WholeSet,
+};
 pub use registry::{Declared, Edge, Schema};
 pub use relation::{BelongsTo, HasMany, HasOne, ParentSide, Rel, Relationship};
 pub use schema::{
