@@ -85,7 +85,10 @@
 //!   `BelongsTo` on the child; one-to-one: `HasOne` on the parent, whose
 //!   child's foreign key is unique; many-to-many: `ManyToMany` on both
 //!   sides, `through` a link model); a relationship is
-//!   [`NotLoaded`](HasMany::NotLoaded) until loaded.
+//!   [`NotLoaded`](HasMany::NotLoaded) until loaded. [`Filtered`]
+//!   (`Post::COMMENTS.filtered(query)`) and [`Then`]
+//!   (`Post::COMMENTS.then(Comment::AUTHOR)`) load filtered and nested
+//!   relationships, one query per step ([`LoadRelation`]).
 //! * [`Schema`]: the registry of every model; attached with
 //!   [`Db::with_schema`], deletes apply every foreign key into a table,
 //!   with or without a relationship, and cascade through cycles of tables.
@@ -122,10 +125,14 @@ pub use backend::{Backend, Connection, Decoder, Dialect};
 pub use delete::{DatabaseAction, DeleteReport, Effect, EffectKind};
 pub use error::{Error, Result, TimeoutKind};
 pub use exec::current_statement_timeout;
-pub use exec::{Db, Executor, LoadRelation, SQL_TARGET, SchemaReport, Transaction};
+pub use exec::{
+    Db, Executor, Filtered, LoadOuter, LoadRelation, SQL_TARGET, SchemaReport, Then, Transaction,
+};
 pub use exec::{UnmanagedForeignKey, unmanaged_foreign_keys};
 pub use model::{Model, RowSource};
-pub use query::{Column, CompareOp, Expr, Filter, Limited, Order, Query, Unlimited, WholeSet};
+pub use query::{
+    Column, CompareOp, Expr, Filter, Limited, Order, Query, Unlimited, WholeRelation, WholeSet,
+};
 pub use registry::{Declared, Edge, Schema};
 pub use relation::{BelongsTo, HasMany, HasOne, ManyToMany, ParentSide, Rel, Relationship};
 pub use schema::{

@@ -430,6 +430,18 @@ pub trait WholeSet {}
 
 impl WholeSet for Unlimited {}
 
+/// Implemented by [`Unlimited`] only: what [`Rel::filtered`](crate::Rel::filtered)
+/// requires. A `LIMIT` on a relationship load would apply to the children
+/// of all the parents together, not to each parent's.
+#[diagnostic::on_unimplemented(
+    message = "a query with `limit` or `offset` cannot filter a relationship load",
+    label = "this query reads a window of the matching rows",
+    note = "one `LIMIT` would apply to the children of all the parents together, not to each parent's; drop `limit`/`offset` (per-parent top-N is not supported)"
+)]
+pub trait WholeRelation {}
+
+impl WholeRelation for Unlimited {}
+
 /// A `SELECT` on the rows of `M`: filter, order, limit and offset.
 /// Run it with [`all`](Query::all), [`first`](Query::first),
 /// [`one`](Query::one), [`count`](Query::count) or [`delete`](Query::delete).

@@ -30,7 +30,8 @@ pub enum HasMany<T> {
     /// Not loaded from the database.
     #[default]
     NotLoaded,
-    /// Loaded: every related row, in primary-key order.
+    /// Loaded: every related row, in primary-key order (with a
+    /// [`Filtered`](crate::Filtered) load: the matching rows, in its order).
     Loaded(Vec<T>),
 }
 

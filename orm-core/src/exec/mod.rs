@@ -29,7 +29,7 @@ use crate::value::{KeyValue, Value};
 pub(crate) use crud::check_names;
 pub use crud::{SchemaReport, UnmanagedForeignKey, unmanaged_foreign_keys};
 pub use limits::current_statement_timeout;
-pub use load::LoadRelation;
+pub use load::{Filtered, LoadOuter, LoadRelation, Then};
 pub use run::SQL_TARGET;
 
 /// A connection pool: the entry point. Cheap to clone.
@@ -604,15 +604,15 @@ pub trait Executor<'e, B: Backend>: Send + Sized {
         }
     }
 
-    /// Loads one relationship of one model (one query).
-    fn load<M: Model, R>(
+    /// Loads one relationship of one model (one query; a nested load, one
+    /// per step). `relation` is any [`LoadRelation`]: a relationship handle
+    /// (`Team::HEROES`), a filtered one (`Post::COMMENTS.filtered(query)`),
+    /// or a chain (`Post::COMMENTS.then(Comment::AUTHOR)`).
+    fn load<M: Model, L: LoadRelation<M>>(
         self,
         model: &mut M,
-        relation: Rel<M, R>,
-    ) -> impl Future<Output = Result<()>> + Send
-    where
-        Rel<M, R>: LoadRelation<M>,
-    {
+        relation: L,
+    ) -> impl Future<Output = Result<()>> + Send {
         async move {
             on_connection!(self, |conn| {
                 relation
@@ -623,15 +623,14 @@ pub trait Executor<'e, B: Backend>: Send + Sized {
     }
 
     /// Loads one relationship for many models with one query per chunk of
-    /// keys (no N+1).
-    fn load_many<M: Model, R>(
+    /// keys (no N+1); a nested load (`Post::COMMENTS.then(Comment::AUTHOR)`)
+    /// with one query per step per chunk of keys, the inner step run on
+    /// every row the outer one loaded at once. See [`LoadRelation`].
+    fn load_many<M: Model, L: LoadRelation<M>>(
         self,
         models: &mut [M],
-        relation: Rel<M, R>,
-    ) -> impl Future<Output = Result<()>> + Send
-    where
-        Rel<M, R>: LoadRelation<M>,
-    {
+        relation: L,
+    ) -> impl Future<Output = Result<()>> + Send {
         async move {
             on_connection!(self, |conn| {
                 relation.load_into::<B>(&mut conn, models).await

@@ -24,6 +24,7 @@ mod delete;
 mod differential;
 mod faults;
 mod hostile;
+mod loading;
 mod mysql_only;
 mod one_to_one;
 mod postgres_only;
@@ -53,6 +54,7 @@ fn suite<B: TestBackend>(trials: &mut Vec<Trial>) {
     harness::add::<B>(trials, "differential", differential::tests());
     harness::add::<B>(trials, "faults", faults::tests());
     harness::add::<B>(trials, "hostile", hostile::tests());
+    harness::add::<B>(trials, "loading", loading::tests());
     harness::add::<B>(trials, "one_to_one", one_to_one::tests());
     harness::add::<B>(trials, "registry", registry::tests());
     harness::add::<B>(trials, "relations", relations::tests());
