@@ -568,3 +568,60 @@ fn set_column_value() {
         "a failed set leaves the field alone"
     );
 }
+
+mod link {
+    use orm_core::{ManyToMany, Model};
+
+    #[derive(Model, Debug, Clone)]
+    pub struct Post {
+        #[field(primary_key)]
+        pub id: Option<i64>,
+        #[relationship(through = "PostTag", back_populates = "posts")]
+        pub tags: ManyToMany<Tag>,
+    }
+
+    #[derive(Model, Debug, Clone)]
+    pub struct Tag {
+        #[field(primary_key)]
+        pub id: Option<i64>,
+        #[relationship(through = "PostTag", back_populates = "tags")]
+        pub posts: ManyToMany<Post>,
+    }
+
+    #[derive(Model, Debug, Clone)]
+    pub struct PostTag {
+        #[field(primary_key, foreign_key = "post.id", ondelete = "CASCADE")]
+        pub post_id: i64,
+        #[field(primary_key, foreign_key = "tag.id", ondelete = "CASCADE")]
+        pub tag_id: i64,
+    }
+}
+
+/// A `ManyToMany` field: its kind, target and link table, resolved to the
+/// link's two foreign keys; the link's composite key.
+#[test]
+fn many_to_many_metadata() {
+    use link::{Post, PostTag};
+    let tags = Post::TAGS.def();
+    assert_eq!(tags.kind, RelationKind::ManyToMany);
+    assert_eq!((tags.target)().name, "tag");
+    assert_eq!(tags.through.map(|t| t().name), Some("post_tag"));
+    let through = orm_core::delete::resolve_through(Post::TABLE, tags).expect("resolves");
+    assert_eq!(
+        (through.owner_fk.column, through.target_fk.column),
+        ("post_id", "tag_id")
+    );
+    let key: Vec<&str> = PostTag::TABLE
+        .key_columns()
+        .iter()
+        .map(|c| c.name)
+        .collect();
+    assert_eq!(key, ["post_id", "tag_id"]);
+    assert!(PostTag::TABLE.has_composite_key());
+    // Deleting a post deletes its link rows.
+    let resolved = orm_core::delete::resolve_relation(Post::TABLE, tags).expect("resolves");
+    assert_eq!(
+        (resolved.child.name, resolved.fk.column, resolved.action),
+        ("post_tag", "post_id", orm_core::Action::Cascade)
+    );
+}
