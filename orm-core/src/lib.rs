@@ -125,6 +125,7 @@ pub use backend::{Backend, Connection, Decoder, Dialect};
 pub use delete::{DatabaseAction, DeleteReport, Effect, EffectKind};
 pub use error::{Error, Result, TimeoutKind};
 pub use exec::current_statement_timeout;
+pub use exec::{ActionClause, Difference, DifferenceKind, Fix, VerifyReport};
 pub use exec::{
     Db, Executor, Filtered, LoadOuter, LoadRelation, SQL_TARGET, SchemaReport, Then, Transaction,
 };

@@ -7,6 +7,7 @@ mod limits;
 mod load;
 pub(crate) mod run;
 mod spill;
+mod verify;
 
 use std::future::Future;
 use std::ops::{Deref, DerefMut};
@@ -31,6 +32,7 @@ pub use crud::{SchemaReport, UnmanagedForeignKey, unmanaged_foreign_keys};
 pub use limits::current_statement_timeout;
 pub use load::{Filtered, LoadOuter, LoadRelation, Then};
 pub use run::SQL_TARGET;
+pub use verify::{ActionClause, Difference, DifferenceKind, Fix, VerifyReport};
 
 /// A connection pool: the entry point. Cheap to clone.
 ///
@@ -653,6 +655,30 @@ pub trait Executor<'e, B: Backend>: Send + Sized {
                 crud::create_all::<B>(&mut conn, schema.as_deref(), tables).await
             })
         }
+    }
+
+    /// Compares the live database with the models of `schema`, reading only
+    /// the database's catalog (it changes nothing): every table and column,
+    /// each column's nullability, each foreign key, its target and its
+    /// `ON DELETE` / `ON UPDATE` action (as the DDL would declare it, see
+    /// [`DifferenceKind::ForeignKeyAction`]), the index on every
+    /// foreign-key and `index` column, the unique index of every `unique`
+    /// column, and whether this connection enforces foreign keys. The
+    /// report names each difference (table, column, declared and live) and
+    /// gives the DDL that fixes what DDL can fix ([`VerifyReport::fixes`]).
+    ///
+    /// Run it at start-up, before relying on the database's `ON DELETE`
+    /// (`passive_deletes`): a database migrated by hand may not do what the
+    /// models declare.
+    ///
+    /// ```ignore
+    /// let report = db.verify(&schema).await?;
+    /// if !report.is_clean() {
+    ///     panic!("the database is not what the models declare:\n{report}");
+    /// }
+    /// ```
+    fn verify(self, schema: &Schema) -> impl Future<Output = Result<VerifyReport>> + Send {
+        async move { on_connection!(self, |conn| verify::verify::<B>(&mut conn, schema).await) }
     }
 
     /// Drops the tables if they exist, dependents first (for tests and

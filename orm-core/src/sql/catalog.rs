@@ -187,3 +187,148 @@ pub fn foreign_key_count(
     }
     Some(b.finish())
 }
+
+/// Rows `(column, nullable)`: the columns of `table` and whether each
+/// accepts `NULL` (1) or not (0), in column order; no rows for a table
+/// that does not exist. Read by `verify`.
+pub fn column_nullability(dialect: &dyn Dialect, catalog: Catalog, table: &str) -> Statement {
+    let mut b = SqlBuilder::new(dialect);
+    match catalog {
+        Catalog::Sqlite => {
+            b.push("SELECT name, 1 - \"notnull\" FROM pragma_table_info(");
+            text(&mut b, table);
+            b.push(") ORDER BY cid");
+        }
+        Catalog::Postgres => {
+            b.push(
+                "SELECT a.attname::text, (NOT a.attnotnull)::int4::int8 FROM pg_attribute AS a \
+                 JOIN pg_class AS c ON c.oid = a.attrelid \
+                 JOIN pg_namespace AS n ON n.oid = c.relnamespace \
+                 WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p') AND c.relname = ",
+            );
+            text(&mut b, table);
+            b.push(" AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum");
+        }
+        Catalog::MySql => {
+            b.push(
+                "SELECT CAST(column_name AS CHAR), \
+                 CAST(CASE WHEN is_nullable = 'YES' THEN 1 ELSE 0 END AS SIGNED) \
+                 FROM information_schema.columns \
+                 WHERE table_schema = DATABASE() AND table_name = ",
+            );
+            text(&mut b, table);
+            b.push(" ORDER BY ordinal_position");
+        }
+    }
+    b.finish()
+}
+
+/// Rows `(index, column, is_unique)`: every index of `table` (whatever its
+/// name, the primary key's and the ones SQLite creates for `UNIQUE`
+/// included), by name and then in key order. Read by `verify`.
+pub fn table_indexes(dialect: &dyn Dialect, catalog: Catalog, table: &str) -> Statement {
+    let mut b = SqlBuilder::new(dialect);
+    match catalog {
+        Catalog::Sqlite => {
+            b.push("SELECT l.name, i.name, l.\"unique\" FROM pragma_index_list(");
+            text(&mut b, table);
+            b.push(
+                ") AS l JOIN pragma_index_info(l.name) AS i \
+                 ORDER BY l.name, i.seqno",
+            );
+        }
+        Catalog::Postgres => {
+            b.push(
+                "SELECT i.relname::text, a.attname::text, ix.indisunique::int4::int8 \
+                 FROM pg_index AS ix \
+                 JOIN pg_class AS i ON i.oid = ix.indexrelid \
+                 JOIN pg_class AS t ON t.oid = ix.indrelid \
+                 JOIN pg_namespace AS n ON n.oid = t.relnamespace \
+                 CROSS JOIN LATERAL unnest(ix.indkey) WITH ORDINALITY AS k(attnum, ord) \
+                 JOIN pg_attribute AS a ON a.attrelid = t.oid AND a.attnum = k.attnum \
+                 WHERE n.nspname = current_schema() AND t.relname = ",
+            );
+            text(&mut b, table);
+            b.push(" ORDER BY i.relname, k.ord");
+        }
+        Catalog::MySql => {
+            b.push(
+                "SELECT CAST(index_name AS CHAR), CAST(column_name AS CHAR), \
+                 CAST(1 - non_unique AS SIGNED) \
+                 FROM information_schema.statistics \
+                 WHERE table_schema = DATABASE() AND table_name = ",
+            );
+            text(&mut b, table);
+            b.push(" ORDER BY index_name, seq_in_index");
+        }
+    }
+    b.finish()
+}
+
+/// Rows `(constraint, column, referenced table, referenced column,
+/// on delete, on update)`: the single-column foreign keys of `table`, the
+/// actions spelled as SQL (`NO ACTION`, `CASCADE`, ...) as the database
+/// reports them (SQLite: `pragma_foreign_key_list`, whose constraint is
+/// its `id`; PostgreSQL: `pg_constraint`; MySQL:
+/// `information_schema.referential_constraints`). Read by `verify`.
+pub fn foreign_keys(dialect: &dyn Dialect, catalog: Catalog, table: &str) -> Statement {
+    let mut b = SqlBuilder::new(dialect);
+    match catalog {
+        Catalog::Sqlite => {
+            b.push(
+                "SELECT CAST(f.id AS TEXT), f.\"from\", f.\"table\", COALESCE(f.\"to\", ''), \
+                 f.on_delete, f.on_update FROM pragma_foreign_key_list(",
+            );
+            text(&mut b, table);
+            b.push(") AS f WHERE (SELECT COUNT(*) FROM pragma_foreign_key_list(");
+            text(&mut b, table);
+            b.push(") AS g WHERE g.id = f.id) = 1 ORDER BY f.id");
+        }
+        Catalog::Postgres => {
+            let action = |column: &str| {
+                format!(
+                    "CASE c.{column} WHEN 'a' THEN 'NO ACTION' WHEN 'r' THEN 'RESTRICT' \
+                     WHEN 'c' THEN 'CASCADE' WHEN 'n' THEN 'SET NULL' \
+                     WHEN 'd' THEN 'SET DEFAULT' ELSE '' END"
+                )
+            };
+            b.push("SELECT c.conname::text, a.attname::text, r.relname::text, ra.attname::text, ")
+                .push(&action("confdeltype"))
+                .push(", ")
+                .push(&action("confupdtype"))
+                .push(
+                    " FROM pg_constraint AS c \
+                 JOIN pg_class AS t ON t.oid = c.conrelid \
+                 JOIN pg_namespace AS n ON n.oid = t.relnamespace \
+                 JOIN pg_class AS r ON r.oid = c.confrelid \
+                 JOIN pg_attribute AS a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1] \
+                 JOIN pg_attribute AS ra ON ra.attrelid = c.confrelid AND ra.attnum = c.confkey[1] \
+                 WHERE c.contype = 'f' AND cardinality(c.conkey) = 1 \
+                 AND n.nspname = current_schema() AND t.relname = ",
+                );
+            text(&mut b, table);
+            b.push(" ORDER BY c.conname");
+        }
+        Catalog::MySql => {
+            b.push(
+                "SELECT CAST(k.constraint_name AS CHAR), CAST(k.column_name AS CHAR), \
+                 CAST(k.referenced_table_name AS CHAR), CAST(k.referenced_column_name AS CHAR), \
+                 CAST(r.delete_rule AS CHAR), CAST(r.update_rule AS CHAR) \
+                 FROM information_schema.key_column_usage AS k \
+                 JOIN information_schema.referential_constraints AS r \
+                 ON r.constraint_schema = k.constraint_schema \
+                 AND r.constraint_name = k.constraint_name AND r.table_name = k.table_name \
+                 WHERE k.table_schema = DATABASE() AND k.referenced_table_name IS NOT NULL \
+                 AND k.table_name = ",
+            );
+            text(&mut b, table);
+            b.push(
+                " AND (SELECT COUNT(*) FROM information_schema.key_column_usage AS o \
+                 WHERE o.table_schema = k.table_schema AND o.table_name = k.table_name \
+                 AND o.constraint_name = k.constraint_name) = 1 \
+                 ORDER BY k.constraint_name",
+            );
+        }
+    }
+    b.finish()
+}

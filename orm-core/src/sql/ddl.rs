@@ -115,25 +115,9 @@ pub fn create_table_deferring(
     b.push("CREATE TABLE IF NOT EXISTS ")
         .ident(table.name)
         .push(" (");
-    for (i, column) in table.columns.iter().enumerate() {
-        b.push("\n    ").ident(column.name).push(" ");
-        let auto = if column.auto_increment && column.sql_type.is_none() {
-            dialect.auto_increment_type(column.kind())
-        } else {
-            None
-        };
-        match (column.sql_type, auto) {
-            (Some(name), _) => b.push(name),
-            (None, Some(name)) => b.push(name),
-            (None, None) if is_indexed(table, i) => b.push(dialect.key_type_name(column.kind())),
-            (None, None) => b.push(dialect.type_name(column.kind())),
-        };
-        if !column.nullable {
-            b.push(" NOT NULL");
-        }
-        if let Some(default) = column.default {
-            b.push(" DEFAULT ").push(default);
-        }
+    for i in 0..table.columns.len() {
+        b.push("\n    ");
+        column_definition(&mut b, table, i);
         b.push(",");
     }
     b.push("\n    PRIMARY KEY (")
@@ -162,6 +146,98 @@ pub fn create_table_deferring(
         }
     }
     b.push("\n)").push(dialect.table_options());
+    b.finish().sql
+}
+
+/// `name TYPE [NOT NULL] [DEFAULT ...]` of the `i`-th column of `table`.
+fn column_definition(b: &mut SqlBuilder<'_>, table: &TableDef, i: usize) {
+    let dialect = b.dialect();
+    let column = &table.columns[i];
+    b.ident(column.name).push(" ");
+    let auto = if column.auto_increment && column.sql_type.is_none() {
+        dialect.auto_increment_type(column.kind())
+    } else {
+        None
+    };
+    match (column.sql_type, auto) {
+        (Some(name), _) => b.push(name),
+        (None, Some(name)) => b.push(name),
+        (None, None) if is_indexed(table, i) => b.push(dialect.key_type_name(column.kind())),
+        (None, None) => b.push(dialect.type_name(column.kind())),
+    };
+    if !column.nullable {
+        b.push(" NOT NULL");
+    }
+    if let Some(default) = column.default {
+        b.push(" DEFAULT ").push(default);
+    }
+}
+
+/// `ALTER TABLE table ADD COLUMN ...`: the `i`-th column of `table`, as
+/// `CREATE TABLE` declares it (without its foreign key or index).
+pub fn add_column(dialect: &dyn Dialect, table: &TableDef, i: usize) -> String {
+    let mut b = SqlBuilder::new(dialect);
+    b.push("ALTER TABLE ")
+        .ident(table.name)
+        .push(" ADD COLUMN ");
+    column_definition(&mut b, table, i);
+    b.finish().sql
+}
+
+/// `CREATE [UNIQUE] INDEX name ON table (column)`: one of the indexes of
+/// [`declared_indexes`], on its own (without `IF NOT EXISTS`, which MySQL
+/// does not have).
+pub fn create_index(
+    dialect: &dyn Dialect,
+    table: &str,
+    name: &str,
+    column: &str,
+    unique: bool,
+) -> String {
+    let mut b = SqlBuilder::new(dialect);
+    b.push(if unique {
+        "CREATE UNIQUE INDEX "
+    } else {
+        "CREATE INDEX "
+    })
+    .ident(name)
+    .push(" ON ")
+    .ident(table)
+    .push(" (")
+    .ident(column)
+    .push(")");
+    b.finish().sql
+}
+
+/// `ALTER TABLE IF EXISTS table DROP CONSTRAINT IF EXISTS name` (MySQL:
+/// `DROP FOREIGN KEY`): drops the foreign-key constraint `name`.
+pub fn drop_foreign_key(dialect: &dyn Dialect, table: &str, name: &str) -> String {
+    let mut b = SqlBuilder::new(dialect);
+    b.push("ALTER TABLE IF EXISTS ")
+        .ident(table)
+        .push(dialect.drop_foreign_key_if_exists())
+        .ident(name);
+    b.finish().sql
+}
+
+/// `ALTER TABLE table ALTER COLUMN column SET NOT NULL` (or `DROP NOT
+/// NULL`), the standard spelling PostgreSQL has.
+pub fn alter_column_nullability(
+    dialect: &dyn Dialect,
+    table: &str,
+    column: &str,
+    nullable: bool,
+) -> String {
+    let mut b = SqlBuilder::new(dialect);
+    b.push("ALTER TABLE ")
+        .ident(table)
+        .push(" ALTER COLUMN ")
+        .ident(column)
+        .push(if nullable {
+            " DROP NOT NULL"
+        } else {
+            " SET NOT NULL"
+        });
     b.finish().sql
 }
 

@@ -34,6 +34,7 @@ mod reliability;
 mod sqlite_only;
 mod tutorials;
 mod types;
+mod verify;
 
 use std::process::ExitCode;
 
@@ -61,6 +62,7 @@ fn suite<B: TestBackend>(trials: &mut Vec<Trial>) {
     harness::add::<B>(trials, "reliability", reliability::tests());
     harness::add::<B>(trials, "tutorials", tutorials::tests());
     harness::add::<B>(trials, "types", types::tests());
+    harness::add::<B>(trials, "verify", verify::tests());
 }
 
 fn main() -> ExitCode {
