@@ -528,3 +528,105 @@ fn targets(live: &LiveForeignKey, fk: &ForeignKeyDef) -> bool {
         .eq_ignore_ascii_case(fk.references_table)
         && live.references_column == fk.references_column
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct InnoDb;
+    impl Dialect for InnoDb {
+        fn name(&self) -> &'static str {
+            "innodb"
+        }
+        fn type_name(&self, _: crate::ColumnKind) -> &'static str {
+            "INT"
+        }
+        fn max_bind_parameters(&self) -> usize {
+            100
+        }
+        fn enforces(&self, action: Action) -> bool {
+            action != Action::SetDefault
+        }
+        fn no_action_is_immediate(&self) -> bool {
+            true
+        }
+    }
+
+    struct Standard;
+    impl Dialect for Standard {
+        fn name(&self) -> &'static str {
+            "standard"
+        }
+        fn type_name(&self, _: crate::ColumnKind) -> &'static str {
+            "INT"
+        }
+        fn max_bind_parameters(&self) -> usize {
+            100
+        }
+    }
+
+    /// What the DDL declares is compared, and `NO ACTION` is `RESTRICT`
+    /// only where the database checks it row by row.
+    #[test]
+    fn actions_compare_as_the_ddl_declares_them() {
+        assert_eq!(declared_action(&Standard, None), Action::NoAction);
+        assert_eq!(
+            declared_action(&Standard, Some(Action::SetDefault)),
+            Action::SetDefault
+        );
+        assert_eq!(
+            declared_action(&InnoDb, Some(Action::SetDefault)),
+            Action::NoAction
+        );
+        assert!(same_action(&InnoDb, Action::NoAction, Action::Restrict));
+        assert!(!same_action(&Standard, Action::NoAction, Action::Restrict));
+        assert!(!same_action(&InnoDb, Action::Cascade, Action::Restrict));
+    }
+
+    #[test]
+    fn a_report_prints_one_line_per_difference() {
+        assert_eq!(
+            VerifyReport::default().to_string(),
+            "schema verified: no differences"
+        );
+        let report = VerifyReport {
+            differences: vec![
+                Difference {
+                    table: None,
+                    column: None,
+                    kind: DifferenceKind::ForeignKeysNotEnforced,
+                    fix: Fix::NotFixable("enable them"),
+                },
+                Difference {
+                    table: Some("pet"),
+                    column: Some("owner_id"),
+                    kind: DifferenceKind::ForeignKeyAction {
+                        clause: ActionClause::OnDelete,
+                        declared: Action::Cascade,
+                        live: Action::NoAction,
+                    },
+                    fix: Fix::Ddl(vec!["ALTER TABLE ...".into()]),
+                },
+                Difference {
+                    table: Some("pet"),
+                    column: Some("name"),
+                    kind: DifferenceKind::Nullability {
+                        declared_nullable: false,
+                        live_nullable: true,
+                    },
+                    fix: Fix::NotFixable("rebuild"),
+                },
+            ],
+            fixes: vec!["ALTER TABLE ...".into()],
+        };
+        assert_eq!(
+            report.to_string(),
+            "3 difference(s):\n  \
+             foreign keys are not enforced on this connection (not fixable: enable them)\n  \
+             pet.owner_id: ON DELETE declared CASCADE, live NO ACTION (fixable)\n  \
+             pet.name: declared NOT NULL, live NULL (not fixable: rebuild)"
+        );
+        assert_eq!(report.not_fixable().count(), 2);
+        assert!(!report.is_clean());
+    }
+}

@@ -190,14 +190,22 @@ pub fn foreign_key_count(
 
 /// Rows `(column, nullable)`: the columns of `table` and whether each
 /// accepts `NULL` (1) or not (0), in column order; no rows for a table
-/// that does not exist. Read by `verify`.
+/// that does not exist (SQLite: its rowid column, the one `INTEGER
+/// PRIMARY KEY`, is `NOT NULL` however declared). Read by `verify`.
 pub fn column_nullability(dialect: &dyn Dialect, catalog: Catalog, table: &str) -> Statement {
     let mut b = SqlBuilder::new(dialect);
     match catalog {
         Catalog::Sqlite => {
-            b.push("SELECT name, 1 - \"notnull\" FROM pragma_table_info(");
+            // The one `INTEGER PRIMARY KEY` column is the rowid: never
+            // `NULL`, declared `NOT NULL` or not.
+            b.push(
+                "SELECT c.name, CASE WHEN c.\"notnull\" = 1 OR (c.pk = 1 \
+                 AND upper(c.type) = 'INTEGER' AND (SELECT COUNT(*) FROM pragma_table_info(",
+            );
             text(&mut b, table);
-            b.push(") ORDER BY cid");
+            b.push(") AS k WHERE k.pk > 0) = 1) THEN 0 ELSE 1 END FROM pragma_table_info(");
+            text(&mut b, table);
+            b.push(") AS c ORDER BY c.cid");
         }
         Catalog::Postgres => {
             b.push(

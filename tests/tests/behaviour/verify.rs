@@ -292,6 +292,25 @@ pub async fn a_not_null_mismatch_is_reported<B: TestBackend>(ctx: Ctx<B>) {
     }
 }
 
+/// A primary key is never `NULL`, declared `NOT NULL` or not (SQLite: the
+/// `INTEGER PRIMARY KEY` is the rowid).
+pub async fn a_primary_key_without_not_null_verifies_clean<B: TestBackend>(ctx: Ctx<B>) {
+    let db = ctx.db(true).await;
+    let schema = pets();
+    db.create_all(&[VfOwner::TABLE]).await.unwrap();
+    let id = quoted::<B>("id");
+    create_by_hand(&db, VfPet::TABLE, |line| {
+        Some(if line.trim_start().starts_with(&id) {
+            line.replace(" NOT NULL", "")
+        } else {
+            line.to_owned()
+        })
+    })
+    .await;
+    let report = verify_unchanged(&db, &schema).await;
+    assert!(report.is_clean(), "{report}");
+}
+
 pub async fn a_missing_table_is_reported_and_fixed<B: TestBackend>(ctx: Ctx<B>) {
     let db = ctx.db(true).await;
     let schema = pets();
@@ -332,6 +351,7 @@ pub fn tests<B: TestBackend>() -> Vec<Test<B>> {
         a_dropped_index_is_reported_and_fixed,
         a_missing_column_is_reported_and_fixed,
         a_not_null_mismatch_is_reported,
+        a_primary_key_without_not_null_verifies_clean,
         a_missing_table_is_reported_and_fixed,
         foreign_keys_off_are_reported,
     ]
