@@ -92,6 +92,8 @@
 //! * [`Schema`]: the registry of every model; attached with
 //!   [`Db::with_schema`], deletes apply every foreign key into a table,
 //!   with or without a relationship, and cascade through cycles of tables.
+//!   [`Executor::verify`] compares the live database with it: a typed
+//!   [`VerifyReport`] of every [`Difference`] and the DDL that fixes it.
 //! * [`DeleteReport`]: what a delete did, or (from a plan) would do: rows
 //!   deleted and set to `NULL` per table, and every statement.
 //! * [`Error`]: typed errors (`Restricted`, `ForeignKeyViolation`,

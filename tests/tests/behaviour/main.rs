@@ -1,7 +1,7 @@
 //! The behaviour suite, run against every backend: CRUD, relationship
 //! loading, one-to-one relationships, every row of the SPEC §3 cascade
 //! table, delete plans, the tutorial steps, fault injection, hostile input,
-//! concurrency and the differential property test.
+//! concurrency, schema verification and the differential property test.
 //!
 //! ```text
 //! cargo test -p orm-tests --test behaviour                 # SQLite; PostgreSQL ignored
