@@ -23,7 +23,7 @@
 use std::collections::HashMap;
 
 use crate::check::{self, ForeignKeyLookup};
-use crate::delete::resolve_relation;
+use crate::delete::{ResolvedRelation, resolve_relation};
 use crate::error::{Error, Result};
 use crate::schema::{Action, ForeignKeyDef, RelationDef, RelationKind, TableDef};
 
@@ -58,6 +58,19 @@ pub struct Edge {
 }
 
 impl Edge {
+    /// The edge of a relationship declared on the parent (`HasMany`,
+    /// `HasOne`, `ManyToMany`), its foreign key resolved.
+    pub fn of_parent_relation(resolved: ResolvedRelation) -> Edge {
+        Edge {
+            parent: resolved.parent,
+            child: resolved.child,
+            fk: resolved.fk,
+            action: resolved.action,
+            passive: resolved.passive,
+            declared: Declared::Parent(resolved.relation),
+        }
+    }
+
     /// The model and field that declare the behaviour, for messages: the
     /// relationship field, or the child's foreign-key field.
     pub fn origin(&self) -> (&'static str, &'static str) {
@@ -246,15 +259,7 @@ fn edges_into(parent: &'static TableDef, tables: &[&'static TableDef]) -> Result
         if rel.kind == RelationKind::BelongsTo {
             continue;
         }
-        let resolved = resolve_relation(parent, rel)?;
-        let edge = Edge {
-            parent,
-            child: resolved.child,
-            fk: resolved.fk,
-            action: resolved.action,
-            passive: resolved.passive,
-            declared: Declared::Parent(rel),
-        };
+        let edge = Edge::of_parent_relation(resolve_relation(parent, rel)?);
         match covered(&edges, edge.child, edge.fk) {
             None => edges.push(edge),
             Some(other) if (other.action, other.passive) == (edge.action, edge.passive) => {}

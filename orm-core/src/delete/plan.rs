@@ -3,7 +3,7 @@ use std::sync::Arc;
 use crate::backend::Dialect;
 use crate::error::{Error, Result};
 use crate::query::CompareOp;
-use crate::registry::{Declared, Edge, Schema};
+use crate::registry::{Edge, Schema};
 use crate::schema::{Action, ForeignKeyDef, TableDef};
 use crate::sql::{
     Assign, CollectTree, ColumnRef, Condition, CreateKeyTable, Delete, DropTable, InsertKeys,
@@ -387,17 +387,7 @@ impl Planner<'_> {
             .relations
             .iter()
             .filter(|r| r.kind.is_parent_side())
-            .map(|r| {
-                let resolved = resolve_relation(table, r)?;
-                Ok(Edge {
-                    parent: resolved.parent,
-                    child: resolved.child,
-                    fk: resolved.fk,
-                    action: resolved.action,
-                    passive: resolved.passive,
-                    declared: Declared::Parent(r),
-                })
-            })
+            .map(|r| resolve_relation(table, r).map(Edge::of_parent_relation))
             .collect()
     }
 

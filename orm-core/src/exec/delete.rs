@@ -17,12 +17,18 @@ use crate::value::Value;
 
 use super::run;
 
+/// The most composite keys one statement selects rows by: each is an `OR`
+/// term (`(a = ? AND b = ?) OR ...`), and SQLite refuses an expression
+/// nested deeper than 1,000.
+const COMPOSITE_KEYS_PER_STATEMENT: usize = 400;
+
 /// Plans one chunk of keys per statement set, so no statement exceeds the
 /// bind-parameter limit. A statement may bind a chunk's keys more than once
 /// (a self-referential `NO ACTION` check binds them twice): the chunk is
 /// sized from the widest statement of the first plan. `keys` holds the
 /// values of each key's columns, key after key (one value per key unless
-/// the key is composite).
+/// the key is composite; then whole keys per chunk, at most
+/// [`COMPOSITE_KEYS_PER_STATEMENT`]).
 fn plan_chunks<B: Backend>(
     schema: Option<&Schema>,
     table: &'static TableDef,
@@ -32,13 +38,15 @@ fn plan_chunks<B: Backend>(
         return Ok(Vec::new());
     }
     let width = table.key_indexes().len();
+    let count = keys.len() / width;
+    let max = B::DIALECT.max_bind_parameters().max(width);
+    let mut chunk = (max / width).min(count);
     if width > 1 {
-        return plan_composite_chunks::<B>(schema, table, keys, width);
+        chunk = chunk.min(COMPOSITE_KEYS_PER_STATEMENT);
     }
-    let max = B::DIALECT.max_bind_parameters().max(1);
-    let mut chunk = max.min(keys.len());
+    let mut chunk = chunk.max(1);
     let first = loop {
-        let part = keys[..chunk.min(keys.len())].to_vec();
+        let part = keys[..(chunk * width).min(keys.len())].to_vec();
         let plan = plan_delete(B::DIALECT, schema, table, part, 0)?;
         let widest = plan.widest_statement();
         if widest <= max || chunk == 1 {
@@ -47,61 +55,17 @@ fn plan_chunks<B: Backend>(
         // Parameters grow (at least) linearly with the keys of the chunk.
         chunk = (chunk * max / widest).clamp(1, chunk - 1);
     };
-    if keys.len() > chunk && first.checks_own_deletes {
+    if count > chunk && first.checks_own_deletes {
         // A NO ACTION check of one chunk would count references from the
-        // rows of the others: one plan over a key table sees them all.
+        // rows of the others: one plan over a key table sees them all
+        // (refused for a composite key, which a key table cannot hold).
         return Ok(vec![plan_delete_all(B::DIALECT, schema, table, keys, max)?]);
     }
-    let mut plans = Vec::with_capacity(keys.len().div_ceil(chunk));
-    let mut keys = keys.into_iter().skip(chunk).peekable();
+    let mut plans = Vec::with_capacity(count.div_ceil(chunk));
+    let mut keys = keys.into_iter().skip(chunk * width).peekable();
     plans.push(first);
     while keys.peek().is_some() {
-        let part: Vec<Value> = keys.by_ref().take(chunk).collect();
-        plans.push(plan_delete(B::DIALECT, schema, table, part, plans.len())?);
-    }
-    Ok(plans)
-}
-
-/// The most composite keys one statement selects rows by: each is an `OR`
-/// term (`(a = ? AND b = ?) OR ...`), and SQLite refuses an expression
-/// nested deeper than 1,000.
-const COMPOSITE_KEYS_PER_STATEMENT: usize = 400;
-
-/// [`plan_chunks`] for a composite key: `width` values per key, whole keys
-/// per chunk, at most [`COMPOSITE_KEYS_PER_STATEMENT`] keys.
-fn plan_composite_chunks<B: Backend>(
-    schema: Option<&Schema>,
-    table: &'static TableDef,
-    keys: Vec<Value>,
-    width: usize,
-) -> Result<Vec<DeletePlan>> {
-    let max = B::DIALECT.max_bind_parameters().max(width);
-    let count = keys.len() / width;
-    let mut chunk = (max / width)
-        .min(COMPOSITE_KEYS_PER_STATEMENT)
-        .clamp(1, count.max(1));
-    let first = loop {
-        let part = keys[..(chunk * width).min(keys.len())].to_vec();
-        let plan = plan_delete(B::DIALECT, schema, table, part, 0)?;
-        let widest = plan.widest_statement();
-        if widest <= max || chunk == 1 {
-            break plan;
-        }
-        chunk = (chunk * max / widest).clamp(1, chunk - 1);
-    };
-    if count > chunk && first.checks_own_deletes {
-        return Err(Error::InvalidSchema {
-            table: table.name,
-            column: table.primary_key_column().name,
-            reason: format!(
-                "deleting {count} rows with a composite key at once, where a NO ACTION foreign key must see every deleted row, needs more bind parameters than one statement has; delete them in batches of {chunk}"
-            ),
-        });
-    }
-    let mut plans = vec![first];
-    let mut rest = keys.into_iter().skip(chunk * width).peekable();
-    while rest.peek().is_some() {
-        let part: Vec<Value> = rest.by_ref().take(chunk * width).collect();
+        let part: Vec<Value> = keys.by_ref().take(chunk * width).collect();
         plans.push(plan_delete(B::DIALECT, schema, table, part, plans.len())?);
     }
     Ok(plans)
