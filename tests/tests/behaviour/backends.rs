@@ -114,6 +114,10 @@ impl TestBackend for Sqlite {
             .await
             .unwrap();
     }
+
+    async fn defer_no_action(_: &Db<Self>) -> bool {
+        false
+    }
 }
 
 fn postgres_url() -> Result<String, String> {
@@ -220,6 +224,22 @@ impl TestBackend for Postgres {
             .execute(db.pool())
             .await
             .unwrap();
+    }
+
+    async fn defer_no_action(db: &Db<Self>) -> bool {
+        // PostgreSQL checks an immediate NO ACTION key in its own trigger,
+        // which can fire before the CASCADE trigger that removes the
+        // referencing rows (triggers fire in name order, so in the order
+        // the constraints were created); deferred, it is checked at commit.
+        let sql = "DO $$ DECLARE r record; BEGIN \
+             FOR r IN SELECT conrelid::regclass AS t, conname FROM pg_constraint \
+             WHERE contype = 'f' AND confdeltype = 'a' \
+             AND connamespace = current_schema()::regnamespace LOOP \
+             EXECUTE format('ALTER TABLE %s ALTER CONSTRAINT %I DEFERRABLE INITIALLY DEFERRED', \
+             r.t, r.conname); \
+             END LOOP; END $$";
+        sqlx::raw_sql(sql).execute(db.pool()).await.unwrap();
+        true
     }
 }
 
@@ -391,6 +411,10 @@ impl TestBackend for MySql {
             .execute(db.pool())
             .await
             .unwrap();
+    }
+
+    async fn defer_no_action(_: &Db<Self>) -> bool {
+        false
     }
 }
 

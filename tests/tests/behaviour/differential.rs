@@ -570,27 +570,47 @@ fn restricting_rows_were_deleted(
         .all(|(id, _)| children_gone.contains(id))
 }
 
+/// The database's own delete: enforcement ON, a plain `DELETE`, `ON DELETE`
+/// does the rest. With `defer`, every `NO ACTION` key is deferred first
+/// (where the backend can). Returns the result, the state before and after.
+async fn database_delete<B: TestBackend>(
+    ctx: &Ctx<B>,
+    s: &Scenario,
+    defs: &[&'static TableDef],
+    keys: &[Value],
+    defer: bool,
+) -> Option<(Result<u64, Error>, State, State)> {
+    let database = ctx.db(true).await;
+    load(&database, s, defs).await;
+    if defer && !B::defer_no_action(&database).await {
+        database.close().await;
+        return None;
+    }
+    let before = state(&database, s).await;
+    let marks = vec!["?"; keys.len()].join(", ");
+    let result = database
+        .execute_sql(
+            &placeholders::<B>(&format!(
+                "DELETE FROM {} WHERE id IN ({marks})",
+                defs[s.target].name
+            )),
+            keys.to_vec(),
+        )
+        .await;
+    let after = state(&database, s).await;
+    database.close().await;
+    Some((result, before, after))
+}
+
 /// Runs one scenario; returns a description of the difference, if any.
 async fn run<B: TestBackend>(ctx: &Ctx<B>, s: &Scenario, mode: Mode) -> Result<(), String> {
     let defs = build_schema(s);
     let target = defs[s.target];
     let keys: Vec<Value> = s.ids.iter().map(|id| s.keys.key(*id)).collect();
 
-    // The database: enforcement ON, a plain DELETE, ON DELETE does the rest.
-    let database = ctx.db(true).await;
-    load(&database, s, &defs).await;
-    let before = state(&database, s).await;
-    let marks = vec!["?"; keys.len()].join(", ");
-    let db_result = database
-        .execute_sql(
-            &placeholders::<B>(&format!(
-                "DELETE FROM {} WHERE id IN ({marks})",
-                target.name
-            )),
-            keys.clone(),
-        )
-        .await;
-    let db_state = state(&database, s).await;
+    let (mut db_result, before, mut db_state) = database_delete(ctx, s, &defs, &keys, false)
+        .await
+        .expect("an immediate delete always runs");
 
     // The ORM: same data, enforcement OFF, the ORM carries out every action.
     // Loaded with enforcement on (so the same rows are refused), then off.
@@ -605,10 +625,30 @@ async fn run<B: TestBackend>(ctx: &Ctx<B>, s: &Scenario, mode: Mode) -> Result<(
     if orm_before != before {
         return Err("the two databases did not start identical".into());
     }
-    let orm_result = orm.delete_rows(target, keys).await;
+    let orm_result = orm.delete_rows(target, keys.clone()).await;
     let orm_state = state(&orm, s).await;
-    database.close().await;
     orm.close().await;
+
+    // PostgreSQL checks an immediate `NO ACTION` key when its trigger
+    // fires, which can be before a `CASCADE` of the same delete removes the
+    // referencing rows (a link row that references one row through both):
+    // its outcome then depends on the order the constraints were created
+    // in. The ORM follows the standard, as SQLite does: rows the delete
+    // removes anyway do not count. The standard's outcome is the
+    // database's with every `NO ACTION` key checked after all the actions
+    // (deferred); compare with that.
+    if matches!(
+        (&db_result, &orm_result),
+        (Err(Error::ForeignKeyViolation { .. }), Ok(_))
+    ) && let Some((result, deferred_before, after)) =
+        database_delete(ctx, s, &defs, &keys, true).await
+    {
+        if deferred_before != before {
+            return Err("the deferred database did not start identical".into());
+        }
+        db_result = result;
+        db_state = after;
+    }
 
     match (&db_result, &orm_result) {
         (Ok(_), Ok(_)) if db_state == orm_state => Ok(()),
@@ -680,9 +720,60 @@ async fn differential<B: TestBackend>(ctx: Ctx<B>, mode: Mode) {
     });
 }
 
+/// Cases the generator found once, kept so that they run every time.
+///
+/// A link row referencing one row of `t1` through a `NO ACTION` key and a
+/// `CASCADE` key, in both orders: PostgreSQL refuses the delete when the
+/// `NO ACTION` key's constraint was created first and lets it go
+/// otherwise; the ORM follows the standard (the row goes with the
+/// cascade) and must match the database with that key deferred.
+pub async fn differential_known_cases<B: TestBackend>(ctx: Ctx<B>) {
+    let fk = |parent, action, nullable, declared| Fk {
+        parent,
+        action,
+        nullable,
+        cascade_flag: false,
+        related: false,
+        declared,
+    };
+    for actions in [
+        [Action::NoAction, Action::Cascade],
+        [Action::Cascade, Action::NoAction],
+    ] {
+        let scenario = Scenario {
+            keys: KeyType::Integer,
+            tables: vec![
+                Table {
+                    fks: vec![fk(1, Action::SetNull, true, true)],
+                    rows: [Some(2), Some(1), None, Some(1), Some(2)]
+                        .into_iter()
+                        .map(|p| vec![p])
+                        .collect(),
+                },
+                Table {
+                    fks: vec![fk(0, Action::NoAction, false, false)],
+                    rows: vec![vec![Some(3)], vec![Some(3)], vec![Some(4)], vec![Some(6)]],
+                },
+            ],
+            link: Some(Link {
+                parents: [1, 1],
+                actions,
+                related: false,
+                rows: vec![(2, 2)],
+            }),
+            target: 1,
+            ids: vec![5, 4, 2],
+        };
+        if let Err(e) = run(&ctx, &scenario, Mode::Registry).await {
+            panic!("{actions:?}: {e}");
+        }
+    }
+}
+
 /// The tests of this module.
 pub fn tests<B: TestBackend>() -> Vec<Test<B>> {
     crate::tests![
+        differential_known_cases,
         differential_orm_delete_matches_database_on_delete,
         differential_registry_delete_matches_database_on_delete,
     ]

@@ -75,6 +75,14 @@ pub trait TestBackend: Backend {
     /// Makes every `DELETE` on `table` fail with the message `injected fault`
     /// (a trigger), to inject a fault in the middle of a cascade.
     fn fail_deletes_on(db: &Db<Self>, table: &str) -> impl Future<Output = ()>;
+
+    /// Makes every `NO ACTION` foreign key of the test's database
+    /// `DEFERRABLE INITIALLY DEFERRED`, so that it is checked after every
+    /// referential action of a statement, as the SQL standard says.
+    /// `false` where the backend has nothing to change: SQLite checks
+    /// `NO ACTION` at the end of the statement already, and InnoDB cannot
+    /// defer a constraint.
+    fn defer_no_action(db: &Db<Self>) -> impl Future<Output = bool>;
 }
 
 /// A test's context: opens its databases and names them after it.
