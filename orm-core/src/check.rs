@@ -102,7 +102,7 @@ pub const fn find_foreign_key(
         if str_eq(fk.references_table, parent_table) {
             match named {
                 Some(name) => {
-                    if str_eq(fk.column, name) {
+                    if str_eq(fk.column(), name) {
                         return ForeignKeyLookup::Found(i);
                     }
                 }
@@ -269,7 +269,7 @@ pub const fn relation(
         }
         RelationKind::ManyToMany => {}
         RelationKind::HasMany | RelationKind::HasOne => {
-            if matches!(rel.kind, RelationKind::HasOne) && !column_unique(child, fk.column) {
+            if matches!(rel.kind, RelationKind::HasOne) && !column_unique(child, fk.column()) {
                 return Err(RelationProblem::HasOneNotUnique);
             }
             if rel.cascade_delete
@@ -284,7 +284,7 @@ pub const fn relation(
             if !rel.cascade_delete
                 && !rel.passive_deletes
                 && fk.on_delete.is_none()
-                && !column_nullable(child, fk.column)
+                && !column_nullable(child, fk.column())
             {
                 return Err(RelationProblem::SetNullNotNullable);
             }
@@ -316,7 +316,7 @@ pub const fn through(
     let mut i = 0;
     while i < link.foreign_keys.len() {
         let fk = &link.foreign_keys[i];
-        if str_eq(fk.references_table, target.name) && !str_eq(fk.column, owner_fk.column) {
+        if str_eq(fk.references_table, target.name) && !str_eq(fk.column(), owner_fk.column()) {
             targets += 1;
         }
         i += 1;

@@ -80,8 +80,8 @@ impl Edge {
             Declared::ForeignKey => (
                 self.child.model,
                 self.child
-                    .column(self.fk.column)
-                    .map_or(self.fk.column, |c| c.field),
+                    .column(self.fk.column())
+                    .map_or(self.fk.column(), |c| c.field),
             ),
         }
     }
@@ -168,16 +168,17 @@ impl Schema {
                 let Some(parent) = find(fk.references_table) else {
                     return Err(Error::NotInSchema {
                         table: fk.references_table,
-                        needed_by: format!("the foreign key {}.{}", table.name, fk.column),
+                        needed_by: format!("the foreign key {}.{}", table.name, fk.column()),
                     });
                 };
-                if parent.column(fk.references_column).is_none() {
+                if parent.column(fk.references_column()).is_none() {
                     return Err(Error::InvalidSchema {
                         table: table.name,
-                        column: fk.column,
+                        column: fk.column(),
                         reason: format!(
                             "the foreign key references `{}.{}`, which is not a column",
-                            parent.name, fk.references_column
+                            parent.name,
+                            fk.references_column()
                         ),
                     });
                 }
@@ -251,7 +252,7 @@ fn edges_into(parent: &'static TableDef, tables: &[&'static TableDef]) -> Result
     let covered = |edges: &[Edge], child: &TableDef, fk: &ForeignKeyDef| {
         edges
             .iter()
-            .find(|e| e.child.name == child.name && e.fk.column == fk.column)
+            .find(|e| e.child.name == child.name && e.fk.column() == fk.column())
             .copied()
     };
     // 1. Relationships on the parent.
@@ -271,7 +272,7 @@ fn edges_into(parent: &'static TableDef, tables: &[&'static TableDef]) -> Result
                         "`{}` covers the foreign key {}.{} too, with another delete behaviour ({}{} here, {}{} there); give both the same flags",
                         other.origin().1,
                         edge.child.name,
-                        edge.fk.column,
+                        edge.fk.column(),
                         edge.action,
                         if edge.passive { ", passive" } else { "" },
                         other.action,
@@ -320,7 +321,8 @@ fn edges_into(parent: &'static TableDef, tables: &[&'static TableDef]) -> Result
                             relation: rel.field,
                             reason: format!(
                                 "`passive_deletes` leaves the delete to the database, but {}.{} declares no `ondelete`",
-                                child.name, fk.column
+                                child.name,
+                                fk.column()
                             ),
                         });
                     };
@@ -370,14 +372,14 @@ mod tests {
     }
 
     const fn fk(
-        column: &'static str,
+        columns: &'static [&'static str],
         table: &'static str,
         on_delete: Option<Action>,
     ) -> ForeignKeyDef {
         ForeignKeyDef {
-            column,
+            columns,
             references_table: table,
-            references_column: "id",
+            references_columns: &["id"],
             on_delete,
             on_update: None,
         }
@@ -388,7 +390,7 @@ mod tests {
         model: "A",
         columns: &[column("id", true, false), column("b_id", false, true)],
         primary_key: 0,
-        foreign_keys: &[fk("b_id", "b", Some(Action::Cascade))],
+        foreign_keys: &[fk(&["b_id"], "b", Some(Action::Cascade))],
         relations: &[],
     };
     static B: TableDef = TableDef {
@@ -396,7 +398,7 @@ mod tests {
         model: "B",
         columns: &[column("id", true, false), column("a_id", false, true)],
         primary_key: 0,
-        foreign_keys: &[fk("a_id", "a", None)],
+        foreign_keys: &[fk(&["a_id"], "a", None)],
         relations: &[],
     };
 
@@ -409,7 +411,7 @@ mod tests {
         let into_a: Vec<_> = schema
             .edges_into("a")
             .iter()
-            .map(|e| (e.child.name, e.fk.column, e.action, e.passive))
+            .map(|e| (e.child.name, e.fk.column(), e.action, e.passive))
             .collect();
         assert_eq!(into_a, [("b", "a_id", Action::NoAction, false)]);
         let into_b: Vec<_> = schema

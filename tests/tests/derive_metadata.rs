@@ -195,8 +195,11 @@ fn hero_table() {
     let [fk] = table.foreign_keys else {
         panic!("one foreign key expected");
     };
-    assert_eq!(fk.column, "team_id");
-    assert_eq!((fk.references_table, fk.references_column), ("team", "id"));
+    assert_eq!(fk.column(), "team_id");
+    assert_eq!(
+        (fk.references_table, fk.references_column()),
+        ("team", "id")
+    );
     assert_eq!(fk.on_delete, Some(Action::Cascade));
     assert_eq!(fk.on_update, None);
 
@@ -265,7 +268,7 @@ fn every_key() {
     let actions: Vec<_> = table
         .foreign_keys
         .iter()
-        .map(|fk| (fk.column, fk.references_table, fk.on_delete, fk.on_update))
+        .map(|fk| (fk.column(), fk.references_table, fk.on_delete, fk.on_update))
         .collect();
     assert_eq!(
         actions,
@@ -608,7 +611,7 @@ fn many_to_many_metadata() {
     assert_eq!(tags.through.map(|t| t().name), Some("post_tag"));
     let through = orm_core::delete::resolve_through(Post::TABLE, tags).expect("resolves");
     assert_eq!(
-        (through.owner_fk.column, through.target_fk.column),
+        (through.owner_fk.column(), through.target_fk.column()),
         ("post_id", "tag_id")
     );
     let key: Vec<&str> = PostTag::TABLE
@@ -621,7 +624,7 @@ fn many_to_many_metadata() {
     // Deleting a post deletes its link rows.
     let resolved = orm_core::delete::resolve_relation(Post::TABLE, tags).expect("resolves");
     assert_eq!(
-        (resolved.child.name, resolved.fk.column, resolved.action),
+        (resolved.child.name, resolved.fk.column(), resolved.action),
         ("post_tag", "post_id", orm_core::Action::Cascade)
     );
 }

@@ -87,10 +87,13 @@ pub fn resolve_relation(
             )));
         }
     };
-    if parent.column(fk.references_column).is_none() {
+    if parent.column(fk.references_column()).is_none() {
         return Err(invalid(format!(
             "`{}.{}` references `{}.{}`, which is not a column",
-            child.name, fk.column, parent.name, fk.references_column
+            child.name,
+            fk.column(),
+            parent.name,
+            fk.references_column()
         )));
     }
     Ok(ResolvedRelation {
@@ -142,11 +145,13 @@ pub fn resolve_through(owner: &'static TableDef, rel: &'static RelationDef) -> R
     let mut to_target = link
         .foreign_keys
         .iter()
-        .filter(|fk| fk.references_table == target.name && fk.column != owner_fk.column);
+        .filter(|fk| fk.references_table == target.name && fk.column() != owner_fk.column());
     let (Some(target_fk), None) = (to_target.next(), to_target.next()) else {
         return Err(invalid(format!(
             "the link table `{}` needs exactly one foreign key to `{}` besides `{}`",
-            link.name, target.name, owner_fk.column
+            link.name,
+            target.name,
+            owner_fk.column()
         )));
     };
     Ok(Through {

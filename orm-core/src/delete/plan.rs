@@ -466,7 +466,7 @@ impl Planner<'_> {
             base: base.condition(),
             edges: edges
                 .iter()
-                .map(|e| (e.column, e.references_column))
+                .map(|e| (e.column(), e.references_column()))
                 .collect(),
         };
         self.plan
@@ -544,14 +544,14 @@ impl Planner<'_> {
 
         if let RowSet::Tree { edges, .. } = &*rows {
             for edge in edges {
-                if !table.column(edge.column).is_some_and(|c| c.nullable) {
+                if !table.column(edge.column()).is_some_and(|c| c.nullable) {
                     continue;
                 }
-                let statement = self.update(table.name, edge.column, Assign::Null, &rows);
+                let statement = self.update(table.name, edge.column(), Assign::Null, &rows);
                 self.plan.steps.push(Step {
                     table: table.name,
                     kind: StepKind::Unlink {
-                        column: edge.column,
+                        column: edge.column(),
                     },
                     statement,
                 });
@@ -696,9 +696,9 @@ impl Planner<'_> {
                     name: source.to_string(),
                 };
                 let children = RowSet::Children {
-                    fk_column: edge.fk.column,
+                    fk_column: edge.fk.column(),
                     parent_table: parent,
-                    parent_column: edge.fk.references_column,
+                    parent_column: edge.fk.references_column(),
                     parent: Arc::new(parents),
                 };
                 let add = InsertKeys {
@@ -727,7 +727,7 @@ impl Planner<'_> {
         let is_inner = |e: &Edge| {
             inner
                 .iter()
-                .any(|i| i.child.name == e.child.name && i.fk.column == e.fk.column)
+                .any(|i| i.child.name == e.child.name && i.fk.column() == e.fk.column())
         };
         for (member, set) in cycle.iter().zip(&sets) {
             for edge in self.edges_into(member)? {
@@ -740,16 +740,16 @@ impl Planner<'_> {
             let Some(c) = index(edge.child) else { continue };
             if !edge
                 .child
-                .column(edge.fk.column)
+                .column(edge.fk.column())
                 .is_some_and(|col| col.nullable)
             {
                 continue;
             }
-            let statement = self.update(edge.child.name, edge.fk.column, Assign::Null, &sets[c]);
+            let statement = self.update(edge.child.name, edge.fk.column(), Assign::Null, &sets[c]);
             self.plan.steps.push(Step {
                 table: edge.child.name,
                 kind: StepKind::Unlink {
-                    column: edge.fk.column,
+                    column: edge.fk.column(),
                 },
                 statement,
             });
@@ -760,7 +760,7 @@ impl Planner<'_> {
         while order.len() < cycle.len() {
             let ready = (0..cycle.len()).filter(|i| !order.contains(i)).find(|&i| {
                 inner.iter().all(|e| {
-                    let nullable = e.child.column(e.fk.column).is_some_and(|c| c.nullable);
+                    let nullable = e.child.column(e.fk.column()).is_some_and(|c| c.nullable);
                     nullable
                         || index(e.parent) != Some(i)
                         || index(e.child).is_none_or(|c| c == i || order.contains(&c))
@@ -797,7 +797,7 @@ impl Planner<'_> {
                     reason: format!(
                         "`passive_deletes` leaves ON DELETE {action} of `{}.{}` to the database, but {} does not carry it out; drop `passive_deletes` so the ORM does",
                         r.child.name,
-                        r.fk.column,
+                        r.fk.column(),
                         self.dialect.name()
                     ),
                 });
@@ -805,7 +805,7 @@ impl Planner<'_> {
             self.plan.passive.push((
                 DatabaseAction {
                     table: r.child.name,
-                    column: r.fk.column,
+                    column: r.fk.column(),
                     action,
                 },
                 model,
@@ -814,15 +814,15 @@ impl Planner<'_> {
             return Ok(());
         }
         let children = RowSet::Children {
-            fk_column: r.fk.column,
+            fk_column: r.fk.column(),
             parent_table: table,
-            parent_column: r.fk.references_column,
+            parent_column: r.fk.references_column(),
             parent: rows.clone(),
         };
         match r.action {
             Action::Cascade => self.visit(r.child, Arc::new(children))?,
             Action::SetNull | Action::SetDefault => {
-                let column = r.fk.column;
+                let column = r.fk.column();
                 let default = match r.action {
                     Action::SetDefault => r.child.column(column).and_then(|c| c.default),
                     _ => None,
@@ -845,8 +845,8 @@ impl Planner<'_> {
                 self.pending_checks.push(PendingCheck {
                     parent_table: table.name,
                     child: r.child,
-                    column: r.fk.column,
-                    references_column: r.fk.references_column,
+                    column: r.fk.column(),
+                    references_column: r.fk.references_column(),
                     action: r.action,
                     children: Arc::new(children),
                 });
@@ -867,7 +867,7 @@ impl Planner<'_> {
         if r.action != Action::NoAction
             || self.dialect.no_action_is_immediate()
             || r.child.name == table.name
-            || !r.child.column(r.fk.column).is_some_and(|c| c.nullable)
+            || !r.child.column(r.fk.column()).is_some_and(|c| c.nullable)
         {
             return;
         }
@@ -880,14 +880,14 @@ impl Planner<'_> {
         for ancestor in ancestors {
             let statement = Update {
                 table: r.child.name.into(),
-                set: vec![(r.fk.column.into(), Assign::Null)],
+                set: vec![(r.fk.column().into(), Assign::Null)],
                 filter: Some(children.condition().and(ancestor.condition())),
             }
             .render(self.dialect);
             self.plan.steps.push(Step {
                 table: r.child.name,
                 kind: StepKind::Unlink {
-                    column: r.fk.column,
+                    column: r.fk.column(),
                 },
                 statement,
             });

@@ -582,17 +582,17 @@ pub fn unmanaged_foreign_keys(tables: &[&'static TableDef]) -> Vec<UnmanagedFore
                 continue;
             }
             if let Ok(resolved) = resolve_relation(parent, rel) {
-                managed.push((resolved.child.name, resolved.fk.column));
+                managed.push((resolved.child.name, resolved.fk.column()));
             }
         }
     }
     let mut out = Vec::new();
     for table in tables {
         for fk in table.foreign_keys {
-            if !managed.contains(&(table.name, fk.column)) {
+            if !managed.contains(&(table.name, fk.column())) {
                 out.push(UnmanagedForeignKey {
                     table: table.name,
-                    column: fk.column,
+                    column: fk.column(),
                     references_table: fk.references_table,
                     on_delete: fk.on_delete,
                 });
@@ -637,7 +637,7 @@ pub(crate) async fn create_all<B: Backend>(
         }
     }
     for (table, fk) in deferred {
-        let name = sql::foreign_key_name(table.name, fk.column);
+        let name = sql::foreign_key_name(table.name, fk.column());
         let exists = match catalog
             .and_then(|c| sql::catalog::foreign_key_count(B::DIALECT, c, table.name, &name))
         {
@@ -687,10 +687,10 @@ fn link_row<P: Model, T: Model>(
             _ => Err(Error::MissingPrimaryKey { model: table.model }),
         }
     };
-    let owner_key = value(P::TABLE, through.owner_fk.references_column, &|i| {
+    let owner_key = value(P::TABLE, through.owner_fk.references_column(), &|i| {
         owner.column_value(i)
     })?;
-    let target_key = value(T::TABLE, through.target_fk.references_column, &|i| {
+    let target_key = value(T::TABLE, through.target_fk.references_column(), &|i| {
         target.column_value(i)
     })?;
     Ok((through, owner_key, target_key))
@@ -707,8 +707,8 @@ pub(crate) async fn link<B: Backend, P: Model, T: Model>(
     let insert = Insert {
         table: through.link.name.into(),
         columns: vec![
-            through.owner_fk.column.into(),
-            through.target_fk.column.into(),
+            through.owner_fk.column().into(),
+            through.target_fk.column().into(),
         ],
         values: vec![owner_key, target_key],
         returning: None,
@@ -735,8 +735,8 @@ pub(crate) async fn unlink<B: Backend, P: Model, T: Model>(
     let delete = sql::Delete {
         table: through.link.name.into(),
         filter: Some(
-            equal(through.owner_fk.column, owner_key)
-                .and(equal(through.target_fk.column, target_key)),
+            equal(through.owner_fk.column(), owner_key)
+                .and(equal(through.target_fk.column(), target_key)),
         ),
     };
     run::execute::<B>(conn, delete).await

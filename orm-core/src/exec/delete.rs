@@ -311,7 +311,7 @@ pub(crate) async fn detach<B: Backend, P: Model, R: ParentSide>(
     let resolved = resolve_relation(P::TABLE, relation.def())?;
     let (child, fk) = (resolved.child, resolved.fk);
     let key_index = P::TABLE
-        .column_index(fk.references_column)
+        .column_index(fk.references_column())
         .unwrap_or(P::TABLE.primary_key);
     let key = parent
         .column_value(key_index)
@@ -322,7 +322,7 @@ pub(crate) async fn detach<B: Backend, P: Model, R: ParentSide>(
         });
     }
     let children = Condition::Compare {
-        column: ColumnRef::new(fk.column),
+        column: ColumnRef::new(fk.column()),
         op: CompareOp::Eq,
         value: key,
     };
@@ -332,17 +332,17 @@ pub(crate) async fn detach<B: Backend, P: Model, R: ParentSide>(
         let report = in_transaction::<B>(conn, schema, child, Roots::Select(select), false).await?;
         report.deleted(child.name)
     } else {
-        if !child.column(fk.column).is_some_and(|c| c.nullable) {
+        if !child.column(fk.column()).is_some_and(|c| c.nullable) {
             return Err(Error::CannotDetach {
                 model: P::TABLE.model,
                 relation: resolved.relation.field,
                 table: child.name,
-                column: fk.column,
+                column: fk.column(),
             });
         }
         let update = Update {
             table: child.name.into(),
-            set: vec![(fk.column.into(), Assign::Null)],
+            set: vec![(fk.column().into(), Assign::Null)],
             filter: Some(children),
         };
         run::execute::<B>(conn, update).await?

@@ -322,10 +322,10 @@ async fn load_children<B: Backend, P: Model, C: Model>(
 ) -> Result<(usize, HashMap<GroupKey, Vec<C>>)> {
     let resolved = resolve_relation(P::TABLE, relation)?;
     let parent_index = P::TABLE
-        .column_index(resolved.fk.references_column)
+        .column_index(resolved.fk.references_column())
         .unwrap_or(P::TABLE.primary_key);
     let child_index = C::TABLE
-        .column_index(resolved.fk.column)
+        .column_index(resolved.fk.column())
         .unwrap_or(C::TABLE.primary_key);
     let keys = distinct_keys(models, parent_index);
     let children = fetch_by_column::<B, C>(conn, child_index, keys, refine).await?;
@@ -396,10 +396,10 @@ impl<C: Model, P: Model + Clone> LoadRelation<C> for Rel<C, BelongsTo<P>> {
     ) -> Result<()> {
         let resolved = resolve_relation(C::TABLE, self.def())?;
         let fk_index = C::TABLE
-            .column_index(resolved.fk.column)
+            .column_index(resolved.fk.column())
             .unwrap_or(C::TABLE.primary_key);
         let parent_index = P::TABLE
-            .column_index(resolved.fk.references_column)
+            .column_index(resolved.fk.references_column())
             .unwrap_or(P::TABLE.primary_key);
         let keys = distinct_keys(models, fk_index);
         let parents = fetch_by_column::<B, P>(conn, parent_index, keys, Refine::default()).await?;
@@ -517,10 +517,10 @@ async fn fetch_links<B: Backend>(
 ) -> Result<Vec<(Value, Value)>> {
     let link = through.link;
     let owner_ty = link
-        .column(through.owner_fk.column)
+        .column(through.owner_fk.column())
         .map_or(crate::ValueType::I64, |c| c.ty);
     let target_ty = link
-        .column(through.target_fk.column)
+        .column(through.target_fk.column())
         .map_or(crate::ValueType::I64, |c| c.ty);
     let decode = move |row: &mut dyn RowSource| -> Result<(Value, Value)> {
         Ok((row.next_value(owner_ty)?, row.next_value(target_ty)?))
@@ -531,11 +531,11 @@ async fn fetch_links<B: Backend>(
     while keys.peek().is_some() {
         let values = keys.by_ref().take(chunk).collect();
         let columns = vec![
-            ColumnRef::new(through.owner_fk.column),
-            ColumnRef::new(through.target_fk.column),
+            ColumnRef::new(through.owner_fk.column()),
+            ColumnRef::new(through.target_fk.column()),
         ];
         let select = Select::columns(link.name, columns).filter(Condition::In {
-            column: ColumnRef::new(through.owner_fk.column),
+            column: ColumnRef::new(through.owner_fk.column()),
             values,
             negated: false,
         });
@@ -554,10 +554,10 @@ impl<P: Model, T: Model + Clone> LoadRelation<P> for Rel<P, ManyToMany<T>> {
     ) -> Result<()> {
         let through = resolve_through(P::TABLE, self.def())?;
         let owner_index = P::TABLE
-            .column_index(through.owner_fk.references_column)
+            .column_index(through.owner_fk.references_column())
             .unwrap_or(P::TABLE.primary_key);
         let target_index = T::TABLE
-            .column_index(through.target_fk.references_column)
+            .column_index(through.target_fk.references_column())
             .unwrap_or(T::TABLE.primary_key);
         let keys = distinct_keys(models, owner_index);
         let links = if keys.is_empty() {

@@ -446,7 +446,7 @@ async fn verify_table<B: Backend>(
     )
     .await?;
     for fk in table.foreign_keys {
-        if missing_columns.contains(&fk.column) {
+        if missing_columns.contains(&fk.column()) {
             continue;
         }
         let replace = |live: &LiveForeignKey| {
@@ -459,14 +459,16 @@ async fn verify_table<B: Backend>(
                 ])
             }
         };
-        let on_column: Vec<&LiveForeignKey> =
-            live_fks.iter().filter(|l| l.column == fk.column).collect();
+        let on_column: Vec<&LiveForeignKey> = live_fks
+            .iter()
+            .filter(|l| l.column == fk.column())
+            .collect();
         let Some(live) = on_column.iter().copied().find(|l| targets(l, fk)) else {
             if let Some(&live) = on_column.first() {
                 out.push(difference(
-                    Some(fk.column),
+                    Some(fk.column()),
                     DifferenceKind::ForeignKeyTarget {
-                        declared: (fk.references_table, fk.references_column),
+                        declared: (fk.references_table, fk.references_column()),
                         live: (
                             live.references_table.clone(),
                             live.references_column.clone(),
@@ -481,10 +483,10 @@ async fn verify_table<B: Backend>(
                     Fix::Ddl(vec![sql::add_foreign_key(dialect, table, fk)])
                 };
                 out.push(difference(
-                    Some(fk.column),
+                    Some(fk.column()),
                     DifferenceKind::MissingForeignKey {
                         references_table: fk.references_table,
-                        references_column: fk.references_column,
+                        references_column: fk.references_column(),
                     },
                     fix,
                 ));
@@ -499,7 +501,8 @@ async fn verify_table<B: Backend>(
             let Some(live_action) = Action::from_sql(live_text) else {
                 return Err(Error::UnexpectedResult(format!(
                     "verify: {}.{}: the database reports the action `{live_text}`",
-                    table.name, fk.column
+                    table.name,
+                    fk.column()
                 )));
             };
             if same_action(dialect, declared, live_action) {
@@ -508,7 +511,7 @@ async fn verify_table<B: Backend>(
             // Both clauses differing have the same fix, listed once in
             // the report's fixes.
             out.push(difference(
-                Some(fk.column),
+                Some(fk.column()),
                 DifferenceKind::ForeignKeyAction {
                     clause,
                     declared,
@@ -526,7 +529,7 @@ async fn verify_table<B: Backend>(
 fn targets(live: &LiveForeignKey, fk: &ForeignKeyDef) -> bool {
     live.references_table
         .eq_ignore_ascii_case(fk.references_table)
-        && live.references_column == fk.references_column
+        && live.references_column == fk.references_column()
 }
 
 #[cfg(test)]

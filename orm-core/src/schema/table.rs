@@ -88,19 +88,71 @@ impl ColumnDef {
     }
 }
 
-/// A foreign key declared with `#[field(foreign_key = "table.column")]`.
+/// A foreign key: `#[field(foreign_key = "table.column")]` on one column,
+/// or `#[model(foreign_key(columns = [...], references = "table(...)"))]`
+/// for a composite one (several columns referencing a composite key).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ForeignKeyDef {
-    /// The referencing column of this table.
-    pub column: &'static str,
+    /// The referencing columns of this table: one, or several for a
+    /// composite foreign key.
+    pub columns: &'static [&'static str],
     /// The referenced table.
     pub references_table: &'static str,
-    /// The referenced column.
-    pub references_column: &'static str,
+    /// The referenced columns, in the order of [`columns`](Self::columns).
+    pub references_columns: &'static [&'static str],
     /// `ondelete = "..."`; `None` leaves the database default (`NO ACTION`).
     pub on_delete: Option<Action>,
     /// `onupdate = "..."`.
     pub on_update: Option<Action>,
+}
+
+impl ForeignKeyDef {
+    /// The referencing column of a single-column foreign key (the first
+    /// column of a composite one: see [`is_composite`](Self::is_composite)).
+    pub const fn column(&self) -> &'static str {
+        self.columns[0]
+    }
+
+    /// The referenced column of a single-column foreign key (the first
+    /// referenced column of a composite one).
+    pub const fn references_column(&self) -> &'static str {
+        self.references_columns[0]
+    }
+
+    /// `true` when the foreign key has several columns.
+    pub const fn is_composite(&self) -> bool {
+        self.columns.len() > 1
+    }
+
+    /// `true` when `column` is one of the referencing columns.
+    pub fn has_column(&self, column: &str) -> bool {
+        self.columns.contains(&column)
+    }
+
+    /// The columns for messages: `a` or `(a, b)`.
+    pub fn columns_text(&self) -> String {
+        list_text(self.columns)
+    }
+
+    /// The referenced table and columns for messages: `t.a` or `t(a, b)`.
+    pub fn references_text(&self) -> String {
+        if self.is_composite() {
+            format!(
+                "{}{}",
+                self.references_table,
+                list_text(self.references_columns)
+            )
+        } else {
+            format!("{}.{}", self.references_table, self.references_column())
+        }
+    }
+}
+
+fn list_text(columns: &[&str]) -> String {
+    match columns {
+        [one] => (*one).to_owned(),
+        _ => format!("({})", columns.join(", ")),
+    }
 }
 
 /// Which side of a relationship a field is.
@@ -233,8 +285,10 @@ impl TableDef {
         self.relations.iter().find(|r| r.field == field)
     }
 
-    /// The foreign key declared on this column.
+    /// The single-column foreign key declared on this column.
     pub fn foreign_key_on(&self, column: &str) -> Option<&ForeignKeyDef> {
-        self.foreign_keys.iter().find(|fk| fk.column == column)
+        self.foreign_keys
+            .iter()
+            .find(|fk| !fk.is_composite() && fk.column() == column)
     }
 }

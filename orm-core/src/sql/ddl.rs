@@ -126,7 +126,7 @@ pub fn create_table_deferring(
         })
         .push(")");
     for fk in table.foreign_keys {
-        if deferred.iter().any(|d| d.column == fk.column) {
+        if deferred.iter().any(|d| d.column() == fk.column()) {
             continue;
         }
         b.push(",\n    ");
@@ -245,11 +245,11 @@ pub fn alter_column_nullability(
 fn foreign_key_clause(b: &mut SqlBuilder<'_>, fk: &ForeignKeyDef) {
     let dialect = b.dialect();
     b.push("FOREIGN KEY (")
-        .ident(fk.column)
+        .ident(fk.column())
         .push(") REFERENCES ")
         .ident(fk.references_table)
         .push(" (")
-        .ident(fk.references_column)
+        .ident(fk.references_column())
         .push(")");
     if let Some(action) = fk.on_delete.filter(|a| dialect.enforces(*a)) {
         b.push(" ON DELETE ").push(action.as_sql());
@@ -266,7 +266,7 @@ pub fn add_foreign_key(dialect: &dyn Dialect, table: &TableDef, fk: &ForeignKeyD
     b.push("ALTER TABLE ")
         .ident(table.name)
         .push(" ADD CONSTRAINT ")
-        .ident(&foreign_key_name(table.name, fk.column))
+        .ident(&foreign_key_name(table.name, fk.column()))
         .push(" ");
     foreign_key_clause(&mut b, fk);
     b.finish().sql
@@ -379,7 +379,7 @@ pub fn drop_tables(dialect: &dyn Dialect, tables: &[&TableDef]) -> Vec<String> {
         b.push("ALTER TABLE IF EXISTS ")
             .ident(table.name)
             .push(dialect.drop_foreign_key_if_exists())
-            .ident(&foreign_key_name(table.name, fk.column));
+            .ident(&foreign_key_name(table.name, fk.column()));
         out.push(b.finish().sql);
     }
     for table in ordered.into_iter().rev() {

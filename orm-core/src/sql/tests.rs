@@ -78,9 +78,9 @@ static CHILD: TableDef = TableDef {
     columns: &[ID, column("parent_id", ValueType::I64, true)],
     primary_key: 0,
     foreign_keys: &[ForeignKeyDef {
-        column: "parent_id",
+        columns: &["parent_id"],
         references_table: "parent",
-        references_column: "id",
+        references_columns: &["id"],
         on_delete: Some(Action::Cascade),
         on_update: None,
     }],

@@ -86,9 +86,9 @@ fn foreign_key_def(column: &Column) -> Option<TokenStream> {
     }));
     Some(quote! {
         ::orm_core::ForeignKeyDef {
-            column: #name,
+            columns: &[#name],
             references_table: #table,
-            references_column: #referenced,
+            references_columns: &[#referenced],
             on_delete: #on_delete,
             on_update: #on_update,
         }

@@ -306,6 +306,10 @@ fn leak(s: String) -> &'static str {
     Box::leak(s.into_boxed_str())
 }
 
+fn leak_list(items: &[&'static str]) -> &'static [&'static str] {
+    Box::leak(items.to_vec().into_boxed_slice())
+}
+
 fn name(i: usize) -> &'static str {
     leak(format!("t{i}"))
 }
@@ -386,9 +390,9 @@ fn build_schema(s: &Scenario) -> Vec<&'static TableDef> {
                     default: None,
                 });
                 fks.push(ForeignKeyDef {
-                    column: fk_column(k),
+                    columns: leak_list(&[fk_column(k)]),
                     references_table: name(fk.parent),
-                    references_column: "id",
+                    references_columns: &["id"],
                     on_delete: fk.declared.then_some(fk.action),
                     on_update: None,
                 });
@@ -418,9 +422,9 @@ fn build_schema(s: &Scenario) -> Vec<&'static TableDef> {
         };
         let fks: Vec<ForeignKeyDef> = (0..2)
             .map(|k| ForeignKeyDef {
-                column: fk_column(k),
+                columns: leak_list(&[fk_column(k)]),
                 references_table: name(link.parents[k]),
-                references_column: "id",
+                references_columns: &["id"],
                 on_delete: Some(link.actions[k]),
                 on_update: None,
             })
