@@ -87,8 +87,10 @@ const fn str_eq(a: &str, b: &str) -> bool {
     true
 }
 
-/// Finds the foreign key of `child` that references `parent_table`, or the
-/// one on column `named` when given.
+/// Finds the single-column foreign key of `child` that references
+/// `parent_table`, or the one on column `named` when given. Relationships
+/// (and so loading) follow single-column foreign keys; a composite one is
+/// applied by deletes through the schema registry.
 pub const fn find_foreign_key(
     child: &TableDef,
     parent_table: &str,
@@ -99,7 +101,7 @@ pub const fn find_foreign_key(
     let mut i = 0;
     while i < child.foreign_keys.len() {
         let fk = &child.foreign_keys[i];
-        if str_eq(fk.references_table, parent_table) {
+        if !fk.is_composite() && str_eq(fk.references_table, parent_table) {
             match named {
                 Some(name) => {
                     if str_eq(fk.column(), name) {

@@ -168,17 +168,21 @@ impl Schema {
                 let Some(parent) = find(fk.references_table) else {
                     return Err(Error::NotInSchema {
                         table: fk.references_table,
-                        needed_by: format!("the foreign key {}.{}", table.name, fk.column()),
+                        needed_by: format!("the foreign key {}.{}", table.name, fk.columns_text()),
                     });
                 };
-                if parent.column(fk.references_column()).is_none() {
+                check_composite_foreign_key(table, fk, parent)?;
+                if let Some(missing) = fk
+                    .references_columns
+                    .iter()
+                    .find(|c| parent.column(c).is_none())
+                {
                     return Err(Error::InvalidSchema {
                         table: table.name,
                         column: fk.column(),
                         reason: format!(
-                            "the foreign key references `{}.{}`, which is not a column",
+                            "the foreign key references `{}.{missing}`, which is not a column",
                             parent.name,
-                            fk.references_column()
                         ),
                     });
                 }
@@ -240,6 +244,46 @@ impl Schema {
     }
 }
 
+/// A composite foreign key must name columns of its table and reference
+/// the whole primary key of `parent` (the only set of several columns the
+/// database knows is unique there), with as many columns.
+fn check_composite_foreign_key(
+    table: &'static TableDef,
+    fk: &ForeignKeyDef,
+    parent: &'static TableDef,
+) -> Result<()> {
+    if !fk.is_composite() {
+        return Ok(());
+    }
+    let invalid = |reason: String| Error::InvalidSchema {
+        table: table.name,
+        column: fk.column(),
+        reason,
+    };
+    if let Some(missing) = fk.columns.iter().find(|c| table.column(c).is_none()) {
+        return Err(invalid(format!(
+            "the foreign key {} names `{missing}`, which is not a column of `{}`",
+            fk.columns_text(),
+            table.name
+        )));
+    }
+    let key: Vec<&str> = parent.key_columns().iter().map(|c| c.name).collect();
+    let mut referenced: Vec<&str> = fk.references_columns.to_vec();
+    let mut sorted_key = key.clone();
+    referenced.sort_unstable();
+    sorted_key.sort_unstable();
+    if fk.columns.len() != fk.references_columns.len() || referenced != sorted_key {
+        return Err(invalid(format!(
+            "the foreign key {} references {}, but a composite foreign key must reference the whole primary key of `{}`, ({})",
+            fk.columns_text(),
+            fk.references_text(),
+            parent.name,
+            key.join(", ")
+        )));
+    }
+    Ok(())
+}
+
 /// Two definitions of the same model's table (a constant may be
 /// duplicated in memory, so addresses do not tell).
 fn same_table(a: &TableDef, b: &TableDef) -> bool {
@@ -252,7 +296,7 @@ fn edges_into(parent: &'static TableDef, tables: &[&'static TableDef]) -> Result
     let covered = |edges: &[Edge], child: &TableDef, fk: &ForeignKeyDef| {
         edges
             .iter()
-            .find(|e| e.child.name == child.name && e.fk.column() == fk.column())
+            .find(|e| e.child.name == child.name && e.fk.columns == fk.columns)
             .copied()
     };
     // 1. Relationships on the parent.

@@ -53,7 +53,11 @@ async fn main() -> Result<(), Error> {
     // ANCHOR: names
     for table in [AB::TABLE, A::TABLE] {
         for (name, column, unique) in orm_core::sql::declared_indexes(table) {
-            println!("{}.{column}: {name} (unique: {unique})", table.name);
+            println!(
+                "{}.{}: {name} (unique: {unique})",
+                table.name,
+                column.join(", ")
+            );
         }
     }
     db.create_all(&[AB::TABLE, A::TABLE]).await?;

@@ -142,10 +142,9 @@ pub fn resolve_through(owner: &'static TableDef, rel: &'static RelationDef) -> R
             )));
         }
     };
-    let mut to_target = link
-        .foreign_keys
-        .iter()
-        .filter(|fk| fk.references_table == target.name && fk.column() != owner_fk.column());
+    let mut to_target = link.foreign_keys.iter().filter(|fk| {
+        !fk.is_composite() && fk.references_table == target.name && fk.column() != owner_fk.column()
+    });
     let (Some(target_fk), None) = (to_target.next(), to_target.next()) else {
         return Err(invalid(format!(
             "the link table `{}` needs exactly one foreign key to `{}` besides `{}`",

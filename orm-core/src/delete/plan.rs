@@ -28,12 +28,13 @@ enum RowSet {
         columns: Vec<&'static str>,
         keys: Arc<[Value]>,
     },
-    /// Rows of a child table whose `fk_column` references `parent_column` of
-    /// the rows of `parent_table` in `parent`.
+    /// Rows of a child table whose `fk_columns` reference `parent_columns`
+    /// of the rows of `parent_table` in `parent` (one column each, or
+    /// several for a composite foreign key).
     Children {
-        fk_column: &'static str,
+        fk_columns: &'static [&'static str],
         parent_table: &'static TableDef,
-        parent_column: &'static str,
+        parent_columns: &'static [&'static str],
         parent: Arc<RowSet>,
     },
     /// Rows of a table whose `column` is one of the keys stored in the
@@ -73,18 +74,44 @@ impl RowSet {
                     .collect(),
             ),
             RowSet::Children {
-                fk_column,
+                fk_columns,
                 parent_table,
-                parent_column,
+                parent_columns,
                 parent,
-            } => match &**parent {
+            } => match (&**parent, &fk_columns[..], &parent_columns[..]) {
                 // The first level needs no subquery: the keys are the values.
-                RowSet::Keys { column, keys } if column == parent_column => {
+                (RowSet::Keys { column, keys }, [fk_column], [parent_column])
+                    if column == parent_column =>
+                {
                     Condition::any_of(*fk_column, keys.to_vec())
                 }
-                _ => Condition::in_select(
-                    *fk_column,
-                    Select::column(parent_table.name, *parent_column).filter(parent.condition()),
+                // A composite foreign key to the requested composite keys:
+                // `(a = ? AND b = ?) OR ...`, each key column's value on
+                // the foreign-key column that references it.
+                (RowSet::CompositeKeys { columns, keys }, _, _)
+                    if columns.len() == parent_columns.len()
+                        && columns.iter().all(|c| parent_columns.contains(c)) =>
+                {
+                    let referencing: Vec<&'static str> = columns
+                        .iter()
+                        .map(|c| {
+                            let i = parent_columns.iter().position(|p| p == c).unwrap_or(0);
+                            fk_columns[i]
+                        })
+                        .collect();
+                    RowSet::CompositeKeys {
+                        columns: referencing,
+                        keys: keys.clone(),
+                    }
+                    .condition()
+                }
+                _ => Condition::row_in_select(
+                    fk_columns,
+                    Select::columns(
+                        parent_table.name,
+                        parent_columns.iter().map(|c| ColumnRef::new(*c)).collect(),
+                    )
+                    .filter(parent.condition()),
                 ),
             },
             RowSet::KeyTable { column, name } => Condition::in_select(
@@ -104,14 +131,16 @@ impl RowSet {
 pub enum StepKind {
     /// `DELETE FROM table WHERE ...`.
     Delete,
-    /// `UPDATE table SET column = NULL WHERE ...`.
+    /// `UPDATE table SET column = NULL WHERE ...` (every column of a
+    /// composite foreign key).
     SetNull {
-        /// The foreign-key column.
+        /// The foreign-key column (the first of a composite foreign key's).
         column: &'static str,
     },
-    /// `UPDATE table SET column = <default> WHERE ...`.
+    /// `UPDATE table SET column = <default> WHERE ...` (every column of a
+    /// composite foreign key).
     SetDefault {
-        /// The foreign-key column.
+        /// The foreign-key column (the first of a composite foreign key's).
         column: &'static str,
     },
     /// `UPDATE table SET column = NULL` on the rows of a self-referential
@@ -143,7 +172,7 @@ pub struct RestrictCheck {
     pub parent_table: &'static str,
     /// The referencing table.
     pub table: &'static str,
-    /// The referencing column.
+    /// The referencing column (the first of a composite foreign key's).
     pub column: &'static str,
     /// `RESTRICT` or `NO ACTION`.
     pub action: Action,
@@ -248,8 +277,7 @@ struct Planner<'d> {
 struct PendingCheck {
     parent_table: &'static str,
     child: &'static TableDef,
-    column: &'static str,
-    references_column: &'static str,
+    fk: &'static ForeignKeyDef,
     action: Action,
     children: Arc<RowSet>,
 }
@@ -421,11 +449,18 @@ impl Planner<'_> {
                     if check.child.name == check.parent_table
                         && !self.dialect.row_referencing_itself_restricts()
                     {
-                        filter = filter.and(Condition::NotTrue(Box::new(Condition::Columns {
-                            left: ColumnRef::new(check.column),
-                            op: CompareOp::Eq,
-                            right: ColumnRef::new(check.references_column),
-                        })));
+                        let itself = check
+                            .fk
+                            .columns
+                            .iter()
+                            .zip(check.fk.references_columns)
+                            .map(|(column, referenced)| Condition::Columns {
+                                left: ColumnRef::new(*column),
+                                op: CompareOp::Eq,
+                                right: ColumnRef::new(*referenced),
+                            })
+                            .collect();
+                        filter = filter.and(Condition::NotTrue(Box::new(Condition::And(itself))));
                     }
                 }
             }
@@ -435,7 +470,7 @@ impl Planner<'_> {
             self.plan.checks.push(RestrictCheck {
                 parent_table: check.parent_table,
                 table: check.child.name,
-                column: check.column,
+                column: check.fk.column(),
                 action: check.action,
                 statement,
             });
@@ -696,9 +731,9 @@ impl Planner<'_> {
                     name: source.to_string(),
                 };
                 let children = RowSet::Children {
-                    fk_column: edge.fk.column(),
+                    fk_columns: edge.fk.columns,
                     parent_table: parent,
-                    parent_column: edge.fk.references_column(),
+                    parent_columns: edge.fk.references_columns,
                     parent: Arc::new(parents),
                 };
                 let add = InsertKeys {
@@ -727,7 +762,7 @@ impl Planner<'_> {
         let is_inner = |e: &Edge| {
             inner
                 .iter()
-                .any(|i| i.child.name == e.child.name && i.fk.column() == e.fk.column())
+                .any(|i| i.child.name == e.child.name && i.fk.columns == e.fk.columns)
         };
         for (member, set) in cycle.iter().zip(&sets) {
             for edge in self.edges_into(member)? {
@@ -814,21 +849,36 @@ impl Planner<'_> {
             return Ok(());
         }
         let children = RowSet::Children {
-            fk_column: r.fk.column(),
+            fk_columns: r.fk.columns,
             parent_table: table,
-            parent_column: r.fk.references_column(),
+            parent_columns: r.fk.references_columns,
             parent: rows.clone(),
         };
         match r.action {
             Action::Cascade => self.visit(r.child, Arc::new(children))?,
             Action::SetNull | Action::SetDefault => {
                 let column = r.fk.column();
-                let default = match r.action {
-                    Action::SetDefault => r.child.column(column).and_then(|c| c.default),
-                    _ => None,
-                };
-                let value = default.map_or(Assign::Null, Assign::Default);
-                let statement = self.update(r.child.name, column, value, &children);
+                // Every column of the foreign key: to NULL, or to its default.
+                let set =
+                    r.fk.columns
+                        .iter()
+                        .map(|c| {
+                            let default = match r.action {
+                                Action::SetDefault => r.child.column(c).and_then(|c| c.default),
+                                _ => None,
+                            };
+                            (
+                                Name::from(*c),
+                                default.map_or(Assign::Null, Assign::Default),
+                            )
+                        })
+                        .collect();
+                let statement = Update {
+                    table: r.child.name.into(),
+                    set,
+                    filter: Some(children.condition()),
+                }
+                .render(self.dialect);
                 let kind = if r.action == Action::SetNull {
                     StepKind::SetNull { column }
                 } else {
@@ -845,8 +895,7 @@ impl Planner<'_> {
                 self.pending_checks.push(PendingCheck {
                     parent_table: table.name,
                     child: r.child,
-                    column: r.fk.column(),
-                    references_column: r.fk.references_column(),
+                    fk: r.fk,
                     action: r.action,
                     children: Arc::new(children),
                 });
@@ -867,7 +916,11 @@ impl Planner<'_> {
         if r.action != Action::NoAction
             || self.dialect.no_action_is_immediate()
             || r.child.name == table.name
-            || !r.child.column(r.fk.column()).is_some_and(|c| c.nullable)
+            || !r
+                .fk
+                .columns
+                .iter()
+                .all(|c| r.child.column(c).is_some_and(|c| c.nullable))
         {
             return;
         }
@@ -880,7 +933,12 @@ impl Planner<'_> {
         for ancestor in ancestors {
             let statement = Update {
                 table: r.child.name.into(),
-                set: vec![(r.fk.column().into(), Assign::Null)],
+                set: r
+                    .fk
+                    .columns
+                    .iter()
+                    .map(|c| (Name::from(*c), Assign::Null))
+                    .collect(),
                 filter: Some(children.condition().and(ancestor.condition())),
             }
             .render(self.dialect);

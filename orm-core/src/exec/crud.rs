@@ -502,13 +502,15 @@ async fn check_indexes<B: Backend>(
         &decode,
     )
     .await?;
-    for (name, column, unique) in declared {
+    for (name, columns, unique) in declared {
+        // One row per column, in key order.
         let found: Vec<&(String, String, String, bool)> =
             live.iter().filter(|(index, ..)| *index == name).collect();
-        let matches = match &found[..] {
-            [(_, t, c, u)] => t == table.name && c == column && *u == unique,
-            _ => false,
-        };
+        let matches = found.len() == columns.len()
+            && found
+                .iter()
+                .zip(&columns)
+                .all(|((_, t, c, u), column)| t == table.name && c == column && *u == unique);
         if !matches {
             let describe = |unique: bool| if unique { "a unique" } else { "a plain" };
             let found = if found.is_empty() {
@@ -520,10 +522,14 @@ async fn check_indexes<B: Backend>(
                     .collect();
                 format!("{} index on {}", describe(found[0].3), columns.join(", "))
             };
+            let declared: Vec<String> = columns
+                .iter()
+                .map(|c| format!("{}.{c}", table.name))
+                .collect();
             return Err(Error::SchemaMismatch {
                 table: table.name,
                 object: format!("index `{name}`"),
-                declared: format!("{} index on {}.{}", describe(unique), table.name, column),
+                declared: format!("{} index on {}", describe(unique), declared.join(", ")),
                 found,
             });
         }
@@ -554,8 +560,8 @@ pub(crate) fn check_columns(dialect: &dyn Dialect, tables: &[&'static TableDef])
 pub struct UnmanagedForeignKey {
     /// The referencing table.
     pub table: &'static str,
-    /// The referencing column.
-    pub column: &'static str,
+    /// The referencing columns: one, or several for a composite foreign key.
+    pub columns: &'static [&'static str],
     /// The referenced table.
     pub references_table: &'static str,
     /// The declared `ON DELETE` action, if any.
@@ -575,24 +581,24 @@ pub struct SchemaReport {
 /// Foreign keys of `tables` that no parent-side relationship (`HasMany` or
 /// `HasOne`) of the tables they reference covers.
 pub fn unmanaged_foreign_keys(tables: &[&'static TableDef]) -> Vec<UnmanagedForeignKey> {
-    let mut managed: Vec<(&str, &str)> = Vec::new();
+    let mut managed: Vec<(&str, &[&str])> = Vec::new();
     for parent in tables {
         for rel in parent.relations {
             if !rel.kind.is_parent_side() {
                 continue;
             }
             if let Ok(resolved) = resolve_relation(parent, rel) {
-                managed.push((resolved.child.name, resolved.fk.column()));
+                managed.push((resolved.child.name, resolved.fk.columns));
             }
         }
     }
     let mut out = Vec::new();
     for table in tables {
         for fk in table.foreign_keys {
-            if !managed.contains(&(table.name, fk.column())) {
+            if !managed.contains(&(table.name, fk.columns)) {
                 out.push(UnmanagedForeignKey {
                     table: table.name,
-                    column: fk.column(),
+                    columns: fk.columns,
                     references_table: fk.references_table,
                     on_delete: fk.on_delete,
                 });
@@ -637,7 +643,7 @@ pub(crate) async fn create_all<B: Backend>(
         }
     }
     for (table, fk) in deferred {
-        let name = sql::foreign_key_name(table.name, fk.column());
+        let name = sql::foreign_key_name(table.name, fk);
         let exists = match catalog
             .and_then(|c| sql::catalog::foreign_key_count(B::DIALECT, c, table.name, &name))
         {
@@ -660,7 +666,7 @@ pub(crate) async fn create_all<B: Backend>(
             target: "orm::schema",
             "{}.{} references {} but no relationship on `{}` covers it: deleting through the ORM leaves it to the database's ON DELETE {} (attach a `Schema` with `Db::with_schema` to have the ORM apply it)",
             fk.table,
-            fk.column,
+            fk.columns.join(", "),
             fk.references_table,
             fk.references_table,
             fk.on_delete.map_or("(none)", |a| a.as_sql()),

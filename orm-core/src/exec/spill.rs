@@ -149,7 +149,7 @@ async fn spill_one<B: Backend>(
             run::execute::<B>(conn, insert).await?;
         }
         any.push(Condition::InSelect {
-            column: column.clone(),
+            columns: vec![column.clone()],
             select: Box::new(Select::column(name, KEY_COLUMN)),
         });
     }

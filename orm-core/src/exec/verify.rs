@@ -72,6 +72,29 @@ pub enum DifferenceKind {
         /// What the database reports.
         live: Action,
     },
+    /// A composite foreign key (`#[model(foreign_key(columns = [...]))]`)
+    /// does not exist: no foreign key on exactly these columns references
+    /// these columns of that table.
+    MissingCompositeForeignKey {
+        /// The referencing columns, in order.
+        columns: &'static [&'static str],
+        /// The table the model's foreign key references.
+        references_table: &'static str,
+        /// The columns it references, in order.
+        references_columns: &'static [&'static str],
+    },
+    /// A composite foreign key's `ON DELETE` or `ON UPDATE` action is not
+    /// the one the DDL declares (as [`DifferenceKind::ForeignKeyAction`]).
+    CompositeForeignKeyAction {
+        /// The referencing columns, in order.
+        columns: &'static [&'static str],
+        /// `ON DELETE` or `ON UPDATE`.
+        clause: ActionClause,
+        /// What the DDL declares.
+        declared: Action,
+        /// What the database reports.
+        live: Action,
+    },
     /// No index on the column, which the ORM creates for `#[field(index)]`
     /// and for every foreign-key column (the delete planner looks children
     /// up by it on every parent delete). Any index whose first column is
@@ -168,6 +191,26 @@ impl fmt::Display for Difference {
                 declared,
                 live,
             } => write!(f, "{clause} declared {declared}, live {live}")?,
+            DifferenceKind::MissingCompositeForeignKey {
+                columns,
+                references_table,
+                references_columns,
+            } => write!(
+                f,
+                "missing foreign key ({}) to {references_table}({})",
+                columns.join(", "),
+                references_columns.join(", ")
+            )?,
+            DifferenceKind::CompositeForeignKeyAction {
+                columns,
+                clause,
+                declared,
+                live,
+            } => write!(
+                f,
+                "foreign key ({}): {clause} declared {declared}, live {live}",
+                columns.join(", ")
+            )?,
             DifferenceKind::MissingIndex { index } => write!(f, "missing index {index}")?,
             DifferenceKind::MissingUnique { index } => write!(f, "missing unique index {index}")?,
             DifferenceKind::ForeignKeysNotEnforced => {
@@ -244,9 +287,9 @@ fn int_at(row: &mut dyn RowSource) -> Result<i64> {
 /// A live foreign key.
 struct LiveForeignKey {
     name: String,
-    column: String,
+    columns: Vec<String>,
     references_table: String,
-    references_column: String,
+    references_columns: Vec<String>,
     on_delete: String,
     on_update: String,
 }
@@ -403,50 +446,72 @@ async fn verify_table<B: Backend>(
             _ => live_indexes.push((name, vec![column], unique)),
         }
     }
-    for (name, column, unique) in sql::declared_indexes(table) {
-        if missing_columns.contains(&column) {
+    for (name, columns, unique) in sql::declared_indexes(table) {
+        if columns.iter().any(|c| missing_columns.contains(c)) {
             continue;
         }
-        let found = live_indexes.iter().any(|(_, columns, live_unique)| {
+        let found = live_indexes.iter().any(|(_, live, live_unique)| {
             if unique {
-                *live_unique && columns.len() == 1 && columns[0] == column
+                *live_unique && *live == columns
             } else {
-                columns.first().is_some_and(|c| c == column)
+                // Any index that starts with the columns serves.
+                live.len() >= columns.len() && live.iter().zip(&columns).all(|(l, c)| l == c)
             }
         });
         if found {
             continue;
         }
         let fix = Fix::Ddl(vec![sql::create_index(
-            dialect, table.name, &name, column, unique,
+            dialect, table.name, &name, &columns, unique,
         )]);
         let kind = if unique {
             DifferenceKind::MissingUnique { index: name }
         } else {
             DifferenceKind::MissingIndex { index: name }
         };
-        out.push(difference(Some(column), kind, fix));
+        let column = match columns[..] {
+            [one] => Some(one),
+            _ => None,
+        };
+        out.push(difference(column, kind, fix));
     }
 
-    // Foreign keys.
+    // Foreign keys: one row per column, in key order.
     let decode = |row: &mut dyn RowSource| {
-        Ok(LiveForeignKey {
-            name: text_at(row)?,
-            column: text_at(row)?,
-            references_table: text_at(row)?,
-            references_column: text_at(row)?,
-            on_delete: text_at(row)?,
-            on_update: text_at(row)?,
-        })
+        Ok((
+            text_at(row)?,
+            text_at(row)?,
+            text_at(row)?,
+            text_at(row)?,
+            text_at(row)?,
+            text_at(row)?,
+        ))
     };
-    let live_fks = run::fetch::<B, LiveForeignKey>(
+    let rows = run::fetch::<B, (String, String, String, String, String, String)>(
         conn,
         catalog::foreign_keys(dialect, catalog, table.name),
         &decode,
     )
     .await?;
+    let mut live_fks: Vec<LiveForeignKey> = Vec::new();
+    for (name, column, references_table, references_column, on_delete, on_update) in rows {
+        match live_fks.last_mut() {
+            Some(last) if last.name == name => {
+                last.columns.push(column);
+                last.references_columns.push(references_column);
+            }
+            _ => live_fks.push(LiveForeignKey {
+                name,
+                columns: vec![column],
+                references_table,
+                references_columns: vec![references_column],
+                on_delete,
+                on_update,
+            }),
+        }
+    }
     for fk in table.foreign_keys {
-        if missing_columns.contains(&fk.column()) {
+        if fk.columns.iter().any(|c| missing_columns.contains(c)) {
             continue;
         }
         let replace = |live: &LiveForeignKey| {
@@ -459,37 +524,44 @@ async fn verify_table<B: Backend>(
                 ])
             }
         };
-        let on_column: Vec<&LiveForeignKey> = live_fks
+        let on_columns: Vec<&LiveForeignKey> = live_fks
             .iter()
-            .filter(|l| l.column == fk.column())
+            .filter(|l| l.columns == fk.columns)
             .collect();
-        let Some(live) = on_column.iter().copied().find(|l| targets(l, fk)) else {
-            if let Some(&live) = on_column.first() {
-                out.push(difference(
-                    Some(fk.column()),
+        let Some(live) = on_columns.iter().copied().find(|l| targets(l, fk)) else {
+            let column = (!fk.is_composite()).then(|| fk.column());
+            match on_columns.first() {
+                Some(&live) if !fk.is_composite() => out.push(difference(
+                    column,
                     DifferenceKind::ForeignKeyTarget {
                         declared: (fk.references_table, fk.references_column()),
                         live: (
                             live.references_table.clone(),
-                            live.references_column.clone(),
+                            live.references_columns[0].clone(),
                         ),
                     },
                     replace(live),
-                ));
-            } else {
-                let fix = if sqlite {
-                    Fix::NotFixable(SQLITE_REBUILD)
-                } else {
-                    Fix::Ddl(vec![sql::add_foreign_key(dialect, table, fk)])
-                };
-                out.push(difference(
-                    Some(fk.column()),
-                    DifferenceKind::MissingForeignKey {
-                        references_table: fk.references_table,
-                        references_column: fk.references_column(),
-                    },
-                    fix,
-                ));
+                )),
+                _ => {
+                    let fix = if sqlite {
+                        Fix::NotFixable(SQLITE_REBUILD)
+                    } else {
+                        Fix::Ddl(vec![sql::add_foreign_key(dialect, table, fk)])
+                    };
+                    let kind = if fk.is_composite() {
+                        DifferenceKind::MissingCompositeForeignKey {
+                            columns: fk.columns,
+                            references_table: fk.references_table,
+                            references_columns: fk.references_columns,
+                        }
+                    } else {
+                        DifferenceKind::MissingForeignKey {
+                            references_table: fk.references_table,
+                            references_column: fk.references_column(),
+                        }
+                    };
+                    out.push(difference(column, kind, fix));
+                }
             }
             continue;
         };
@@ -502,7 +574,7 @@ async fn verify_table<B: Backend>(
                 return Err(Error::UnexpectedResult(format!(
                     "verify: {}.{}: the database reports the action `{live_text}`",
                     table.name,
-                    fk.column()
+                    fk.columns_text()
                 )));
             };
             if same_action(dialect, declared, live_action) {
@@ -510,15 +582,27 @@ async fn verify_table<B: Backend>(
             }
             // Both clauses differing have the same fix, listed once in
             // the report's fixes.
-            out.push(difference(
-                Some(fk.column()),
-                DifferenceKind::ForeignKeyAction {
-                    clause,
-                    declared,
-                    live: live_action,
-                },
-                replace(live),
-            ));
+            let (column, kind) = if fk.is_composite() {
+                (
+                    None,
+                    DifferenceKind::CompositeForeignKeyAction {
+                        columns: fk.columns,
+                        clause,
+                        declared,
+                        live: live_action,
+                    },
+                )
+            } else {
+                (
+                    Some(fk.column()),
+                    DifferenceKind::ForeignKeyAction {
+                        clause,
+                        declared,
+                        live: live_action,
+                    },
+                )
+            };
+            out.push(difference(column, kind, replace(live)));
         }
     }
     Ok(())
@@ -529,7 +613,7 @@ async fn verify_table<B: Backend>(
 fn targets(live: &LiveForeignKey, fk: &ForeignKeyDef) -> bool {
     live.references_table
         .eq_ignore_ascii_case(fk.references_table)
-        && live.references_column == fk.references_column()
+        && live.references_columns == fk.references_columns
 }
 
 #[cfg(test)]

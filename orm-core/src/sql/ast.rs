@@ -74,11 +74,12 @@ pub enum Condition {
         /// `NOT IN`.
         negated: bool,
     },
-    /// `column IN (SELECT ...)`.
+    /// `column IN (SELECT ...)`, or `(a, b) IN (SELECT x, y ...)` for
+    /// several columns (a composite foreign key).
     InSelect {
-        /// The column.
-        column: ColumnRef,
-        /// The subquery, selecting one column.
+        /// The columns (one, or several compared as a row value).
+        columns: Vec<ColumnRef>,
+        /// The subquery, selecting as many columns.
         select: Box<Select>,
     },
     /// `column IS NULL` (`IS NOT NULL` when negated).
@@ -119,7 +120,17 @@ impl Condition {
     /// `column IN (SELECT ...)`.
     pub fn in_select(column: impl Into<Name>, select: Select) -> Condition {
         Condition::InSelect {
-            column: ColumnRef::new(column),
+            columns: vec![ColumnRef::new(column)],
+            select: Box::new(select),
+        }
+    }
+
+    /// `(a, b) IN (SELECT x, y ...)`: the row of `columns` is one of the
+    /// rows `select` returns (a row with a `NULL` in it never is). One
+    /// column renders as [`Condition::in_select`] does.
+    pub fn row_in_select(columns: &[&'static str], select: Select) -> Condition {
+        Condition::InSelect {
+            columns: columns.iter().map(|c| ColumnRef::new(*c)).collect(),
             select: Box::new(select),
         }
     }

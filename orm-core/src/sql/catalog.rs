@@ -274,7 +274,8 @@ pub fn table_indexes(dialect: &dyn Dialect, catalog: Catalog, table: &str) -> St
 }
 
 /// Rows `(constraint, column, referenced table, referenced column,
-/// on delete, on update)`: the single-column foreign keys of `table`, the
+/// on delete, on update)`: the foreign keys of `table`, one row per column
+/// (ordered by constraint, then position in the key), the
 /// actions spelled as SQL (`NO ACTION`, `CASCADE`, ...) as the database
 /// reports them (SQLite: `pragma_foreign_key_list`, whose constraint is
 /// its `id`; PostgreSQL: `pg_constraint`; MySQL:
@@ -288,9 +289,7 @@ pub fn foreign_keys(dialect: &dyn Dialect, catalog: Catalog, table: &str) -> Sta
                  f.on_delete, f.on_update FROM pragma_foreign_key_list(",
             );
             text(&mut b, table);
-            b.push(") AS f WHERE (SELECT COUNT(*) FROM pragma_foreign_key_list(");
-            text(&mut b, table);
-            b.push(") AS g WHERE g.id = f.id) = 1 ORDER BY f.id");
+            b.push(") AS f ORDER BY f.id, f.seq");
         }
         Catalog::Postgres => {
             let action = |column: &str| {
@@ -309,13 +308,14 @@ pub fn foreign_keys(dialect: &dyn Dialect, catalog: Catalog, table: &str) -> Sta
                  JOIN pg_class AS t ON t.oid = c.conrelid \
                  JOIN pg_namespace AS n ON n.oid = t.relnamespace \
                  JOIN pg_class AS r ON r.oid = c.confrelid \
-                 JOIN pg_attribute AS a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1] \
-                 JOIN pg_attribute AS ra ON ra.attrelid = c.confrelid AND ra.attnum = c.confkey[1] \
-                 WHERE c.contype = 'f' AND cardinality(c.conkey) = 1 \
+                 CROSS JOIN LATERAL unnest(c.conkey, c.confkey) WITH ORDINALITY AS k(attnum, fattnum, pos) \
+                 JOIN pg_attribute AS a ON a.attrelid = c.conrelid AND a.attnum = k.attnum \
+                 JOIN pg_attribute AS ra ON ra.attrelid = c.confrelid AND ra.attnum = k.fattnum \
+                 WHERE c.contype = 'f' \
                  AND n.nspname = current_schema() AND t.relname = ",
                 );
             text(&mut b, table);
-            b.push(" ORDER BY c.conname");
+            b.push(" ORDER BY c.conname, k.pos");
         }
         Catalog::MySql => {
             b.push(
@@ -330,12 +330,7 @@ pub fn foreign_keys(dialect: &dyn Dialect, catalog: Catalog, table: &str) -> Sta
                  AND k.table_name = ",
             );
             text(&mut b, table);
-            b.push(
-                " AND (SELECT COUNT(*) FROM information_schema.key_column_usage AS o \
-                 WHERE o.table_schema = k.table_schema AND o.table_name = k.table_name \
-                 AND o.constraint_name = k.constraint_name) = 1 \
-                 ORDER BY k.constraint_name",
-            );
+            b.push(" ORDER BY k.constraint_name, k.ordinal_position");
         }
     }
     b.finish()

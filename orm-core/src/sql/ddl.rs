@@ -4,11 +4,11 @@ use crate::schema::{ForeignKeyDef, TableDef};
 use super::SqlBuilder;
 
 /// One index of a table: declared `unique` / `index` columns, and every
-/// foreign-key column (neither SQLite, PostgreSQL nor MySQL without it
+/// foreign key's columns (neither SQLite, PostgreSQL nor MySQL without it
 /// would have one the planner can use on every parent delete).
 struct IndexDef {
     name: String,
-    column: &'static str,
+    columns: Vec<&'static str>,
     unique: bool,
 }
 
@@ -23,8 +23,25 @@ fn indexes(table: &TableDef) -> Vec<IndexDef> {
         }
         out.push(IndexDef {
             name: index_name(table.name, column.name, unique),
-            column: column.name,
+            columns: vec![column.name],
             unique,
+        });
+    }
+    // A composite foreign key: one index on its columns, unless the primary
+    // key starts with them (its index serves).
+    let key: Vec<&str> = table.key_columns().iter().map(|c| c.name).collect();
+    for fk in table.foreign_keys.iter().filter(|fk| fk.is_composite()) {
+        if key.starts_with(fk.columns) {
+            continue;
+        }
+        let name = composite_index_name(table.name, fk.columns);
+        if out.iter().any(|index| index.name == name) {
+            continue;
+        }
+        out.push(IndexDef {
+            name,
+            columns: fk.columns.to_vec(),
+            unique: false,
         });
     }
     out
@@ -45,7 +62,15 @@ pub const MAX_IDENTIFIER_BYTES: usize = 63;
 /// long names into one. `create_all` still checks that the index it finds
 /// under this name is the one it declares.
 pub fn index_name(table: &str, column: &str, unique: bool) -> String {
-    object_name(if unique { "ux" } else { "ix" }, table, column)
+    object_name(if unique { "ux" } else { "ix" }, table, &[column])
+}
+
+/// The name of the index the ORM creates on the columns of a composite
+/// foreign key: `ix_<table>_<a>_<b>_<hash>`, the hash taken over the
+/// table and every column (so that it differs from a single column named
+/// `a_b`).
+pub fn composite_index_name(table: &str, columns: &[&str]) -> String {
+    object_name("ix", table, columns)
 }
 
 /// The name of the constraint `ALTER TABLE ... ADD CONSTRAINT` gives a
@@ -53,18 +78,23 @@ pub fn index_name(table: &str, column: &str, unique: bool) -> String {
 /// a table created later, in a cycle of foreign keys; see
 /// [`deferred_foreign_keys`]): `fk_<table>_<column>_<hash>`, built like
 /// [`index_name`].
-pub fn foreign_key_name(table: &str, column: &str) -> String {
-    object_name("fk", table, column)
+pub fn foreign_key_name(table: &str, fk: &ForeignKeyDef) -> String {
+    object_name("fk", table, fk.columns)
 }
 
-fn object_name(prefix: &str, table: &str, column: &str) -> String {
+fn object_name(prefix: &str, table: &str, columns: &[&str]) -> String {
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for byte in table.bytes().chain([0]).chain(column.bytes()) {
+    let mut bytes: Vec<u8> = table.bytes().collect();
+    for column in columns {
+        bytes.push(0);
+        bytes.extend(column.bytes());
+    }
+    for byte in bytes {
         hash ^= u64::from(byte);
         hash = hash.wrapping_mul(0x0100_0000_01b3);
     }
     let hash = (hash ^ (hash >> 32)) as u32;
-    let mut readable = format!("{prefix}_{table}_{column}");
+    let mut readable = format!("{prefix}_{table}_{}", columns.join("_"));
     let room = MAX_IDENTIFIER_BYTES - 9; // "_" and 8 hex digits
     if readable.len() > room {
         let cut = (0..=room)
@@ -76,11 +106,11 @@ fn object_name(prefix: &str, table: &str, column: &str) -> String {
     format!("{readable}_{hash:08x}")
 }
 
-/// Every index the ORM declares on `table`: `(name, column, unique)`.
-pub fn declared_indexes(table: &TableDef) -> Vec<(String, &'static str, bool)> {
+/// Every index the ORM declares on `table`: `(name, columns, unique)`.
+pub fn declared_indexes(table: &TableDef) -> Vec<(String, Vec<&'static str>, bool)> {
     indexes(table)
         .into_iter()
-        .map(|i| (i.name, i.column, i.unique))
+        .map(|i| (i.name, i.columns, i.unique))
         .collect()
 }
 
@@ -91,7 +121,10 @@ fn is_indexed(table: &TableDef, index: usize) -> bool {
         || column.primary_key
         || column.unique
         || column.index
-        || table.foreign_key_on(column.name).is_some()
+        || table
+            .foreign_keys
+            .iter()
+            .any(|fk| fk.has_column(column.name))
 }
 
 /// `CREATE TABLE IF NOT EXISTS` for one table: columns, primary key and every
@@ -126,7 +159,7 @@ pub fn create_table_deferring(
         })
         .push(")");
     for fk in table.foreign_keys {
-        if deferred.iter().any(|d| d.column() == fk.column()) {
+        if deferred.iter().any(|d| d.columns == fk.columns) {
             continue;
         }
         b.push(",\n    ");
@@ -141,7 +174,9 @@ pub fn create_table_deferring(
             })
             .ident(&index.name)
             .push(" (")
-            .ident(index.column)
+            .list(&index.columns, |b, c| {
+                b.ident(c);
+            })
             .push(")");
         }
     }
@@ -184,14 +219,14 @@ pub fn add_column(dialect: &dyn Dialect, table: &TableDef, i: usize) -> String {
     b.finish().sql
 }
 
-/// `CREATE [UNIQUE] INDEX name ON table (column)`: one of the indexes of
+/// `CREATE [UNIQUE] INDEX name ON table (columns)`: one of the indexes of
 /// [`declared_indexes`], on its own (without `IF NOT EXISTS`, which MySQL
 /// does not have).
 pub fn create_index(
     dialect: &dyn Dialect,
     table: &str,
     name: &str,
-    column: &str,
+    columns: &[&str],
     unique: bool,
 ) -> String {
     let mut b = SqlBuilder::new(dialect);
@@ -204,7 +239,9 @@ pub fn create_index(
     .push(" ON ")
     .ident(table)
     .push(" (")
-    .ident(column)
+    .list(columns, |b, c| {
+        b.ident(c);
+    })
     .push(")");
     b.finish().sql
 }
@@ -241,15 +278,19 @@ pub fn alter_column_nullability(
     b.finish().sql
 }
 
-/// `FOREIGN KEY (column) REFERENCES table (column) [ON DELETE ...] [ON UPDATE ...]`.
+/// `FOREIGN KEY (columns) REFERENCES table (columns) [ON DELETE ...] [ON UPDATE ...]`.
 fn foreign_key_clause(b: &mut SqlBuilder<'_>, fk: &ForeignKeyDef) {
     let dialect = b.dialect();
     b.push("FOREIGN KEY (")
-        .ident(fk.column())
+        .list(fk.columns, |b, c| {
+            b.ident(c);
+        })
         .push(") REFERENCES ")
         .ident(fk.references_table)
         .push(" (")
-        .ident(fk.references_column())
+        .list(fk.references_columns, |b, c| {
+            b.ident(c);
+        })
         .push(")");
     if let Some(action) = fk.on_delete.filter(|a| dialect.enforces(*a)) {
         b.push(" ON DELETE ").push(action.as_sql());
@@ -266,7 +307,7 @@ pub fn add_foreign_key(dialect: &dyn Dialect, table: &TableDef, fk: &ForeignKeyD
     b.push("ALTER TABLE ")
         .ident(table.name)
         .push(" ADD CONSTRAINT ")
-        .ident(&foreign_key_name(table.name, fk.column()))
+        .ident(&foreign_key_name(table.name, fk))
         .push(" ");
     foreign_key_clause(&mut b, fk);
     b.finish().sql
@@ -318,7 +359,9 @@ pub fn create_index_statements(dialect: &dyn Dialect, table: &TableDef) -> Vec<S
             .push(" ON ")
             .ident(table.name)
             .push(" (")
-            .ident(index.column)
+            .list(&index.columns, |b, c| {
+                b.ident(c);
+            })
             .push(")");
             b.finish().sql
         })
@@ -379,7 +422,7 @@ pub fn drop_tables(dialect: &dyn Dialect, tables: &[&TableDef]) -> Vec<String> {
         b.push("ALTER TABLE IF EXISTS ")
             .ident(table.name)
             .push(dialect.drop_foreign_key_if_exists())
-            .ident(&foreign_key_name(table.name, fk.column()));
+            .ident(&foreign_key_name(table.name, fk));
         out.push(b.finish().sql);
     }
     for table in ordered.into_iter().rev() {

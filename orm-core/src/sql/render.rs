@@ -83,8 +83,17 @@ impl SqlBuilder<'_> {
                         .push(")");
                 }
             }
-            Condition::InSelect { column, select } => {
-                self.column(&column).push(" IN (");
+            Condition::InSelect { columns, select } => {
+                if let [column] = &columns[..] {
+                    self.column(column);
+                } else {
+                    self.push("(")
+                        .list(&columns, |b, c| {
+                            b.column(c);
+                        })
+                        .push(")");
+                }
+                self.push(" IN (");
                 if self
                     .written
                     .as_deref()

@@ -197,7 +197,7 @@ pub async fn create_all_is_idempotent_and_reports_unmanaged_foreign_keys<B: Test
     let unmanaged: Vec<_> = second
         .unmanaged_foreign_keys
         .iter()
-        .map(|f| (f.table, f.column))
+        .map(|f| (f.table, f.columns[0]))
         .collect();
     // hero.team_id is covered by Team::heroes; mission's keys have no relationship.
     assert_eq!(

@@ -78,6 +78,20 @@ struct Link {
     /// what the relationship does).
     related: bool,
     rows: Vec<(i64, i64)>,
+    /// A table `t<n+1>` whose composite foreign key `(a, b)` references
+    /// the link's primary key `(fk0, fk1)`.
+    note: Option<Note>,
+}
+
+/// The rows of `t<n+1>` (`id`, `a`, `b`): `(a, b)` references a link row
+/// (or none: the row is skipped), either half may be `NULL` where the key
+/// is nullable (MATCH SIMPLE: then it references nothing).
+#[derive(Debug, Clone)]
+struct Note {
+    /// `ondelete` of the composite key (`None`: the default, NO ACTION).
+    action: Option<Action>,
+    nullable: bool,
+    rows: Vec<(Option<i64>, Option<i64>)>,
 }
 
 /// The type of every primary and foreign key of a scenario: the planner's
@@ -191,6 +205,7 @@ fn fk_strategy(
 }
 
 fn scenario_strategy(mode: Mode, actions: Vec<Action>) -> impl Strategy<Value = Scenario> {
+    let note_actions = actions.clone();
     let link_actions: Vec<Action> = actions
         .iter()
         .copied()
@@ -262,17 +277,82 @@ fn scenario_strategy(mode: Mode, actions: Vec<Action>) -> impl Strategy<Value = 
             // A link's key columns cannot be NULL: no SET NULL / SET DEFAULT.
             let link_actions: Vec<Action> = link_actions.clone();
             let a = link_actions.len();
+            let note_actions = note_actions.clone();
+            let note = (
+                prop::option::of(0..note_actions.len()),
+                any::<bool>(),
+                // Mostly a link row's key (by index), else any pair.
+                prop::collection::vec(
+                    (
+                        prop::option::weighted(0.8, 0usize..8),
+                        prop::option::weighted(0.9, 1i64..=6),
+                        prop::option::weighted(0.9, 1i64..=6),
+                    ),
+                    0..=6,
+                ),
+            )
+                .prop_map(move |(action, nullable, rows)| {
+                    let action = action.map(|i| note_actions[i]);
+                    // SET NULL / SET DEFAULT (whose default is NULL here)
+                    // need nullable columns; so do NULL halves.
+                    let nullable =
+                        nullable || matches!(action, Some(Action::SetNull | Action::SetDefault));
+                    let rows = rows
+                        .into_iter()
+                        .map(|(link_row, a, b)| {
+                            // The link row picked is resolved below, once
+                            // the link's rows are known (`Some(-i)`).
+                            let (a, b) = match link_row {
+                                Some(i) => (Some(-(i as i64) - 1), b.map(|_| 0)),
+                                None => (a, b),
+                            };
+                            if nullable {
+                                (a, b)
+                            } else {
+                                (a.or(Some(1)), b.or(Some(1)))
+                            }
+                        })
+                        .collect();
+                    Note {
+                        action,
+                        nullable,
+                        rows,
+                    }
+                });
             let link = (
                 [0..n, 0..n],
                 [0..a, 0..a],
                 any::<bool>(),
                 prop::collection::vec((1i64..=6, 1i64..=6), 0..=8),
+                prop::option::weighted(0.5, note),
             )
-                .prop_map(move |(parents, actions, related, rows)| Link {
-                    parents,
-                    actions: actions.map(|i| link_actions[i]),
-                    related: related && link_actions[actions[0]] == Action::Cascade,
-                    rows,
+                .prop_map(move |(parents, actions, related, rows, note)| {
+                    let note = note.map(|note| Note {
+                        rows: note
+                            .rows
+                            .into_iter()
+                            .map(|(a, b)| match a {
+                                // `a = -(i + 1)`: the key of link row `i`,
+                                // `b` NULL when it is `None`.
+                                Some(a) if a < 0 => {
+                                    let (la, lb) = rows
+                                        .get((-a - 1) as usize % rows.len().max(1))
+                                        .copied()
+                                        .unwrap_or((1, 1));
+                                    (Some(la), b.map(|_| lb))
+                                }
+                                _ => (a, b),
+                            })
+                            .collect(),
+                        ..note
+                    });
+                    Link {
+                        parents,
+                        actions: actions.map(|i| link_actions[i]),
+                        related: related && link_actions[actions[0]] == Action::Cascade,
+                        rows,
+                        note,
+                    }
                 });
             let link = match mode {
                 Mode::Registry => prop::option::weighted(0.6, link).boxed(),
@@ -437,6 +517,38 @@ fn build_schema(s: &Scenario) -> Vec<&'static TableDef> {
             foreign_keys: Box::leak(fks.into_boxed_slice()),
             relations: &[],
         })));
+        if let Some(note) = &link.note {
+            let column = |name: &'static str, primary_key: bool| ColumnDef {
+                name,
+                field: name,
+                ty: s.keys.value_type(),
+                sql_type: None,
+                nullable: !primary_key && note.nullable,
+                primary_key,
+                auto_increment: primary_key && s.keys == KeyType::Integer,
+                unique: false,
+                index: false,
+                default: None,
+            };
+            let fks = vec![ForeignKeyDef {
+                columns: &["a", "b"],
+                references_table: name(n),
+                references_columns: &["fk0", "fk1"],
+                on_delete: note.action,
+                on_update: None,
+            }];
+            defs.push(Box::leak(Box::new(TableDef {
+                name: name(n + 1),
+                model: name(n + 1),
+                columns: Box::leak(
+                    vec![column("id", true), column("a", false), column("b", false)]
+                        .into_boxed_slice(),
+                ),
+                primary_key: 0,
+                foreign_keys: Box::leak(fks.into_boxed_slice()),
+                relations: &[],
+            })));
+        }
     }
     SCHEMA.with(|cell| *cell.borrow_mut() = defs.clone());
     defs
@@ -479,6 +591,22 @@ async fn load<B: TestBackend>(db: &Db<B>, s: &Scenario, defs: &[&'static TableDe
                 | Err(Error::ForeignKeyViolation { .. })
                 | Err(Error::UniqueViolation { .. }) => {}
                 Err(e) => panic!("{e}"),
+            }
+        }
+        if let Some(note) = &link.note {
+            let n = s.tables.len() + 1;
+            let sql = format!("INSERT INTO t{n} (id, a, b) VALUES (?, ?, ?)");
+            let null = || Value::Null(s.keys.value_type().kind());
+            for (r, (a, b)) in note.rows.iter().enumerate() {
+                let params = vec![
+                    s.keys.key(r as i64 + 1),
+                    a.map_or_else(null, |a| s.keys.key(a)),
+                    b.map_or_else(null, |b| s.keys.key(b)),
+                ];
+                match db.execute_sql(&placeholders::<B>(&sql), params).await {
+                    Ok(_) | Err(Error::ForeignKeyViolation { .. }) => {}
+                    Err(e) => panic!("{e}"),
+                }
             }
         }
     }
@@ -527,6 +655,17 @@ async fn state<B: TestBackend>(db: &Db<B>, s: &Scenario) -> State {
         rows.sort();
         out.push(rows.into_iter().map(|r| (0, r)).collect());
     }
+    if s.link.as_ref().is_some_and(|l| l.note.is_some()) {
+        let cols = ["id", "a", "b"].map(|c| s.keys.logical::<B>(c)).join(", ");
+        let n = s.tables.len() + 1;
+        let mut rows = B::int_rows(db, &format!("SELECT {cols} FROM t{n}")).await;
+        rows.sort();
+        out.push(
+            rows.into_iter()
+                .map(|r| (r[0].unwrap_or_default(), r[1..].to_vec()))
+                .collect(),
+        );
+    }
     out
 }
 
@@ -539,6 +678,19 @@ fn restricting_rows_were_deleted(
     table: &str,
     column: &str,
 ) -> bool {
+    let n = s.tables.len();
+    if table == format!("t{}", n + 1) {
+        // The note table: its composite key references the link's rows.
+        let link_gone: Vec<&Vec<Option<i64>>> = before[n]
+            .iter()
+            .filter(|row| !after[n].contains(row))
+            .map(|(_, key)| key)
+            .collect();
+        return before[n + 1]
+            .iter()
+            .filter(|(_, key)| link_gone.contains(&key))
+            .all(|row| !after[n + 1].contains(row));
+    }
     let (Some(child), Some(k)) = (
         table
             .strip_prefix('t')
@@ -764,6 +916,7 @@ pub async fn differential_known_cases<B: TestBackend>(ctx: Ctx<B>) {
                 actions,
                 related: false,
                 rows: vec![(2, 2)],
+                note: None,
             }),
             target: 1,
             ids: vec![5, 4, 2],

@@ -278,7 +278,7 @@ async fn create_all_reports_what_the_registry_covers<B: TestBackend>(ctx: Ctx<B>
     let unmanaged: Vec<_> = report
         .unmanaged_foreign_keys
         .iter()
-        .map(|fk| (fk.table, fk.column))
+        .map(|fk| (fk.table, fk.columns[0]))
         .collect();
     assert_eq!(
         unmanaged,
