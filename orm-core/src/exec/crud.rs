@@ -725,9 +725,13 @@ pub(crate) async fn link<B: Backend, P: Model, T: Model>(
     Ok(())
 }
 
-/// Deletes the link row(s) of `owner` and `target`; returns how many.
+/// Deletes the link row(s) of `owner` and `target`; returns how many. With
+/// a registry in which foreign keys reference the link table, through the
+/// delete planner, so that each applies (a composite foreign key to a link
+/// row, say); else with one `DELETE`.
 pub(crate) async fn unlink<B: Backend, P: Model, T: Model>(
     conn: &mut Connection<B>,
+    schema: Option<&Schema>,
     owner: &P,
     rel: Rel<P, ManyToMany<T>>,
     target: &T,
@@ -738,12 +742,17 @@ pub(crate) async fn unlink<B: Backend, P: Model, T: Model>(
         op: CompareOp::Eq,
         value,
     };
+    let filter = equal(through.owner_fk.column(), owner_key)
+        .and(equal(through.target_fk.column(), target_key));
+    if let Some(schema) = schema
+        && !schema.edges_into(through.link.name).is_empty()
+    {
+        return super::delete::delete_rows_where::<B>(conn, Some(schema), through.link, filter)
+            .await;
+    }
     let delete = sql::Delete {
         table: through.link.name.into(),
-        filter: Some(
-            equal(through.owner_fk.column(), owner_key)
-                .and(equal(through.target_fk.column(), target_key)),
-        ),
+        filter: Some(filter),
     };
     run::execute::<B>(conn, delete).await
 }

@@ -297,6 +297,20 @@ pub(crate) async fn delete_keys<B: Backend>(
     in_transaction::<B>(conn, schema, table, Roots::Keys(keys), dry_run).await
 }
 
+/// Deletes the rows of `table` that `filter` selects, through the planner
+/// (every cascade of theirs, in one transaction); returns how many rows of
+/// `table` went.
+pub(crate) async fn delete_rows_where<B: Backend>(
+    conn: &mut Connection<B>,
+    schema: Option<&Schema>,
+    table: &'static TableDef,
+    filter: Condition,
+) -> Result<u64> {
+    let select = key_select(table).filter(filter).locked();
+    let report = in_transaction::<B>(conn, schema, table, Roots::Select(select), false).await?;
+    Ok(report.deleted(table.name))
+}
+
 /// Detaches every child of `parent` in `relation`: on a `cascade_delete`
 /// relationship deletes them (delete-orphan), with every cascade of their
 /// own, in one transaction; elsewhere sets their foreign key to `NULL` with

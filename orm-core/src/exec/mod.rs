@@ -592,7 +592,11 @@ pub trait Executor<'e, B: Backend>: Send + Sized {
 
     /// Unlinks `owner` and `target` in a `ManyToMany` relationship: deletes
     /// their link row with one `DELETE`. Returns how many link rows went
-    /// (0 when they were not linked). Neither side is deleted.
+    /// (0 when they were not linked). Neither side is deleted. With a
+    /// [`Schema`] in which foreign keys reference the link table (a
+    /// composite foreign key to a link row, say), the link row is deleted
+    /// through the delete planner, in a transaction, so that each of them
+    /// applies.
     fn unlink<P: Model, T: Model>(
         self,
         owner: &P,
@@ -601,7 +605,8 @@ pub trait Executor<'e, B: Backend>: Send + Sized {
     ) -> impl Future<Output = Result<u64>> + Send {
         async move {
             on_connection!(self, |conn| {
-                crud::unlink::<B, P, T>(&mut conn, owner, relation, target).await
+                let schema = conn.schema.clone();
+                crud::unlink::<B, P, T>(&mut conn, schema.as_deref(), owner, relation, target).await
             })
         }
     }

@@ -21,10 +21,10 @@ pub use ast::{
 };
 pub use builder::{SqlBuilder, Statement};
 pub use ddl::{
-    MAX_IDENTIFIER_BYTES, add_column, add_foreign_key, alter_column_nullability, create_index,
-    create_index_statements, create_table, create_table_deferring, ddl_for, declared_indexes,
-    deferred_foreign_keys, dependency_order, drop_foreign_key, drop_tables, foreign_key_name,
-    index_name,
+    MAX_IDENTIFIER_BYTES, add_column, add_foreign_key, alter_column_nullability,
+    composite_index_name, create_index, create_index_statements, create_table,
+    create_table_deferring, ddl_for, declared_indexes, deferred_foreign_keys, dependency_order,
+    drop_foreign_key, drop_tables, foreign_key_name, index_name,
 };
 pub use render::Render;
 

@@ -309,3 +309,133 @@ fn a_plan_over_a_key_table_binds_no_more_than_the_limit() {
     let drop = plan.cleanup.last().map_or("", |s| s.sql.as_str());
     assert!(drop.contains("\"_orm_keys\""), "{drop}");
 }
+
+/// `link (a, b)` with a composite key, and `note`, whose composite foreign
+/// key `(x, y)` references it (in the other column order).
+const fn key_column(name: &'static str) -> ColumnDef {
+    ColumnDef {
+        primary_key: true,
+        ..column(name, ValueType::I64, false)
+    }
+}
+
+static LINK: TableDef = TableDef {
+    name: "link",
+    model: "Link",
+    columns: &[key_column("a"), key_column("b")],
+    primary_key: 0,
+    foreign_keys: &[],
+    relations: &[],
+};
+
+static NOTE: TableDef = TableDef {
+    name: "note",
+    model: "Note",
+    columns: &[
+        ID,
+        column("x", ValueType::I64, true),
+        column("y", ValueType::I64, true),
+    ],
+    primary_key: 0,
+    foreign_keys: &[ForeignKeyDef {
+        columns: &["x", "y"],
+        references_table: "link",
+        references_columns: &["b", "a"],
+        on_delete: Some(Action::SetNull),
+        on_update: None,
+    }],
+    relations: &[],
+};
+
+#[test]
+fn a_composite_foreign_key_is_one_constraint_and_one_index() {
+    let ddl = super::create_table(&Numbered, &NOTE);
+    assert!(
+        ddl.ends_with(
+            "FOREIGN KEY (\"x\", \"y\") REFERENCES \"link\" (\"b\", \"a\") ON DELETE SET NULL\n)"
+        ),
+        "{ddl}"
+    );
+    let indexes = super::declared_indexes(&NOTE);
+    assert_eq!(
+        indexes,
+        [(
+            super::composite_index_name("note", &["x", "y"]),
+            vec!["x", "y"],
+            false
+        )]
+    );
+    assert_eq!(
+        super::create_index_statements(&Numbered, &NOTE),
+        [format!(
+            "CREATE INDEX IF NOT EXISTS \"{}\" ON \"note\" (\"x\", \"y\")",
+            indexes[0].0
+        )]
+    );
+    // Not the name of a column called `x_y`.
+    assert_ne!(
+        super::composite_index_name("note", &["x", "y"]),
+        super::index_name("note", "x_y", false)
+    );
+}
+
+#[test]
+fn a_composite_foreign_key_is_planned_by_every_column() {
+    let schema = crate::Schema::new(&[&LINK, &NOTE]).unwrap();
+    // Deleting links by key: the note rows whose pair is one of the keys,
+    // each key column's value on the column that references it.
+    let plan = crate::delete::plan_delete(
+        &Numbered,
+        Some(&schema),
+        &LINK,
+        vec![Value::I64(1), Value::I64(2)],
+        0,
+    )
+    .unwrap();
+    let sql: Vec<&str> = plan
+        .steps
+        .iter()
+        .map(|s| s.statement.sql.as_str())
+        .collect();
+    assert_eq!(
+        sql,
+        [
+            "UPDATE \"note\" SET \"x\" = NULL, \"y\" = NULL WHERE (\"y\" = $1 AND \"x\" = $2)",
+            "DELETE FROM \"link\" WHERE (\"a\" = $1 AND \"b\" = $2)",
+        ]
+    );
+    // Deeper down, a row-value subquery.
+    let rows = Select::column("link", "a").filter(Condition::any_of("a", vec![Value::I64(3)]));
+    let condition = Condition::row_in_select(
+        &["x", "y"],
+        Select::columns("link", vec![ColumnRef::new("b"), ColumnRef::new("a")])
+            .filter(Condition::in_select("a", rows)),
+    );
+    assert_eq!(
+        Select::count("note")
+            .filter(condition)
+            .render(&Numbered)
+            .sql,
+        "SELECT COUNT(*) FROM \"note\" WHERE (\"x\", \"y\") IN (SELECT \"b\", \"a\" FROM \"link\" WHERE \"a\" IN (SELECT \"a\" FROM \"link\" WHERE \"a\" = $1))"
+    );
+}
+
+#[test]
+fn a_composite_foreign_key_must_reference_the_whole_primary_key() {
+    static HALF: TableDef = TableDef {
+        name: "half",
+        model: "Half",
+        columns: &[ID, column("x", ValueType::I64, true)],
+        primary_key: 0,
+        foreign_keys: &[ForeignKeyDef {
+            columns: &["id", "x"],
+            references_table: "parent",
+            references_columns: &["id", "name"],
+            on_delete: None,
+            on_update: None,
+        }],
+        relations: &[],
+    };
+    let err = crate::Schema::new(&[&PARENT, &CHILD, &HALF]).unwrap_err();
+    assert!(err.to_string().contains("whole primary key"), "{err}");
+}
