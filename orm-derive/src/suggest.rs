@@ -5,7 +5,7 @@ use crate::attr::{SCOPES, Scope};
 /// The message for an unknown key: the nearest known key, or the attribute
 /// it belongs to, or the keys there are.
 pub fn unknown_key_message(scope: &Scope, key: &str) -> String {
-    let unknown = format!("unknown key `{key}` in `#[{}(...)]`", scope.name);
+    let unknown = format!("unknown key `{key}` in `{}`", scope.written);
     if let Some(near) = nearest(key, scope.keys) {
         return format!("{unknown}: did you mean `{near}`?");
     }
@@ -82,7 +82,7 @@ fn levenshtein(a: &str, b: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::attr::{FIELD, MODEL, RELATIONSHIP};
+    use crate::attr::{FIELD, FOREIGN_KEY, MODEL, RELATIONSHIP};
 
     #[test]
     fn distance() {
@@ -102,6 +102,9 @@ mod tests {
             nearest("cascade", RELATIONSHIP.keys),
             Some("cascade_delete")
         );
+        assert_eq!(nearest("foriegn_key", MODEL.keys), Some("foreign_key"));
+        assert_eq!(nearest("colums", FOREIGN_KEY.keys), Some("columns"));
+        assert_eq!(nearest("on_delete", FOREIGN_KEY.keys), Some("ondelete"));
         assert_eq!(nearest("zzz", FIELD.keys), None);
         assert_eq!(nearest("cascade_delete", FIELD.keys), None);
     }
