@@ -53,7 +53,15 @@ pub fn nearest(key: &str, keys: &[&'static str]) -> Option<&'static str> {
     if alias.is_some() {
         return alias;
     }
-    keys.iter()
+    closest(&key, keys)
+}
+
+/// The candidate `word` was most likely meant to be, by spelling alone (no
+/// aliases): for names the user chose, such as columns.
+pub fn closest<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
+    let key = word.to_lowercase();
+    candidates
+        .iter()
         .copied()
         .map(|candidate| (levenshtein(&key, candidate), candidate))
         .filter(|(distance, candidate)| {
@@ -107,5 +115,15 @@ mod tests {
         assert_eq!(nearest("on_delete", FOREIGN_KEY.keys), Some("ondelete"));
         assert_eq!(nearest("zzz", FIELD.keys), None);
         assert_eq!(nearest("cascade_delete", FIELD.keys), None);
+    }
+
+    #[test]
+    fn column_suggestions() {
+        let columns = ["id", "post_id", "tag_id", "name"];
+        assert_eq!(closest("tagid", &columns), Some("tag_id"));
+        assert_eq!(closest("post", &columns), Some("post_id"));
+        assert_eq!(closest("author", &columns), None);
+        // No key aliases for names the user chose.
+        assert_eq!(closest("pk", &["primary_key"]), None);
     }
 }
