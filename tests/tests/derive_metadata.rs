@@ -621,6 +621,29 @@ mod link {
         pub pinned_post_id: Option<i64>,
         pub note: String,
     }
+
+    /// `SET NULL` on `Option` columns; `SET DEFAULT` on columns that are
+    /// `Option`s or declare a `default`.
+    #[derive(Model, Debug, Clone)]
+    #[model(foreign_key(
+        columns = ["post_id", "tag_id"],
+        references = "post_tag(post_id, tag_id)",
+        ondelete = "SET NULL",
+        onupdate = "SET DEFAULT"
+    ))]
+    #[model(foreign_key(
+        columns = ["fallback_post_id", "tag_id"],
+        references = "post_tag(post_id, tag_id)",
+        ondelete = "SET DEFAULT"
+    ))]
+    pub struct DraftNote {
+        #[field(primary_key)]
+        pub id: Option<i64>,
+        pub post_id: Option<i64>,
+        pub tag_id: Option<i64>,
+        #[field(default = 0)]
+        pub fallback_post_id: i64,
+    }
 }
 
 /// A `ManyToMany` field: its kind, target and link table, resolved to the
@@ -718,4 +741,25 @@ fn composite_foreign_keys() {
         "the column's own foreign key, not the composite one over it"
     );
     assert_eq!(TagNote::TABLE.name, "tag_note");
+
+    let actions: Vec<_> = link::DraftNote::TABLE
+        .foreign_keys
+        .iter()
+        .map(|fk| (fk.columns_text(), fk.on_delete, fk.on_update))
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            (
+                "(post_id, tag_id)".to_owned(),
+                Some(Action::SetNull),
+                Some(Action::SetDefault)
+            ),
+            (
+                "(fallback_post_id, tag_id)".to_owned(),
+                Some(Action::SetDefault),
+                None
+            ),
+        ]
+    );
 }
