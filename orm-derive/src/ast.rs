@@ -22,6 +22,9 @@ pub struct Model<'a> {
     pub columns: Vec<Column<'a>>,
     /// Relationship fields, in field order.
     pub relations: Vec<Relation<'a>>,
+    /// `#[model(foreign_key(...))]`: the composite foreign keys, in the order
+    /// written.
+    pub foreign_keys: Vec<attr::CompositeForeignKey>,
 }
 
 /// A field stored in a column.
@@ -88,6 +91,7 @@ impl<'a> Model<'a> {
             name,
             columns: Vec::new(),
             relations: Vec::new(),
+            foreign_keys: container.foreign_keys,
         };
         for field in &fields.named {
             model.push_field(cx, field);

@@ -15,10 +15,17 @@ use syn::{Attribute, Lit, LitStr, Meta, Token};
 use crate::ctxt::Ctxt;
 use crate::suggest::{nearest, unknown_key_message};
 
-/// One of the three attributes the derive reads.
+mod foreign_key;
+
+pub use foreign_key::CompositeForeignKey;
+
+/// One of the three attributes the derive reads, or a list of keys nested
+/// in one (`foreign_key(...)` in `#[model(...)]`).
 pub struct Scope {
-    /// The attribute name.
+    /// The attribute name (or the nested list's key).
     pub name: &'static str,
+    /// How messages show where a key goes: `#[model(...)]`.
+    pub written: &'static str,
     /// Every key it accepts.
     pub keys: &'static [&'static str],
     /// A short example of its use, for messages.
@@ -28,13 +35,15 @@ pub struct Scope {
 /// `#[model(...)]` on the struct.
 pub const MODEL: Scope = Scope {
     name: "model",
-    keys: &["table"],
+    written: "#[model(...)]",
+    keys: &["table", "foreign_key"],
     example: "#[model(table = \"team\")]",
 };
 
 /// `#[field(...)]` on a column field.
 pub const FIELD: Scope = Scope {
     name: "field",
+    written: "#[field(...)]",
     keys: &[
         "primary_key",
         "foreign_key",
@@ -52,6 +61,7 @@ pub const FIELD: Scope = Scope {
 /// `#[relationship(...)]` on a `HasMany<T>` / `HasOne<T>` / `BelongsTo<T>` field.
 pub const RELATIONSHIP: Scope = Scope {
     name: "relationship",
+    written: "#[relationship(...)]",
     keys: &[
         "back_populates",
         "cascade_delete",
@@ -60,6 +70,14 @@ pub const RELATIONSHIP: Scope = Scope {
         "through",
     ],
     example: "#[relationship(back_populates = \"team\")]",
+};
+
+/// `foreign_key(...)` in `#[model(...)]`: a composite foreign key.
+pub const FOREIGN_KEY: Scope = Scope {
+    name: "foreign_key",
+    written: "#[model(foreign_key(...))]",
+    keys: &["columns", "references", "ondelete", "onupdate"],
+    example: "#[model(foreign_key(columns = [\"post_id\", \"tag_id\"], references = \"post_tag(post_id, tag_id)\"))]",
 };
 
 /// All three, for messages about a key put in the wrong attribute.
@@ -153,6 +171,8 @@ pub struct SqlDefault {
 pub struct Container {
     /// `table = "..."`.
     pub table: Option<LitStr>,
+    /// Every valid `foreign_key(...)`, in the order written.
+    pub foreign_keys: Vec<CompositeForeignKey>,
 }
 
 /// The keys of every `#[field(...)]` on one field.
@@ -208,7 +228,7 @@ impl<'c, T> Slot<'c, T> {
     fn new(cx: &'c Ctxt, scope: &Scope) -> Self {
         Slot {
             cx,
-            scope: scope.name,
+            scope: scope.written,
             value: None,
         }
     }
@@ -218,7 +238,7 @@ impl<'c, T> Slot<'c, T> {
             self.cx.error_spanned_by(
                 key,
                 format!(
-                    "duplicate key `{key}` in `#[{}(...)]`: it is already set above; keep one",
+                    "duplicate key `{key}` in `{}`: it is already set above; keep one",
                     self.scope
                 ),
             );
@@ -236,16 +256,26 @@ impl Container {
     /// Reads every `#[model(...)]` of the struct.
     pub fn from_attrs(cx: &Ctxt, attrs: &[&Attribute]) -> Container {
         let mut table = Slot::new(cx, &MODEL);
+        let mut foreign_keys = Vec::new();
         for attr in attrs {
             parse_keys(cx, attr, &MODEL, |key, meta| {
-                if key == "table" {
-                    let lit = non_empty(string(key, meta, "\"team\"")?, "table name")?;
-                    table.set(key, lit);
+                match key.to_string().as_str() {
+                    "table" => {
+                        let lit = non_empty(string(key, meta, "\"team\"")?, "table name")?;
+                        table.set(key, lit);
+                    }
+                    "foreign_key" => {
+                        foreign_keys.extend(foreign_key::composite(cx, key, meta)?);
+                    }
+                    _ => {}
                 }
                 Ok(())
             });
         }
-        Container { table: table.get() }
+        Container {
+            table: table.get(),
+            foreign_keys,
+        }
     }
 }
 
@@ -371,30 +401,42 @@ fn parse_keys(
         }
         Meta::List(_) => {}
     }
-    let parsed = attr.parse_nested_meta(|meta| {
-        let name = meta.path.to_token_stream().to_string();
-        let known = scope.keys.iter().copied().find(|key| *key == name);
-        let outcome = if let (Some(known), Some(key)) = (known, meta.path.get_ident()) {
-            on_key(&key.clone(), &meta).inspect_err(|_| failed.push(known))
-        } else {
-            failed.extend(nearest(&name, scope.keys));
-            Err(syn::Error::new_spanned(
-                &meta.path,
-                unknown_key_message(scope, &name),
-            ))
-        };
-        if let Err(error) = outcome {
-            cx.syn_error(error);
-            skip_value(meta.input)?;
-        }
-        Ok(())
-    });
+    let parsed =
+        attr.parse_nested_meta(|meta| read_key(cx, scope, &meta, &mut failed, &mut on_key));
     if let Err(error) = parsed {
         cx.syn_error(error);
         // The rest of the attribute is unreadable: any key may have been meant.
         failed.extend(scope.keys);
     }
     failed
+}
+
+/// One key of a list: an unknown key is reported (with a suggestion), a
+/// known one handed to `on_key`; either error is recorded in `cx`, the key
+/// added to `failed` and its value skipped, so the next key is still read.
+fn read_key(
+    cx: &Ctxt,
+    scope: &Scope,
+    meta: &ParseNestedMeta,
+    failed: &mut Vec<&'static str>,
+    on_key: &mut impl FnMut(&Ident, &ParseNestedMeta) -> syn::Result<()>,
+) -> syn::Result<()> {
+    let name = meta.path.to_token_stream().to_string();
+    let known = scope.keys.iter().copied().find(|key| *key == name);
+    let outcome = if let (Some(known), Some(key)) = (known, meta.path.get_ident()) {
+        on_key(&key.clone(), meta).inspect_err(|_| failed.push(known))
+    } else {
+        failed.extend(nearest(&name, scope.keys));
+        Err(syn::Error::new_spanned(
+            &meta.path,
+            unknown_key_message(scope, &name),
+        ))
+    };
+    if let Err(error) = outcome {
+        cx.syn_error(error);
+        skip_value(meta.input)?;
+    }
+    Ok(())
 }
 
 /// Skips the rest of one key's value, up to the next `,` of the list.

@@ -6,6 +6,7 @@
 
 use crate::ast::Model;
 use crate::ctxt::Ctxt;
+use crate::suggest::closest;
 
 /// Runs every single-struct rule.
 pub fn check(cx: &Ctxt, model: &Model) {
@@ -13,6 +14,8 @@ pub fn check(cx: &Ctxt, model: &Model) {
     check_actions_need_foreign_key(cx, model);
     check_unique_column_names(cx, model);
     check_self_reference(cx, model);
+    check_composite_foreign_key_columns(cx, model);
+    check_composite_self_reference(cx, model);
     check_handle_names(cx, model);
     check_identifiers(cx, model);
 }
@@ -172,6 +175,72 @@ fn check_self_reference(cx: &Ctxt, model: &Model) {
                 format!(
                     "`foreign_key = \"{}.{}\"` refers to this model's own table, which has no column `{}`",
                     foreign_key.table, foreign_key.column, foreign_key.column
+                ),
+            );
+        }
+    }
+}
+
+/// The `columns` of a composite foreign key are column names of this model
+/// (a column may also have a foreign key of its own: overlapping foreign
+/// keys are legal SQL).
+fn check_composite_foreign_key_columns(cx: &Ctxt, model: &Model) {
+    if model.columns.iter().any(|c| c.attrs.rejected("column")) {
+        return; // a rejected `column = "..."` may have been the name listed
+    }
+    let names: Vec<&str> = model.columns.iter().map(|c| c.name.as_str()).collect();
+    for foreign_key in &model.foreign_keys {
+        for lit in &foreign_key.columns {
+            let name = lit.value();
+            if names.contains(&name.as_str()) {
+                continue;
+            }
+            let hint = if let Some(column) = model.columns.iter().find(|c| c.field == name) {
+                format!(
+                    ": the field `{name}` is stored in column `{}`, and `columns` lists column names; write \"{}\"",
+                    column.name, column.name
+                )
+            } else if let Some(near) = closest(&name, &names) {
+                format!(": did you mean `{near}`?")
+            } else if model.relations.iter().any(|r| r.field == name) {
+                format!(
+                    ": `{name}` is a relationship field; list the columns that hold the foreign key"
+                )
+            } else {
+                let listed: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
+                format!("; its columns are {}", listed.join(", "))
+            };
+            cx.error_spanned_by(
+                lit,
+                format!(
+                    "`columns` names `{name}`, which is not a column of `{}`{hint}",
+                    model.name
+                ),
+            );
+        }
+    }
+}
+
+/// A composite foreign key to the model's own table must name its columns.
+fn check_composite_self_reference(cx: &Ctxt, model: &Model) {
+    for foreign_key in &model.foreign_keys {
+        let references = &foreign_key.references;
+        if references.table != model.table {
+            continue;
+        }
+        let names: Vec<&str> = model.columns.iter().map(|c| c.name.as_str()).collect();
+        for column in &references.columns {
+            if names.contains(&column.as_str()) {
+                continue;
+            }
+            let hint = closest(column, &names)
+                .map(|near| format!(": did you mean `{near}`?"))
+                .unwrap_or_default();
+            cx.error_spanned_by(
+                &references.lit,
+                format!(
+                    "`references = \"{}\"` refers to this model's own table, which has no column `{column}`{hint}",
+                    references.lit.value()
                 ),
             );
         }

@@ -44,6 +44,41 @@
 //! | key | meaning |
 //! |---|---|
 //! | `table = "name"` | the table name; default: the struct name in snake case (`HeroPower` → `hero_power`) |
+//! | `foreign_key(columns = ["a", "b"], references = "table(x, y)")` | a composite foreign key: columns `a`, `b` of this table reference `table(x, y)`, pairwise in order; repeatable |
+//!
+//! Inside `foreign_key(...)`, `columns` lists column names of this model
+//! (the `column = "..."` of a renamed field), at least two and each once;
+//! `references` names the referenced table and as many columns (spaces
+//! around the names are allowed); `ondelete = "ACTION"` and
+//! `onupdate = "ACTION"` are as on a field. A column may also have a
+//! foreign key of its own (overlapping foreign keys are legal SQL). In
+//! `TableDef::foreign_keys`, the composite foreign keys follow those of the
+//! fields, in the order written.
+//!
+//! ```
+//! use orm_core::Model;
+//!
+//! #[derive(Model, Debug, Clone)]
+//! #[model(foreign_key(
+//!     columns = ["post_id", "tag_id"],
+//!     references = "post_tag(post_id, tag_id)",
+//!     ondelete = "CASCADE"
+//! ))]
+//! pub struct TagNote {
+//!     #[field(primary_key)]
+//!     pub id: Option<i64>,
+//!     #[field(foreign_key = "post.id")]
+//!     pub post_id: i64,
+//!     pub tag_id: i64,
+//!     pub note: String,
+//! }
+//!
+//! let [single, composite] = TagNote::TABLE.foreign_keys else { unreachable!() };
+//! assert_eq!((single.columns, single.references_table), (&["post_id"][..], "post"));
+//! assert_eq!(composite.columns, ["post_id", "tag_id"]);
+//! assert_eq!(composite.references_text(), "post_tag(post_id, tag_id)");
+//! assert_eq!(composite.on_delete, Some(orm_core::Action::Cascade));
+//! ```
 //!
 //! ## `#[field(...)]` on a column field
 //!
@@ -104,11 +139,14 @@
 //!     one that is not the other side (the pairs are `HasMany` ↔
 //!     `BelongsTo` and `HasOne` ↔ `BelongsTo`);
 //!   * delete flags are put on a `BelongsTo` field;
-//!   * `ondelete = "SET NULL"` is declared on a non-`Option` field.
+//!   * `ondelete = "SET NULL"` is declared on a non-`Option` field, or on a
+//!     composite foreign key with a non-`Option` column (likewise
+//!     `"SET DEFAULT"` on a column without a `default`).
 //!
 //! Mistakes within one struct (unknown or duplicate keys, a bad action, a
 //! malformed `foreign_key`, no or two primary keys, two fields on one column,
-//! ...) are all reported together, each under the tokens at fault.
+//! a composite foreign key on a column the struct does not have, ...) are
+//! all reported together, each under the tokens at fault.
 
 mod ast;
 mod attr;

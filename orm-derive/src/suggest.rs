@@ -5,7 +5,7 @@ use crate::attr::{SCOPES, Scope};
 /// The message for an unknown key: the nearest known key, or the attribute
 /// it belongs to, or the keys there are.
 pub fn unknown_key_message(scope: &Scope, key: &str) -> String {
-    let unknown = format!("unknown key `{key}` in `#[{}(...)]`", scope.name);
+    let unknown = format!("unknown key `{key}` in `{}`", scope.written);
     if let Some(near) = nearest(key, scope.keys) {
         return format!("{unknown}: did you mean `{near}`?");
     }
@@ -53,7 +53,15 @@ pub fn nearest(key: &str, keys: &[&'static str]) -> Option<&'static str> {
     if alias.is_some() {
         return alias;
     }
-    keys.iter()
+    closest(&key, keys)
+}
+
+/// The candidate `word` was most likely meant to be, by spelling alone (no
+/// aliases): for names the user chose, such as columns.
+pub fn closest<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
+    let key = word.to_lowercase();
+    candidates
+        .iter()
         .copied()
         .map(|candidate| (levenshtein(&key, candidate), candidate))
         .filter(|(distance, candidate)| {
@@ -82,7 +90,7 @@ fn levenshtein(a: &str, b: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::attr::{FIELD, MODEL, RELATIONSHIP};
+    use crate::attr::{FIELD, FOREIGN_KEY, MODEL, RELATIONSHIP};
 
     #[test]
     fn distance() {
@@ -102,7 +110,20 @@ mod tests {
             nearest("cascade", RELATIONSHIP.keys),
             Some("cascade_delete")
         );
+        assert_eq!(nearest("foriegn_key", MODEL.keys), Some("foreign_key"));
+        assert_eq!(nearest("colums", FOREIGN_KEY.keys), Some("columns"));
+        assert_eq!(nearest("on_delete", FOREIGN_KEY.keys), Some("ondelete"));
         assert_eq!(nearest("zzz", FIELD.keys), None);
         assert_eq!(nearest("cascade_delete", FIELD.keys), None);
+    }
+
+    #[test]
+    fn column_suggestions() {
+        let columns = ["id", "post_id", "tag_id", "name"];
+        assert_eq!(closest("tagid", &columns), Some("tag_id"));
+        assert_eq!(closest("post", &columns), Some("post_id"));
+        assert_eq!(closest("author", &columns), None);
+        // No key aliases for names the user chose.
+        assert_eq!(closest("pk", &["primary_key"]), None);
     }
 }

@@ -598,6 +598,52 @@ mod link {
         #[field(primary_key, foreign_key = "tag.id", ondelete = "CASCADE")]
         pub tag_id: i64,
     }
+
+    /// A composite foreign key to the link table, over a column that also
+    /// has a foreign key of its own, and one over a renamed column; a second
+    /// `#[model]` attribute adds the other composite key.
+    #[derive(Model, Debug, Clone)]
+    #[model(foreign_key(
+        columns = ["post_id", "tag_ref"],
+        references = "post_tag( post_id,tag_id )",
+        ondelete = "CASCADE",
+        onupdate = "NO ACTION"
+    ))]
+    #[model(table = "tag_note", foreign_key(columns = ["tag_ref", "post_id"], references = "post_tag(tag_id, post_id)"))]
+    pub struct TagNote {
+        #[field(primary_key)]
+        pub id: Option<i64>,
+        #[field(foreign_key = "post.id", ondelete = "RESTRICT")]
+        pub post_id: i64,
+        #[field(column = "tag_ref")]
+        pub tag_id: i64,
+        #[field(foreign_key = "post.id", onupdate = "CASCADE")]
+        pub pinned_post_id: Option<i64>,
+        pub note: String,
+    }
+
+    /// `SET NULL` on `Option` columns; `SET DEFAULT` on columns that are
+    /// `Option`s or declare a `default`.
+    #[derive(Model, Debug, Clone)]
+    #[model(foreign_key(
+        columns = ["post_id", "tag_id"],
+        references = "post_tag(post_id, tag_id)",
+        ondelete = "SET NULL",
+        onupdate = "SET DEFAULT"
+    ))]
+    #[model(foreign_key(
+        columns = ["fallback_post_id", "tag_id"],
+        references = "post_tag(post_id, tag_id)",
+        ondelete = "SET DEFAULT"
+    ))]
+    pub struct DraftNote {
+        #[field(primary_key)]
+        pub id: Option<i64>,
+        pub post_id: Option<i64>,
+        pub tag_id: Option<i64>,
+        #[field(default = 0)]
+        pub fallback_post_id: i64,
+    }
 }
 
 /// A `ManyToMany` field: its kind, target and link table, resolved to the
@@ -626,5 +672,94 @@ fn many_to_many_metadata() {
     assert_eq!(
         (resolved.child.name, resolved.fk.column(), resolved.action),
         ("post_tag", "post_id", orm_core::Action::Cascade)
+    );
+}
+
+/// `#[model(foreign_key(...))]`: each composite foreign key is one
+/// `ForeignKeyDef` with all its columns, after those of the fields (which
+/// keep field order), in the order written.
+#[test]
+fn composite_foreign_keys() {
+    use link::TagNote;
+    let keys: Vec<_> = TagNote::TABLE
+        .foreign_keys
+        .iter()
+        .map(|fk| {
+            (
+                fk.columns,
+                fk.references_table,
+                fk.references_columns,
+                fk.on_delete,
+                fk.on_update,
+            )
+        })
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            (
+                &["post_id"][..],
+                "post",
+                &["id"][..],
+                Some(Action::Restrict),
+                None
+            ),
+            (
+                &["pinned_post_id"][..],
+                "post",
+                &["id"][..],
+                None,
+                Some(Action::Cascade)
+            ),
+            (
+                &["post_id", "tag_ref"][..],
+                "post_tag",
+                &["post_id", "tag_id"][..],
+                Some(Action::Cascade),
+                Some(Action::NoAction)
+            ),
+            (
+                &["tag_ref", "post_id"][..],
+                "post_tag",
+                &["tag_id", "post_id"][..],
+                None,
+                None
+            ),
+        ]
+    );
+    let composite: Vec<bool> = TagNote::TABLE
+        .foreign_keys
+        .iter()
+        .map(|fk| fk.is_composite())
+        .collect();
+    assert_eq!(composite, [false, false, true, true]);
+    assert_eq!(
+        TagNote::TABLE
+            .foreign_key_on("post_id")
+            .map(|fk| fk.references_text()),
+        Some("post.id".to_owned()),
+        "the column's own foreign key, not the composite one over it"
+    );
+    assert_eq!(TagNote::TABLE.name, "tag_note");
+
+    let actions: Vec<_> = link::DraftNote::TABLE
+        .foreign_keys
+        .iter()
+        .map(|fk| (fk.columns_text(), fk.on_delete, fk.on_update))
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            (
+                "(post_id, tag_id)".to_owned(),
+                Some(Action::SetNull),
+                Some(Action::SetDefault)
+            ),
+            (
+                "(fallback_post_id, tag_id)".to_owned(),
+                Some(Action::SetDefault),
+                None
+            ),
+        ]
     );
 }

@@ -13,7 +13,7 @@ use syn::{GenericArgument, LitStr, PathArguments, Type};
 
 use super::{index, replace_self};
 use crate::ast::{Column, Model, Relation};
-use crate::attr::{Action, ActionSetting};
+use crate::attr::{Action, ActionSetting, CompositeForeignKey};
 
 /// Every cross-model check of the model.
 pub fn checks(model: &Model) -> TokenStream {
@@ -38,6 +38,10 @@ pub fn checks(model: &Model) -> TokenStream {
                 _ => None,
             })
     });
+    let composite_actions = model
+        .foreign_keys
+        .iter()
+        .flat_map(|foreign_key| composite_action_checks(model, foreign_key));
     let sql_types = model.columns.iter().filter_map(|column| {
         let lit = column.attrs.sql_type.as_ref()?;
         let ty = replace_self(column.ty, model.ident);
@@ -68,6 +72,7 @@ pub fn checks(model: &Model) -> TokenStream {
     quote! {
         #(#relations)*
         #(#actions)*
+        #(#composite_actions)*
         #(#sql_types)*
         #(#key)*
     }
@@ -96,17 +101,57 @@ fn composite_key_check(model: &Model, column: &Column) -> TokenStream {
 /// `ondelete = "SET DEFAULT"` without a `default` sets the column to NULL,
 /// which a NOT NULL column refuses.
 fn set_default_check(model: &Model, column: &Column, setting: &ActionSetting) -> TokenStream {
-    let ty = replace_self(column.ty, model.ident);
     let message = format!(
         "`{} = \"SET DEFAULT\"` on `{}::{}`: the column declares no `default`, so its default is NULL, and it is not an `Option`; declare the key to point to with `default = ...` (e.g. `default = 0` for a fallback row) or make the field `Option<_>`",
         setting.key, model.name, column.field
     );
-    let panic = panic_at(&setting.lit, &message);
+    nullable_check(model, column, &setting.lit, &message)
+}
+
+/// `message` on `lit` unless `column`'s field is an `Option`.
+fn nullable_check(model: &Model, column: &Column, lit: &LitStr, message: &str) -> TokenStream {
+    let ty = replace_self(column.ty, model.ident);
+    let panic = panic_at(lit, message);
     quote! {
         const _: () = if !<#ty as ::orm_core::FieldType>::NULLABLE {
             #panic
         };
     }
+}
+
+/// `ondelete` / `onupdate` of a composite foreign key: `SET NULL` sets every
+/// one of its columns to NULL, and `SET DEFAULT` every one without a
+/// `default`, so each such column must be an `Option` (as for a foreign key
+/// on one field).
+fn composite_action_checks(model: &Model, foreign_key: &CompositeForeignKey) -> Vec<TokenStream> {
+    let names: Vec<String> = foreign_key.columns.iter().map(LitStr::value).collect();
+    let columns: Vec<&Column> = names
+        .iter()
+        .filter_map(|name| model.columns.iter().find(|c| &c.name == name))
+        .collect();
+    let key = format!("({})", names.join(", "));
+    let mut checks = Vec::new();
+    for setting in [&foreign_key.ondelete, &foreign_key.onupdate]
+        .into_iter()
+        .flatten()
+    {
+        for column in &columns {
+            let field = format!("`{}::{}`", model.name, column.field);
+            let message = match setting.action {
+                Action::SetNull => format!(
+                    "`{} = \"SET NULL\"` on the composite foreign key {key} of `{}` sets each of its columns to NULL, but {field} is not an `Option`: declare the field as `Option<_>`",
+                    setting.key, model.name
+                ),
+                Action::SetDefault if column.attrs.default.is_none() => format!(
+                    "`{} = \"SET DEFAULT\"` on the composite foreign key {key} of `{}`: column `{}` declares no `default`, so its default is NULL, and {field} is not an `Option`; declare the value to fall back to with `default = ...` on that field (e.g. `default = 0` for a fallback row) or make it `Option<_>`",
+                    setting.key, model.name, column.name
+                ),
+                _ => continue,
+            };
+            checks.push(nullable_check(model, column, &setting.lit, &message));
+        }
+    }
+    checks
 }
 
 /// A `None` key is left for the database to generate, which it only does
@@ -133,17 +178,11 @@ fn generated_key_check(model: &Model, column: &Column) -> TokenStream {
 
 /// `ondelete = "SET NULL"` needs a nullable column.
 fn set_null_check(model: &Model, column: &Column, setting: &ActionSetting) -> TokenStream {
-    let ty = replace_self(column.ty, model.ident);
     let message = format!(
         "`{} = \"SET NULL\"` on `{}::{}` needs a nullable column: declare the field as `Option<_>`",
         setting.key, model.name, column.field
     );
-    let panic = panic_at(&setting.lit, &message);
-    quote! {
-        const _: () = if !<#ty as ::orm_core::FieldType>::NULLABLE {
-            #panic
-        };
-    }
+    nullable_check(model, column, &setting.lit, &message)
 }
 
 /// For a `ManyToMany` field: the link model has a foreign key to each

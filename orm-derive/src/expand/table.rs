@@ -2,10 +2,12 @@
 
 use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned};
+use syn::LitStr;
 use syn::spanned::Spanned;
 
 use super::index;
 use crate::ast::{Column, Model, Relation};
+use crate::attr::{ActionSetting, CompositeForeignKey};
 
 /// `::orm_core::TableDef { ... }` for the model.
 pub fn table_def(model: &Model) -> TokenStream {
@@ -14,7 +16,12 @@ pub fn table_def(model: &Model) -> TokenStream {
     let primary_key = index(model.primary_key().unwrap_or(0));
     let composite = model.key_columns().len() > 1;
     let columns = model.columns.iter().map(|c| column_def(c, composite));
-    let foreign_keys = model.columns.iter().filter_map(foreign_key_def);
+    // Those of the fields, in field order, then the composite ones.
+    let foreign_keys = model
+        .columns
+        .iter()
+        .filter_map(foreign_key_def)
+        .chain(model.foreign_keys.iter().map(composite_foreign_key_def));
     let relations = model.relations.iter().map(relation_def);
     quote! {
         ::orm_core::TableDef {
@@ -76,14 +83,8 @@ fn foreign_key_def(column: &Column) -> Option<TokenStream> {
     let name = &column.name;
     let table = &foreign_key.table;
     let referenced = &foreign_key.column;
-    let on_delete = option(attrs.ondelete.as_ref().map(|s| {
-        let action = s.action;
-        quote!(#action)
-    }));
-    let on_update = option(attrs.onupdate.as_ref().map(|s| {
-        let action = s.action;
-        quote!(#action)
-    }));
+    let on_delete = action(attrs.ondelete.as_ref());
+    let on_update = action(attrs.onupdate.as_ref());
     Some(quote! {
         ::orm_core::ForeignKeyDef {
             columns: &[#name],
@@ -93,6 +94,32 @@ fn foreign_key_def(column: &Column) -> Option<TokenStream> {
             on_update: #on_update,
         }
     })
+}
+
+/// `#[model(foreign_key(...))]`: one foreign key over several columns.
+fn composite_foreign_key_def(foreign_key: &CompositeForeignKey) -> TokenStream {
+    let columns = foreign_key.columns.iter().map(LitStr::value);
+    let table = &foreign_key.references.table;
+    let referenced = &foreign_key.references.columns;
+    let on_delete = action(foreign_key.ondelete.as_ref());
+    let on_update = action(foreign_key.onupdate.as_ref());
+    quote! {
+        ::orm_core::ForeignKeyDef {
+            columns: &[#(#columns),*],
+            references_table: #table,
+            references_columns: &[#(#referenced),*],
+            on_delete: #on_delete,
+            on_update: #on_update,
+        }
+    }
+}
+
+/// `Some(::orm_core::Action::...)` or `None`.
+fn action(setting: Option<&ActionSetting>) -> TokenStream {
+    option(setting.map(|setting| {
+        let action = setting.action;
+        quote!(#action)
+    }))
 }
 
 fn relation_def(relation: &Relation) -> TokenStream {

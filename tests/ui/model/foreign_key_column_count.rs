@@ -1,0 +1,12 @@
+use orm_core::Model;
+
+#[derive(Model)]
+#[model(foreign_key(columns = ["post_id", "tag_id"], references = "post_tag(post_id, tag_id, kind)"))]
+struct TagNote {
+    #[field(primary_key)]
+    id: Option<i64>,
+    post_id: i64,
+    tag_id: i64,
+}
+
+fn main() {}
