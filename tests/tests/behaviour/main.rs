@@ -18,6 +18,7 @@ mod harness;
 
 mod blog;
 mod cascade;
+mod composite_fk;
 mod concurrency;
 mod crud;
 mod delete;
@@ -49,6 +50,7 @@ use harness::TestBackend;
 fn suite<B: TestBackend>(trials: &mut Vec<Trial>) {
     harness::add::<B>(trials, "blog", blog::tests());
     harness::add::<B>(trials, "cascade", cascade::tests());
+    harness::add::<B>(trials, "composite_fk", composite_fk::tests());
     harness::add::<B>(trials, "concurrency", concurrency::tests());
     harness::add::<B>(trials, "crud", crud::tests());
     harness::add::<B>(trials, "delete", delete::tests());
