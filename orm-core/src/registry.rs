@@ -145,6 +145,10 @@ impl Schema {
     ///   ([`Error::NameCollision`]);
     /// * every foreign key and every relationship points at a registered
     ///   table ([`Error::NotInSchema`]) and an existing column;
+    /// * a composite foreign key (`#[model(foreign_key(...))]`) names
+    ///   columns of its table and references the whole primary key of the
+    ///   other ([`Error::InvalidSchema`]): the only columns the database
+    ///   knows to be unique together there;
     /// * two declarations of one foreign key agree: a `BelongsTo` with
     ///   `passive_deletes` whose foreign key a parent-side relationship
     ///   covers without it is refused ([`Error::InvalidRelation`]).
