@@ -87,24 +87,42 @@ const fn str_eq(a: &str, b: &str) -> bool {
     true
 }
 
-/// Finds the single-column foreign key of `child` that references
-/// `parent_table`, or the one on column `named` when given. Relationships
-/// (and so loading) follow single-column foreign keys; a composite one is
-/// applied by deletes through the schema registry.
+/// Finds the foreign key of `child` that references `parent_table` (one
+/// column or several), or the single-column one on column `named` when
+/// given: what a `HasMany`, `HasOne` or `BelongsTo` follows.
 pub const fn find_foreign_key(
     child: &TableDef,
     parent_table: &str,
     named: Option<&str>,
+) -> ForeignKeyLookup {
+    find(child, parent_table, named, true)
+}
+
+/// [`find_foreign_key`] among single-column foreign keys only: the two
+/// sides of a link table (`ManyToMany`).
+pub const fn find_single_foreign_key(
+    child: &TableDef,
+    parent_table: &str,
+    named: Option<&str>,
+) -> ForeignKeyLookup {
+    find(child, parent_table, named, false)
+}
+
+const fn find(
+    child: &TableDef,
+    parent_table: &str,
+    named: Option<&str>,
+    composite: bool,
 ) -> ForeignKeyLookup {
     let mut found = None;
     let mut count = 0;
     let mut i = 0;
     while i < child.foreign_keys.len() {
         let fk = &child.foreign_keys[i];
-        if !fk.is_composite() && str_eq(fk.references_table, parent_table) {
+        if (composite || !fk.is_composite()) && str_eq(fk.references_table, parent_table) {
             match named {
                 Some(name) => {
-                    if str_eq(fk.column(), name) {
+                    if !fk.is_composite() && str_eq(fk.column(), name) {
                         return ForeignKeyLookup::Found(i);
                     }
                 }
@@ -153,6 +171,46 @@ const fn column_nullable(table: &TableDef, column: &str) -> bool {
         i += 1;
     }
     false
+}
+
+/// Every column of the foreign key accepts `NULL`.
+const fn columns_nullable(table: &TableDef, fk: &ForeignKeyDef) -> bool {
+    let mut i = 0;
+    while i < fk.columns.len() {
+        if !column_nullable(table, fk.columns[i]) {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+/// The foreign key's columns hold no value twice: a single column that is
+/// unique, or every column of the table's composite primary key.
+const fn columns_unique(table: &TableDef, fk: &ForeignKeyDef) -> bool {
+    if !fk.is_composite() {
+        return column_unique(table, fk.column());
+    }
+    let mut keys = 0;
+    let mut i = 0;
+    while i < table.columns.len() {
+        if table.columns[i].primary_key {
+            keys += 1;
+            let mut found = false;
+            let mut j = 0;
+            while j < fk.columns.len() {
+                if str_eq(fk.columns[j], table.columns[i].name) {
+                    found = true;
+                }
+                j += 1;
+            }
+            if !found {
+                return false;
+            }
+        }
+        i += 1;
+    }
+    keys == fk.columns.len()
 }
 
 /// The column holds no value twice: `#[field(unique)]` or the primary key.
@@ -271,7 +329,7 @@ pub const fn relation(
         }
         RelationKind::ManyToMany => {}
         RelationKind::HasMany | RelationKind::HasOne => {
-            if matches!(rel.kind, RelationKind::HasOne) && !column_unique(child, fk.column()) {
+            if matches!(rel.kind, RelationKind::HasOne) && !columns_unique(child, fk) {
                 return Err(RelationProblem::HasOneNotUnique);
             }
             if rel.cascade_delete
@@ -286,7 +344,7 @@ pub const fn relation(
             if !rel.cascade_delete
                 && !rel.passive_deletes
                 && fk.on_delete.is_none()
-                && !column_nullable(child, fk.column())
+                && !columns_nullable(child, fk)
             {
                 return Err(RelationProblem::SetNullNotNullable);
             }
@@ -310,7 +368,7 @@ pub const fn through(
         // `relation` reports `through` on another kind of field.
         return Ok(());
     }
-    let owner_fk = match find_foreign_key(link, owner.name, rel.foreign_key) {
+    let owner_fk = match find_single_foreign_key(link, owner.name, rel.foreign_key) {
         ForeignKeyLookup::Found(i) => &link.foreign_keys[i],
         _ => return Err(RelationProblem::ThroughNoOwnerKey),
     };
@@ -318,7 +376,10 @@ pub const fn through(
     let mut i = 0;
     while i < link.foreign_keys.len() {
         let fk = &link.foreign_keys[i];
-        if str_eq(fk.references_table, target.name) && !str_eq(fk.column(), owner_fk.column()) {
+        if !fk.is_composite()
+            && str_eq(fk.references_table, target.name)
+            && !str_eq(fk.column(), owner_fk.column())
+        {
             targets += 1;
         }
         i += 1;

@@ -251,7 +251,7 @@ impl Schema {
 /// A composite foreign key must name columns of its table and reference
 /// the whole primary key of `parent` (the only set of several columns the
 /// database knows is unique there), with as many columns.
-fn check_composite_foreign_key(
+pub(crate) fn check_composite_foreign_key(
     table: &'static TableDef,
     fk: &ForeignKeyDef,
     parent: &'static TableDef,

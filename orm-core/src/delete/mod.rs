@@ -87,13 +87,17 @@ pub fn resolve_relation(
             )));
         }
     };
-    if parent.column(fk.references_column()).is_none() {
+    crate::registry::check_composite_foreign_key(child, fk, parent)?;
+    if let Some(missing) = fk
+        .references_columns
+        .iter()
+        .find(|c| parent.column(c).is_none())
+    {
         return Err(invalid(format!(
-            "`{}.{}` references `{}.{}`, which is not a column",
+            "`{}.{}` references `{}.{missing}`, which is not a column",
             child.name,
-            fk.column(),
+            fk.columns_text(),
             parent.name,
-            fk.references_column()
         )));
     }
     Ok(ResolvedRelation {
@@ -133,7 +137,7 @@ pub fn resolve_through(owner: &'static TableDef, rel: &'static RelationDef) -> R
         ));
     };
     let target = (rel.target)();
-    let owner_fk = match check::find_foreign_key(link, owner.name, rel.foreign_key) {
+    let owner_fk = match check::find_single_foreign_key(link, owner.name, rel.foreign_key) {
         ForeignKeyLookup::Found(i) => &link.foreign_keys[i],
         _ => {
             return Err(invalid(format!(

@@ -33,7 +33,8 @@ pub struct Effect {
 pub struct DatabaseAction {
     /// The child table.
     pub table: &'static str,
-    /// The child's foreign-key column.
+    /// The child's foreign-key column (the first of a composite foreign
+    /// key's).
     pub column: &'static str,
     /// The declared `ON DELETE` action.
     pub action: Action,

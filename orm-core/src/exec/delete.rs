@@ -324,21 +324,29 @@ pub(crate) async fn detach<B: Backend, P: Model, R: ParentSide>(
 ) -> Result<u64> {
     let resolved = resolve_relation(P::TABLE, relation.def())?;
     let (child, fk) = (resolved.child, resolved.fk);
-    let key_index = P::TABLE
-        .column_index(fk.references_column())
-        .unwrap_or(P::TABLE.primary_key);
-    let key = parent
-        .column_value(key_index)
-        .unwrap_or(Value::Null(P::TABLE.columns[key_index].kind()));
-    if key.is_null() {
-        return Err(Error::MissingPrimaryKey {
-            model: P::TABLE.model,
+    // `fk = key` on every column of the foreign key.
+    let mut children = Vec::with_capacity(fk.columns.len());
+    for (column, referenced) in fk.columns.iter().zip(fk.references_columns) {
+        let key_index = P::TABLE
+            .column_index(referenced)
+            .unwrap_or(P::TABLE.primary_key);
+        let key = parent
+            .column_value(key_index)
+            .unwrap_or(Value::Null(P::TABLE.columns[key_index].kind()));
+        if key.is_null() {
+            return Err(Error::MissingPrimaryKey {
+                model: P::TABLE.model,
+            });
+        }
+        children.push(Condition::Compare {
+            column: ColumnRef::new(*column),
+            op: CompareOp::Eq,
+            value: key,
         });
     }
-    let children = Condition::Compare {
-        column: ColumnRef::new(fk.column()),
-        op: CompareOp::Eq,
-        value: key,
+    let children = match <[Condition; 1]>::try_from(children) {
+        Ok([one]) => one,
+        Err(all) => Condition::And(all),
     };
     let rows = if resolved.relation.cascade_delete {
         // Locks the children as they are selected (where the dialect has row locks).
@@ -346,7 +354,11 @@ pub(crate) async fn detach<B: Backend, P: Model, R: ParentSide>(
         let report = in_transaction::<B>(conn, schema, child, Roots::Select(select), false).await?;
         report.deleted(child.name)
     } else {
-        if !child.column(fk.column()).is_some_and(|c| c.nullable) {
+        if !fk
+            .columns
+            .iter()
+            .all(|c| child.column(c).is_some_and(|c| c.nullable))
+        {
             return Err(Error::CannotDetach {
                 model: P::TABLE.model,
                 relation: resolved.relation.field,
@@ -356,7 +368,11 @@ pub(crate) async fn detach<B: Backend, P: Model, R: ParentSide>(
         }
         let update = Update {
             table: child.name.into(),
-            set: vec![(fk.column().into(), Assign::Null)],
+            set: fk
+                .columns
+                .iter()
+                .map(|c| ((*c).into(), Assign::Null))
+                .collect(),
             filter: Some(children),
         };
         run::execute::<B>(conn, update).await?

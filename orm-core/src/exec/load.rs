@@ -195,6 +195,56 @@ fn group_key_of<M: Model>(model: &M, index: usize) -> Option<GroupKey> {
         .and_then(Value::group_key)
 }
 
+/// The key a relationship groups rows by: one column's value, or several
+/// (a composite foreign key and the composite key it references).
+#[derive(Debug, Hash, PartialEq, Eq)]
+enum RowKey {
+    One(GroupKey),
+    Many(Vec<GroupKey>),
+}
+
+/// The key of `model` at columns `indexes`; `None` when one of them is
+/// `NULL` (such a row references nothing).
+fn row_key<M: Model>(model: &M, indexes: &[usize]) -> Option<RowKey> {
+    match indexes {
+        [index] => group_key_of(model, *index).map(RowKey::One),
+        _ => indexes
+            .iter()
+            .map(|&i| group_key_of(model, i))
+            .collect::<Option<Vec<_>>>()
+            .map(RowKey::Many),
+    }
+}
+
+/// The distinct keys of `models` at columns `indexes` (none with a `NULL`),
+/// each key's values in column order, key after key.
+fn distinct_row_keys<M: Model>(models: &[M], indexes: &[usize]) -> Vec<Value> {
+    let mut seen = std::collections::HashSet::new();
+    let mut out = Vec::new();
+    for model in models {
+        let Some(key) = row_key(model, indexes) else {
+            continue;
+        };
+        if seen.insert(key) {
+            out.extend(indexes.iter().filter_map(|&i| model.column_value(i)));
+        }
+    }
+    out
+}
+
+/// The positions of `columns` in `table` (the primary key for a name the
+/// table does not have, which `resolve_relation` has ruled out).
+fn column_indexes(table: &crate::TableDef, columns: &[&str]) -> Vec<usize> {
+    columns
+        .iter()
+        .map(|c| table.column_index(c).unwrap_or(table.primary_key))
+        .collect()
+}
+
+/// The most composite keys one statement selects rows by: each is an `OR`
+/// term, and SQLite refuses an expression nested deeper than 1,000.
+const COMPOSITE_KEYS_PER_STATEMENT: usize = 400;
+
 /// The distinct non-NULL values of column `index` of `models`.
 fn distinct_keys<M: Model>(models: &[M], index: usize) -> Vec<Value> {
     let mut seen = std::collections::HashSet::new();
@@ -213,12 +263,13 @@ struct Refine<'q> {
     order: &'q [(usize, bool)],
 }
 
-/// Every row of `T` whose column `index` is one of `keys` (and that
-/// `refine`'s filter matches), one query per chunk of keys, in `refine`'s
-/// order then primary-key order.
-async fn fetch_by_column<B: Backend, T: Model>(
+/// Every row of `T` whose columns `indexes` hold one of `keys` (each key's
+/// values in column order, key after key; and that `refine`'s filter
+/// matches), one query per chunk of keys, in `refine`'s order then
+/// primary-key order.
+async fn fetch_by_columns<B: Backend, T: Model>(
     conn: &mut Connection<B>,
-    index: usize,
+    indexes: &[usize],
     keys: Vec<Value>,
     refine: Refine<'_>,
 ) -> Result<Vec<T>> {
@@ -231,9 +282,11 @@ async fn fetch_by_column<B: Backend, T: Model>(
     // A filter with long `IN` lists leaves room for the keys: its lists go
     // into key tables when it would take more than half the statement.
     let spilled = spill::spill::<B>(conn, filter.as_mut(), keys.len().min(max / 2)).await?;
-    let chunk = max
-        .saturating_sub(filter.as_ref().map_or(0, spill::params))
-        .max(1);
+    let width = indexes.len().max(1);
+    let mut chunk = (max.saturating_sub(filter.as_ref().map_or(0, spill::params)) / width).max(1);
+    if width > 1 {
+        chunk = chunk.min(COMPOSITE_KEYS_PER_STATEMENT);
+    }
     let mut order_by: Vec<(ColumnRef, bool)> = refine
         .order
         .iter()
@@ -249,12 +302,34 @@ async fn fetch_by_column<B: Backend, T: Model>(
     let mut result = Ok(());
     let mut keys = keys.into_iter().peekable();
     while keys.peek().is_some() {
-        let values = keys.by_ref().take(chunk).collect();
-        let mut select = Select::model(table).filter(Condition::In {
-            column: ColumnRef::new(table.columns[index].name),
-            values,
-            negated: false,
-        });
+        let values: Vec<Value> = keys.by_ref().take(chunk * width).collect();
+        let condition = match indexes {
+            [index] => Condition::In {
+                column: ColumnRef::new(table.columns[*index].name),
+                values,
+                negated: false,
+            },
+            // `(a = ? AND b = ?) OR ...`: one term per key.
+            _ => Condition::Or(
+                values
+                    .chunks(width)
+                    .map(|key| {
+                        Condition::And(
+                            indexes
+                                .iter()
+                                .zip(key)
+                                .map(|(&i, value)| Condition::Compare {
+                                    column: ColumnRef::new(table.columns[i].name),
+                                    op: crate::query::CompareOp::Eq,
+                                    value: value.clone(),
+                                })
+                                .collect(),
+                        )
+                    })
+                    .collect(),
+            ),
+        };
+        let mut select = Select::model(table).filter(condition);
         if let Some(filter) = &filter {
             select = select.filter(filter.clone());
         }
@@ -271,12 +346,12 @@ async fn fetch_by_column<B: Backend, T: Model>(
     result.map(|()| out)
 }
 
-/// Groups `rows` by their column `index` (rows whose column is `NULL` are
+/// Groups `rows` by their columns `indexes` (rows with a `NULL` there are
 /// dropped), keeping their order.
-fn group_by<T: Model>(rows: Vec<T>, index: usize) -> HashMap<GroupKey, Vec<T>> {
-    let mut groups: HashMap<GroupKey, Vec<T>> = HashMap::new();
+fn group_by<T: Model>(rows: Vec<T>, indexes: &[usize]) -> HashMap<RowKey, Vec<T>> {
+    let mut groups: HashMap<RowKey, Vec<T>> = HashMap::new();
     for row in rows {
-        if let Some(key) = group_key_of(&row, index) {
+        if let Some(key) = row_key(&row, indexes) {
             groups.entry(key).or_default().push(row);
         }
     }
@@ -288,12 +363,12 @@ fn group_by<T: Model>(rows: Vec<T>, index: usize) -> HashMap<GroupKey, Vec<T>> {
 /// cloned for the others (the same parent twice in the slice).
 fn distribute<M: Model, T: Clone>(
     models: &mut [M],
-    index: usize,
-    mut groups: HashMap<GroupKey, Vec<T>>,
+    indexes: &[usize],
+    mut groups: HashMap<RowKey, Vec<T>>,
     mut set: impl FnMut(&mut M, Vec<T>),
 ) {
-    let keys: Vec<Option<GroupKey>> = models.iter().map(|m| group_key_of(m, index)).collect();
-    let mut uses: HashMap<&GroupKey, usize> = HashMap::new();
+    let keys: Vec<Option<RowKey>> = models.iter().map(|m| row_key(m, indexes)).collect();
+    let mut uses: HashMap<&RowKey, usize> = HashMap::new();
     for key in keys.iter().flatten() {
         *uses.entry(key).or_default() += 1;
     }
@@ -313,23 +388,20 @@ fn distribute<M: Model, T: Clone>(
 }
 
 /// The children of `models` through `relation` (a parent-side one), grouped
-/// by parent key, and the parent column they are grouped by.
+/// by parent key, and the parent columns they are grouped by (several for
+/// a composite foreign key).
 async fn load_children<B: Backend, P: Model, C: Model>(
     conn: &mut Connection<B>,
     relation: &'static crate::schema::RelationDef,
     models: &[P],
     refine: Refine<'_>,
-) -> Result<(usize, HashMap<GroupKey, Vec<C>>)> {
+) -> Result<(Vec<usize>, HashMap<RowKey, Vec<C>>)> {
     let resolved = resolve_relation(P::TABLE, relation)?;
-    let parent_index = P::TABLE
-        .column_index(resolved.fk.references_column())
-        .unwrap_or(P::TABLE.primary_key);
-    let child_index = C::TABLE
-        .column_index(resolved.fk.column())
-        .unwrap_or(C::TABLE.primary_key);
-    let keys = distinct_keys(models, parent_index);
-    let children = fetch_by_column::<B, C>(conn, child_index, keys, refine).await?;
-    Ok((parent_index, group_by(children, child_index)))
+    let parent_indexes = column_indexes(P::TABLE, resolved.fk.references_columns);
+    let child_indexes = column_indexes(C::TABLE, resolved.fk.columns);
+    let keys = distinct_row_keys(models, &parent_indexes);
+    let children = fetch_by_columns::<B, C>(conn, &child_indexes, keys, refine).await?;
+    Ok((parent_indexes, group_by(children, &child_indexes)))
 }
 
 async fn load_has_many<B: Backend, P: Model, C: Model + Clone>(
@@ -340,7 +412,7 @@ async fn load_has_many<B: Backend, P: Model, C: Model + Clone>(
 ) -> Result<()> {
     let (parent_index, groups) =
         load_children::<B, P, C>(conn, relation.def(), models, refine).await?;
-    distribute(models, parent_index, groups, |model, rows| {
+    distribute(models, &parent_index, groups, |model, rows| {
         *relation.field_mut(model) = HasMany::Loaded(rows);
     });
     Ok(())
@@ -381,7 +453,7 @@ impl<P: Model, C: Model + Clone> LoadRelation<P> for Rel<P, HasOne<C>> {
         // The foreign key is unique, so there is at most one child per key;
         // should the database hold several (a unique index dropped by hand),
         // the first in primary-key order is kept.
-        distribute(models, parent_index, groups, |model, rows| {
+        distribute(models, &parent_index, groups, |model, rows| {
             *self.field_mut(model) = HasOne::Loaded(rows.into_iter().next().map(Box::new));
         });
         Ok(())
@@ -395,18 +467,15 @@ impl<C: Model, P: Model + Clone> LoadRelation<C> for Rel<C, BelongsTo<P>> {
         models: &'a mut [C],
     ) -> Result<()> {
         let resolved = resolve_relation(C::TABLE, self.def())?;
-        let fk_index = C::TABLE
-            .column_index(resolved.fk.column())
-            .unwrap_or(C::TABLE.primary_key);
-        let parent_index = P::TABLE
-            .column_index(resolved.fk.references_column())
-            .unwrap_or(P::TABLE.primary_key);
-        let keys = distinct_keys(models, fk_index);
-        let parents = fetch_by_column::<B, P>(conn, parent_index, keys, Refine::default()).await?;
+        let fk_indexes = column_indexes(C::TABLE, resolved.fk.columns);
+        let parent_indexes = column_indexes(P::TABLE, resolved.fk.references_columns);
+        let keys = distinct_row_keys(models, &fk_indexes);
+        let parents =
+            fetch_by_columns::<B, P>(conn, &parent_indexes, keys, Refine::default()).await?;
         distribute(
             models,
-            fk_index,
-            group_by(parents, parent_index),
+            &fk_indexes,
+            group_by(parents, &parent_indexes),
             |model, rows| {
                 *self.field_mut(model) = BelongsTo::Loaded(rows.into_iter().next().map(Box::new));
             },
@@ -574,9 +643,9 @@ impl<P: Model, T: Model + Clone> LoadRelation<P> for Rel<P, ManyToMany<T>> {
         let targets = if target_keys.is_empty() {
             Vec::new()
         } else {
-            fetch_by_column::<B, T>(
+            fetch_by_columns::<B, T>(
                 conn,
-                target_index,
+                &[target_index],
                 target_keys,
                 Refine {
                     filter: None,

@@ -8,7 +8,7 @@
 
 use crate::harness::{Ctx, Test, TestBackend, count, placeholders};
 use orm_core::DifferenceKind;
-use orm_core::{Db, Error, Executor, ManyToMany, Model, Schema, TableDef};
+use orm_core::{BelongsTo, Db, Error, Executor, HasMany, ManyToMany, Model, Schema, TableDef};
 
 #[derive(Model, Debug, Clone)]
 #[model(table = "cf_post")]
@@ -30,7 +30,8 @@ pub struct Tag {
     pub posts: ManyToMany<Post>,
 }
 
-/// The link table: its key is the pair.
+/// The link table: its key is the pair. Relationships follow the
+/// composite foreign keys into it too.
 #[derive(Model, Debug, Clone)]
 #[model(table = "cf_post_tag")]
 pub struct PostTag {
@@ -38,6 +39,10 @@ pub struct PostTag {
     pub post_id: i64,
     #[field(primary_key, foreign_key = "cf_tag.id", ondelete = "CASCADE")]
     pub tag_id: i64,
+    #[relationship(back_populates = "tagging", cascade_delete)]
+    pub notes: HasMany<Note>,
+    #[relationship(back_populates = "tagging")]
+    pub pins: HasMany<Pin>,
 }
 
 /// A note on one tagging: it goes with the tagging.
@@ -56,6 +61,8 @@ pub struct Note {
     pub post_id: i64,
     pub tag_id: i64,
     pub text: String,
+    #[relationship(back_populates = "notes")]
+    pub tagging: BelongsTo<PostTag>,
 }
 
 /// A pin remembering a tagging: both columns set to `NULL` when it goes.
@@ -73,6 +80,8 @@ pub struct Pin {
     pub id: Option<i64>,
     pub post_id: Option<i64>,
     pub tag_id: Option<i64>,
+    #[relationship(back_populates = "pins")]
+    pub tagging: BelongsTo<PostTag>,
 }
 
 /// A lock on a tagging: the tagging cannot go while it is there.
@@ -391,11 +400,98 @@ async fn a_composite_foreign_key_to_other_columns_is_refused<B: TestBackend>(_ct
         }])),
         ..*Note::TABLE
     }));
-    let err = Schema::new(&[Post::TABLE, Tag::TABLE, PostTag::TABLE, wrong]).unwrap_err();
+    let err =
+        Schema::new(&[Post::TABLE, Tag::TABLE, PostTag::TABLE, Pin::TABLE, wrong]).unwrap_err();
     assert!(
         matches!(&err, Error::InvalidSchema { table: "cf_note", reason, .. }
             if reason.contains("whole primary key of `cf_post`")),
         "{err}"
+    );
+}
+
+/// `HasMany` and `BelongsTo` follow a composite foreign key: one query per
+/// relationship, each row's group by the pair (a pin with a `NULL` half
+/// references nothing).
+async fn relationships_load_through_composite_foreign_keys<B: TestBackend>(ctx: Ctx<B>) {
+    let db = ctx.db(true).await;
+    seed(&db, false).await;
+    let mut taggings = PostTag::query().all(&db).await.unwrap();
+    db.load_many(&mut taggings, PostTag::NOTES).await.unwrap();
+    db.load_many(&mut taggings, PostTag::PINS).await.unwrap();
+    let loaded: Vec<(i64, i64, Vec<&str>, Vec<Option<i64>>)> = taggings
+        .iter()
+        .map(|t| {
+            let notes = t.notes.get().unwrap_or_default();
+            let pins = t.pins.get().unwrap_or_default();
+            (
+                t.post_id,
+                t.tag_id,
+                notes.iter().map(|n| n.text.as_str()).collect(),
+                pins.iter().map(|p| p.id).collect(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        loaded,
+        [
+            (1, 1, vec!["a"], vec![Some(1)]),
+            (1, 2, vec!["b"], vec![]),
+            (2, 1, vec!["c"], vec![Some(2)]),
+        ]
+    );
+
+    let mut pins = Pin::query().all(&db).await.unwrap();
+    db.load_many(&mut pins, Pin::TAGGING).await.unwrap();
+    let parents: Vec<Option<(i64, i64)>> = pins
+        .iter()
+        .map(|p| match &p.tagging {
+            BelongsTo::Loaded(Some(t)) => Some((t.post_id, t.tag_id)),
+            BelongsTo::Loaded(None) => None,
+            BelongsTo::NotLoaded => panic!("not loaded"),
+        })
+        .collect();
+    assert_eq!(parents, [Some((1, 1)), Some((2, 1)), None]);
+}
+
+/// Without the registry, the relationships on the link model carry the
+/// composite foreign keys: deleting a tagging deletes its notes
+/// (`cascade_delete`) and unsets its pins, and so does deleting a post
+/// (its taggings go through the `ManyToMany`), foreign keys off and on.
+async fn relationships_cascade_through_composite_foreign_keys<B: TestBackend>(ctx: Ctx<B>) {
+    for foreign_keys in [false, true] {
+        let db = ctx.db(foreign_keys).await;
+        seed(&db, false).await;
+        let post = db.get::<Post>(1).await.unwrap();
+        let report = db.delete(post).await.unwrap();
+        assert_eq!(
+            state(&db).await,
+            without_post_1(),
+            "foreign keys {foreign_keys}"
+        );
+        assert_eq!(report.deleted("cf_note"), 2);
+        assert_eq!(report.nullified("cf_pin"), 1);
+
+        let tagging = db.get::<PostTag>((2, 1)).await.unwrap();
+        db.delete(tagging).await.unwrap();
+        let after = state(&db).await;
+        assert_eq!(after[3], rows(&[]));
+        assert_eq!(after[4][1], [Some(2), None, None]);
+    }
+}
+
+/// Detaching a tagging's pins sets both columns of each to `NULL`.
+async fn detach_unsets_every_column<B: TestBackend>(ctx: Ctx<B>) {
+    let db = ctx.db(true).await;
+    seed(&db, false).await;
+    let mut tagging = db.get::<PostTag>((1, 1)).await.unwrap();
+    assert_eq!(db.detach(&mut tagging, PostTag::PINS).await.unwrap(), 1);
+    assert_eq!(
+        state(&db).await[4],
+        rows(&[
+            &[Some(1), None, None],
+            &[Some(2), Some(2), Some(1)],
+            &[Some(3), Some(1), None],
+        ])
     );
 }
 
@@ -408,5 +504,8 @@ pub fn tests<B: TestBackend>() -> Vec<Test<B>> {
         unlink_applies_composite_foreign_keys,
         verify_finds_a_missing_composite_foreign_key,
         a_composite_foreign_key_to_other_columns_is_refused,
+        relationships_load_through_composite_foreign_keys,
+        relationships_cascade_through_composite_foreign_keys,
+        detach_unsets_every_column,
     ]
 }

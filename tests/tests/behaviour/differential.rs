@@ -91,6 +91,10 @@ struct Note {
     /// `ondelete` of the composite key (`None`: the default, NO ACTION).
     action: Option<Action>,
     nullable: bool,
+    /// A `HasMany` on the link table covers the key (only with an
+    /// `ondelete`, which the relationship then applies; `cascade_delete`
+    /// with CASCADE).
+    related: bool,
     rows: Vec<(Option<i64>, Option<i64>)>,
 }
 
@@ -281,6 +285,7 @@ fn scenario_strategy(mode: Mode, actions: Vec<Action>) -> impl Strategy<Value = 
             let note = (
                 prop::option::of(0..note_actions.len()),
                 any::<bool>(),
+                any::<bool>(),
                 // Mostly a link row's key (by index), else any pair.
                 prop::collection::vec(
                     (
@@ -291,7 +296,7 @@ fn scenario_strategy(mode: Mode, actions: Vec<Action>) -> impl Strategy<Value = 
                     0..=6,
                 ),
             )
-                .prop_map(move |(action, nullable, rows)| {
+                .prop_map(move |(action, nullable, related, rows)| {
                     let action = action.map(|i| note_actions[i]);
                     // SET NULL / SET DEFAULT (whose default is NULL here)
                     // need nullable columns; so do NULL halves.
@@ -316,6 +321,7 @@ fn scenario_strategy(mode: Mode, actions: Vec<Action>) -> impl Strategy<Value = 
                     Note {
                         action,
                         nullable,
+                        related: related && action.is_some(),
                         rows,
                     }
                 });
@@ -372,7 +378,7 @@ fn table_at(i: usize) -> &'static TableDef {
 
 /// `RelationDef::target` is a plain `fn`: one per table slot (and one for
 /// a link table after the last).
-const TARGETS: [fn() -> &'static TableDef; MAX_TABLES + 1] = [
+const TARGETS: [fn() -> &'static TableDef; MAX_TABLES + 2] = [
     || table_at(0),
     || table_at(1),
     || table_at(2),
@@ -380,6 +386,7 @@ const TARGETS: [fn() -> &'static TableDef; MAX_TABLES + 1] = [
     || table_at(4),
     || table_at(5),
     || table_at(6),
+    || table_at(7),
 ];
 
 fn leak(s: String) -> &'static str {
@@ -509,13 +516,26 @@ fn build_schema(s: &Scenario) -> Vec<&'static TableDef> {
                 on_update: None,
             })
             .collect();
+        let notes: &'static [RelationDef] = match &link.note {
+            Some(note) if note.related => Box::leak(Box::new([RelationDef {
+                field: "notes",
+                kind: RelationKind::HasMany,
+                target: TARGETS[n + 1],
+                foreign_key: None,
+                back_populates: None,
+                cascade_delete: note.action == Some(Action::Cascade),
+                passive_deletes: false,
+                through: None,
+            }])),
+            _ => &[],
+        };
         defs.push(Box::leak(Box::new(TableDef {
             name: name(n),
             model: name(n),
             columns: Box::leak(vec![key(0), key(1)].into_boxed_slice()),
             primary_key: 0,
             foreign_keys: Box::leak(fks.into_boxed_slice()),
-            relations: &[],
+            relations: notes,
         })));
         if let Some(note) = &link.note {
             let column = |name: &'static str, primary_key: bool| ColumnDef {
