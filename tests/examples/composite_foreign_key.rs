@@ -30,15 +30,18 @@ pub struct Label {
     pub articles: ManyToMany<Article>,
 }
 
+// ANCHOR: models
 #[derive(Model, Debug, Clone)]
 pub struct ArticleLabel {
     #[field(primary_key, foreign_key = "article.id", ondelete = "CASCADE")]
     pub article_id: i64,
     #[field(primary_key, foreign_key = "label.id", ondelete = "CASCADE")]
     pub label_id: i64,
+    /// Follows the composite foreign key of `LabelNote`.
+    #[relationship(back_populates = "labelling", cascade_delete)]
+    pub notes: HasMany<LabelNote>,
 }
 
-// ANCHOR: models
 /// Why an article carries a label: one note per labelling, referencing the
 /// link row by its whole key.
 #[derive(Model, Debug, Clone)]
@@ -53,6 +56,8 @@ pub struct LabelNote {
     pub article_id: i64,
     pub label_id: i64,
     pub text: String,
+    #[relationship(back_populates = "notes")]
+    pub labelling: BelongsTo<ArticleLabel>,
 }
 // ANCHOR_END: models
 
@@ -127,9 +132,28 @@ pub async fn run<B: Backend>(db: Db<B>) -> Result<(), Error> {
             article_id: articles[article].id.unwrap_or_default(),
             label_id: labels[label].id.unwrap_or_default(),
             text: text.into(),
+            labelling: BelongsTo::NotLoaded,
         };
         db.insert(&mut note).await?;
     }
+
+    let section = orm_tests::section("load");
+    // ANCHOR: load
+    // One query for the notes of every link, matched by the pair.
+    let mut links = ArticleLabel::query().all(&db).await?;
+    db.load_many(&mut links, ArticleLabel::NOTES).await?;
+    for link in &links {
+        let notes: Vec<&str> = link
+            .notes
+            .get()
+            .unwrap_or_default()
+            .iter()
+            .map(|n| n.text.as_str())
+            .collect();
+        println!("({}, {}): {notes:?}", link.article_id, link.label_id);
+    }
+    // ANCHOR_END: load
+    drop(section);
 
     let section = orm_tests::section("unlink");
     // ANCHOR: unlink

@@ -725,10 +725,11 @@ pub(crate) async fn link<B: Backend, P: Model, T: Model>(
     Ok(())
 }
 
-/// Deletes the link row(s) of `owner` and `target`; returns how many. With
-/// a registry in which foreign keys reference the link table, through the
-/// delete planner, so that each applies (a composite foreign key to a link
-/// row, say); else with one `DELETE`.
+/// Deletes the link row(s) of `owner` and `target`; returns how many. When
+/// foreign keys reference the link table (in the registry, or through a
+/// relationship on the link model: a composite foreign key to a link row,
+/// say), through the delete planner, so that each applies; else with one
+/// `DELETE`.
 pub(crate) async fn unlink<B: Backend, P: Model, T: Model>(
     conn: &mut Connection<B>,
     schema: Option<&Schema>,
@@ -744,11 +745,16 @@ pub(crate) async fn unlink<B: Backend, P: Model, T: Model>(
     };
     let filter = equal(through.owner_fk.column(), owner_key)
         .and(equal(through.target_fk.column(), target_key));
-    if let Some(schema) = schema
-        && !schema.edges_into(through.link.name).is_empty()
-    {
-        return super::delete::delete_rows_where::<B>(conn, Some(schema), through.link, filter)
-            .await;
+    let referenced = match schema {
+        Some(schema) => !schema.edges_into(through.link.name).is_empty(),
+        None => through
+            .link
+            .relations
+            .iter()
+            .any(|r| r.kind.is_parent_side()),
+    };
+    if referenced {
+        return super::delete::delete_rows_where::<B>(conn, schema, through.link, filter).await;
     }
     let delete = sql::Delete {
         table: through.link.name.into(),

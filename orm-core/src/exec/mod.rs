@@ -592,11 +592,11 @@ pub trait Executor<'e, B: Backend>: Send + Sized {
 
     /// Unlinks `owner` and `target` in a `ManyToMany` relationship: deletes
     /// their link row with one `DELETE`. Returns how many link rows went
-    /// (0 when they were not linked). Neither side is deleted. With a
-    /// [`Schema`] in which foreign keys reference the link table (a
-    /// composite foreign key to a link row, say), the link row is deleted
-    /// through the delete planner, in a transaction, so that each of them
-    /// applies.
+    /// (0 when they were not linked). Neither side is deleted. When foreign
+    /// keys reference the link table (in the [`Schema`], or through a
+    /// relationship on the link model: a composite foreign key to a link
+    /// row, say), the link row is deleted through the delete planner, in a
+    /// transaction, so that each of them applies.
     fn unlink<P: Model, T: Model>(
         self,
         owner: &P,

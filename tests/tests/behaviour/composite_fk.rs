@@ -290,15 +290,21 @@ async fn a_restrict_composite_foreign_key_refuses<B: TestBackend>(ctx: Ctx<B>) {
     }
 }
 
-/// With the registry, `unlink` deletes the link row through the planner:
-/// the note on it goes and the pin on it is unset, even where the database
+/// `unlink` deletes the link row through the planner when foreign keys
+/// reference it (the registry's, or the link model's relationships): the
+/// note on it goes and the pin on it is unset, even where the database
 /// does not enforce foreign keys.
 async fn unlink_applies_composite_foreign_keys<B: TestBackend>(ctx: Ctx<B>) {
     let schema = Schema::new(&tables()).unwrap();
-    for foreign_keys in [false, true] {
+    for (foreign_keys, registry) in [(false, true), (true, true), (false, false)] {
         let db = ctx.db(foreign_keys).await;
         seed(&db, false).await;
-        let db = db.with_schema(schema.clone());
+        // Without the registry, the relationships on the link model.
+        let db = if registry {
+            db.with_schema(schema.clone())
+        } else {
+            db
+        };
         let post = db.get::<Post>(1).await.unwrap();
         let tag = db.get::<Tag>(1).await.unwrap();
         assert_eq!(db.unlink(&post, Post::TAGS, &tag).await.unwrap(), 1);
@@ -306,7 +312,7 @@ async fn unlink_applies_composite_foreign_keys<B: TestBackend>(ctx: Ctx<B>) {
         assert_eq!(
             after[2],
             rows(&[&[Some(1), Some(2)], &[Some(2), Some(1)]]),
-            "foreign keys {foreign_keys}"
+            "foreign keys {foreign_keys}, registry {registry}"
         );
         assert_eq!(
             after[3],
@@ -418,7 +424,8 @@ async fn relationships_load_through_composite_foreign_keys<B: TestBackend>(ctx: 
     let mut taggings = PostTag::query().all(&db).await.unwrap();
     db.load_many(&mut taggings, PostTag::NOTES).await.unwrap();
     db.load_many(&mut taggings, PostTag::PINS).await.unwrap();
-    let loaded: Vec<(i64, i64, Vec<&str>, Vec<Option<i64>>)> = taggings
+    type Loaded<'a> = (i64, i64, Vec<&'a str>, Vec<Option<i64>>);
+    let loaded: Vec<Loaded<'_>> = taggings
         .iter()
         .map(|t| {
             let notes = t.notes.get().unwrap_or_default();
