@@ -134,14 +134,14 @@ pub enum StepKind {
     /// `UPDATE table SET column = NULL WHERE ...` (every column of a
     /// composite foreign key).
     SetNull {
-        /// The foreign-key column (the first of a composite foreign key's).
-        column: &'static str,
+        /// The foreign-key columns: one, or several.
+        columns: &'static [&'static str],
     },
     /// `UPDATE table SET column = <default> WHERE ...` (every column of a
     /// composite foreign key).
     SetDefault {
-        /// The foreign-key column (the first of a composite foreign key's).
-        column: &'static str,
+        /// The foreign-key columns: one, or several.
+        columns: &'static [&'static str],
     },
     /// `UPDATE table SET column = NULL` on the rows of a self-referential
     /// tree about to be deleted, so that deleting them fires no database
@@ -857,7 +857,6 @@ impl Planner<'_> {
         match r.action {
             Action::Cascade => self.visit(r.child, Arc::new(children))?,
             Action::SetNull | Action::SetDefault => {
-                let column = r.fk.column();
                 // Every column of the foreign key: to NULL, or to its default.
                 let set =
                     r.fk.columns
@@ -879,10 +878,11 @@ impl Planner<'_> {
                     filter: Some(children.condition()),
                 }
                 .render(self.dialect);
+                let columns = r.fk.columns;
                 let kind = if r.action == Action::SetNull {
-                    StepKind::SetNull { column }
+                    StepKind::SetNull { columns }
                 } else {
-                    StepKind::SetDefault { column }
+                    StepKind::SetDefault { columns }
                 };
                 self.plan.steps.push(Step {
                     table: r.child.name,

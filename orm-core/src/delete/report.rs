@@ -19,8 +19,9 @@ pub enum EffectKind {
 pub struct Effect {
     /// The table.
     pub table: &'static str,
-    /// The foreign-key column, for `SetNull` / `SetDefault`.
-    pub column: Option<&'static str>,
+    /// The foreign-key columns, for `SetNull` / `SetDefault` (one, or
+    /// several for a composite foreign key); empty for `Deleted`.
+    pub columns: &'static [&'static str],
     /// What happened.
     pub kind: EffectKind,
     /// How many rows.
@@ -62,19 +63,19 @@ impl DeleteReport {
     pub(crate) fn record(
         &mut self,
         table: &'static str,
-        column: Option<&'static str>,
+        columns: &'static [&'static str],
         kind: EffectKind,
         rows: u64,
     ) {
         match self
             .effects
             .iter_mut()
-            .find(|e| e.table == table && e.column == column && e.kind == kind)
+            .find(|e| e.table == table && e.columns == columns && e.kind == kind)
         {
             Some(effect) => effect.rows += rows,
             None => self.effects.push(Effect {
                 table,
-                column,
+                columns,
                 kind,
                 rows,
             }),
@@ -120,24 +121,19 @@ impl fmt::Display for DeleteReport {
             writeln!(f, "plan (nothing written):")?;
         }
         for e in &self.effects {
-            match (e.kind, e.column) {
-                (EffectKind::Deleted, _) => {
-                    writeln!(f, "  deleted     {:>8}  {}", e.rows, e.table)?
+            // `table.column`, or `table.(a, b)` for a composite foreign key.
+            let columns = match e.columns {
+                [one] => (*one).to_owned(),
+                several => format!("({})", several.join(", ")),
+            };
+            match e.kind {
+                EffectKind::Deleted => writeln!(f, "  deleted     {:>8}  {}", e.rows, e.table)?,
+                EffectKind::SetNull => {
+                    writeln!(f, "  set NULL    {:>8}  {}.{columns}", e.rows, e.table)?
                 }
-                (EffectKind::SetNull, c) => writeln!(
-                    f,
-                    "  set NULL    {:>8}  {}.{}",
-                    e.rows,
-                    e.table,
-                    c.unwrap_or("?")
-                )?,
-                (EffectKind::SetDefault, c) => writeln!(
-                    f,
-                    "  set DEFAULT {:>8}  {}.{}",
-                    e.rows,
-                    e.table,
-                    c.unwrap_or("?")
-                )?,
+                EffectKind::SetDefault => {
+                    writeln!(f, "  set DEFAULT {:>8}  {}.{columns}", e.rows, e.table)?
+                }
             }
         }
         for a in &self.left_to_database {

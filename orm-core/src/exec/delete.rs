@@ -153,13 +153,13 @@ async fn run_plans<B: Backend>(
             .await
             .map_err(|e| name_table(e, step.table))?;
         report.statements.push(step.statement.clone());
-        let (kind, column) = match step.kind {
+        let (kind, columns) = match step.kind {
             StepKind::Unlink { .. } => continue,
-            StepKind::Delete => (EffectKind::Deleted, None),
-            StepKind::SetNull { column } => (EffectKind::SetNull, Some(column)),
-            StepKind::SetDefault { column } => (EffectKind::SetDefault, Some(column)),
+            StepKind::Delete => (EffectKind::Deleted, &[][..]),
+            StepKind::SetNull { columns } => (EffectKind::SetNull, columns),
+            StepKind::SetDefault { columns } => (EffectKind::SetDefault, columns),
         };
-        report.record(step.table, column, kind, rows);
+        report.record(step.table, columns, kind, rows);
     }
     for statement in plans.iter().flat_map(|p| &p.cleanup) {
         run::execute::<B>(conn, statement).await?;

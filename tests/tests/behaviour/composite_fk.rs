@@ -257,6 +257,13 @@ async fn deleting_a_post_applies_composite_foreign_keys<B: TestBackend>(ctx: Ctx
         assert_eq!(report.deleted("cf_post_tag"), 2);
         assert_eq!(report.deleted("cf_note"), 2);
         assert_eq!(report.nullified("cf_pin"), 1);
+        // The report names every column it set to NULL.
+        assert!(
+            report
+                .to_string()
+                .contains("set NULL           1  cf_pin.(post_id, tag_id)"),
+            "{report}"
+        );
     }
 }
 
