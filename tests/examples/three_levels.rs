@@ -127,5 +127,14 @@ pub async fn run<B: Backend>(db: &Db<B>) -> Result<(), Error> {
         left.0, left.1, left.2
     );
     assert_eq!(left, (1, 3, 6));
+    drop(_section);
+
+    let _section = orm_tests::section("json");
+    // ANCHOR: json
+    // Feature `serde`: the plan as data, for an "are you sure?" screen.
+    let json = serde_json::to_string_pretty(&plan.effects).expect("a report serialises");
+    println!("{json}");
+    // ANCHOR_END: json
+    drop(_section);
     Ok(())
 }

@@ -5,6 +5,11 @@ use crate::sql::Statement;
 
 /// What one statement of a delete did to a table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize),
+    serde(rename_all = "snake_case")
+)]
 pub enum EffectKind {
     /// Rows deleted.
     Deleted,
@@ -16,6 +21,7 @@ pub enum EffectKind {
 
 /// Rows of one table (and column, for updates) affected by a delete.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Effect {
     /// The table.
     pub table: &'static str,
@@ -31,6 +37,7 @@ pub struct Effect {
 /// A relationship whose delete action the database carried out
 /// (`passive_deletes`): the ORM sent only the parent's `DELETE`.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct DatabaseAction {
     /// The child table.
     pub table: &'static str,
@@ -44,9 +51,14 @@ pub struct DatabaseAction {
 /// The outcome of a delete: rows deleted and nullified per table, the
 /// actions left to the database, and every statement run.
 ///
+/// With the `serde` feature it implements `serde::Serialize` (JSON for an
+/// "are you sure?" screen: effects, actions left to the database, and the
+/// statements with their parameters).
+///
 /// A plan (`plan_delete`) returns the same report with `dry_run` set,
 /// computed in a transaction that is rolled back.
 #[derive(Debug, Clone, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct DeleteReport {
     /// Per table (and column), in the order first touched.
     pub effects: Vec<Effect>,

@@ -14,6 +14,11 @@ use super::run;
 
 /// Which of a foreign key's two actions a [`DifferenceKind::ForeignKeyAction`] is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize),
+    serde(rename_all = "snake_case")
+)]
 pub enum ActionClause {
     /// `ON DELETE`.
     OnDelete,
@@ -33,6 +38,11 @@ impl fmt::Display for ActionClause {
 /// What differs between the models and the live database.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize),
+    serde(tag = "type", rename_all = "snake_case")
+)]
 pub enum DifferenceKind {
     /// The table does not exist (nothing else of it is compared).
     MissingTable,
@@ -121,6 +131,11 @@ pub enum DifferenceKind {
 /// How a [`Difference`] can be fixed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize),
+    serde(rename_all = "snake_case")
+)]
 pub enum Fix {
     /// These DDL statements, in order, fix it (they are also in
     /// [`VerifyReport::fixes`]). Review them before running them: adding a
@@ -132,6 +147,7 @@ pub enum Fix {
 
 /// One difference between the models and the live database.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Difference {
     /// The table (`None` for a setting of the connection,
     /// [`DifferenceKind::ForeignKeysNotEnforced`]).
@@ -226,8 +242,11 @@ impl fmt::Display for Difference {
 
 /// What [`verify`](super::Executor::verify) found: every difference
 /// between the models and the live database, and the DDL that fixes the
-/// fixable ones. Verify only reads the catalog: it changes nothing.
+/// fixable ones. Verify only reads the catalog: it changes nothing. With
+/// the `serde` feature it implements `serde::Serialize` (each difference's
+/// kind under `"type"`).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct VerifyReport {
     /// Every difference, table by table (in foreign-key order), the
     /// connection's foreign-key setting first.

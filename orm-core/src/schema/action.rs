@@ -57,3 +57,11 @@ impl fmt::Display for Action {
         f.write_str(self.as_sql())
     }
 }
+
+/// An action serialises as its SQL spelling: `"CASCADE"`, `"SET NULL"`.
+#[cfg(feature = "serde")]
+impl serde::Serialize for Action {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_sql())
+    }
+}

@@ -5,6 +5,7 @@ use crate::value::{Params, Value};
 
 /// A SQL statement and its bound parameters.
 #[derive(Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Statement {
     /// The SQL text, with the dialect's placeholders.
     pub sql: String,

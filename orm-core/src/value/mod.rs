@@ -409,3 +409,35 @@ impl DecodeError {
         }
     }
 }
+
+/// A bound value serialises as the JSON a reader expects: `null`, a
+/// boolean, a number, a string; bytes as an array of numbers; a JSON
+/// column as the document itself; a decimal, a UUID and the date and time
+/// types as their text (exact, and what the database would show).
+#[cfg(feature = "serde")]
+impl serde::Serialize for Value {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Value::Null(_) => serializer.serialize_none(),
+            Value::Bool(v) => serializer.serialize_bool(*v),
+            Value::I16(v) => serializer.serialize_i16(*v),
+            Value::I32(v) => serializer.serialize_i32(*v),
+            Value::I64(v) => serializer.serialize_i64(*v),
+            Value::F32(v) => serializer.serialize_f32(*v),
+            Value::F64(v) => serializer.serialize_f64(*v),
+            Value::Text(v) => serializer.serialize_str(v),
+            Value::Bytes(v) => serializer.serialize_bytes(v),
+            #[cfg(feature = "json")]
+            Value::Json(v) => v.serialize(serializer),
+            other => {
+                // SQL's spelling without its quotes: `'2024-05-01'` → `2024-05-01`.
+                let text = other.to_string();
+                let text = text
+                    .strip_prefix('\'')
+                    .and_then(|t| t.strip_suffix('\''))
+                    .unwrap_or(&text);
+                serializer.serialize_str(text)
+            }
+        }
+    }
+}

@@ -377,6 +377,27 @@ async fn verify_finds_a_missing_composite_foreign_key<B: TestBackend>(ctx: Ctx<B
         ),
         "{report}"
     );
+    // As data (feature `serde`): each difference with its kind and fix.
+    let json = serde_json::to_value(&report).unwrap();
+    let missing = json["differences"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["kind"]["type"] == "missing_composite_foreign_key")
+        .cloned()
+        .unwrap();
+    assert_eq!(missing["table"], "cf_note");
+    assert_eq!(
+        missing["kind"]["columns"],
+        serde_json::json!(["post_id", "tag_id"])
+    );
+    assert_eq!(missing["kind"]["references_table"], "cf_post_tag");
+    let fix_key = if B::NAME == "sqlite" {
+        "not_fixable"
+    } else {
+        "ddl"
+    };
+    assert!(missing["fix"].get(fix_key).is_some(), "{missing}");
     // The index comes with the foreign key: the bare table lacks it too.
     let index = orm_core::sql::composite_index_name("cf_note", &["post_id", "tag_id"]);
     assert!(

@@ -497,9 +497,52 @@ pub async fn detach_needs_the_parents_key<B: TestBackend>(ctx: Ctx<B>) {
     assert_eq!(end_state(&db).await, seeded_state(false));
 }
 
+/// With the `serde` feature a report is data: each effect (table, columns,
+/// kind, rows), what was left to the database, and every statement with
+/// its parameters, as JSON for an "are you sure?" screen.
+async fn a_delete_report_serialises_to_json<B: TestBackend>(ctx: Ctx<B>) {
+    let db = ctx.db(true).await;
+    let (_, doomed) = seed(&db, 2, 1).await;
+    let id = doomed.id.unwrap();
+    let plan = db.plan_delete(&doomed).await.unwrap();
+    let report = db.delete(doomed).await.unwrap();
+    for (report, dry_run) in [(&plan, true), (&report, false)] {
+        let json = serde_json::to_value(report).unwrap();
+        assert_eq!(json["dry_run"], dry_run);
+        let effect = |table: &str| {
+            json["effects"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|e| e["table"] == table)
+                .cloned()
+                .unwrap()
+        };
+        assert_eq!(
+            effect("sidekick"),
+            serde_json::json!({"table": "sidekick", "columns": ["hero_id"], "kind": "set_null", "rows": 2})
+        );
+        assert_eq!(
+            effect("team"),
+            serde_json::json!({"table": "team", "columns": [], "kind": "deleted", "rows": 1})
+        );
+        assert_eq!(effect("power")["rows"], 2);
+        assert_eq!(json["left_to_database"], serde_json::json!([]));
+        let statements = json["statements"].as_array().unwrap();
+        assert_eq!(statements.len(), report.statements.len());
+        let last = statements.last().unwrap();
+        assert!(
+            last["sql"].as_str().unwrap().starts_with("DELETE FROM"),
+            "{last}"
+        );
+        assert_eq!(last["params"], serde_json::json!([id]));
+    }
+    assert_eq!(count(&db, "team").await, 1);
+}
 /// The tests of this module.
 pub fn tests<B: TestBackend>() -> Vec<Test<B>> {
     crate::tests![
+        a_delete_report_serialises_to_json,
         detach_nulls_children_with_one_update,
         detach_on_cascade_delete_deletes_the_children_and_their_cascades,
         detach_on_cascade_delete_is_one_transaction,
