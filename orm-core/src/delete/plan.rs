@@ -56,23 +56,7 @@ impl RowSet {
     fn condition(&self) -> Condition {
         match self {
             RowSet::Keys { column, keys } => Condition::any_of(*column, keys.to_vec()),
-            RowSet::CompositeKeys { columns, keys } => Condition::Or(
-                keys.chunks(columns.len())
-                    .map(|key| {
-                        Condition::And(
-                            columns
-                                .iter()
-                                .zip(key)
-                                .map(|(column, value)| Condition::Compare {
-                                    column: ColumnRef::new(*column),
-                                    op: CompareOp::Eq,
-                                    value: value.clone(),
-                                })
-                                .collect(),
-                        )
-                    })
-                    .collect(),
-            ),
+            RowSet::CompositeKeys { columns, keys } => Condition::any_key(columns, keys),
             RowSet::Children {
                 fk_columns,
                 parent_table,

@@ -12,15 +12,12 @@ use crate::model::{Model, RowSource};
 use crate::query::{CompareOp, Expr};
 use crate::registry::Schema;
 use crate::relation::{ParentSide, Rel};
-use crate::sql::{Assign, ColumnRef, Condition, Render, Select, Update};
+use crate::sql::{
+    Assign, COMPOSITE_KEYS_PER_STATEMENT, ColumnRef, Condition, Render, Select, Update,
+};
 use crate::value::Value;
 
 use super::run;
-
-/// The most composite keys one statement selects rows by: each is an `OR`
-/// term (`(a = ? AND b = ?) OR ...`), and SQLite refuses an expression
-/// nested deeper than 1,000.
-const COMPOSITE_KEYS_PER_STATEMENT: usize = 400;
 
 /// Plans one chunk of keys per statement set, so no statement exceeds the
 /// bind-parameter limit. A statement may bind a chunk's keys more than once

@@ -12,7 +12,7 @@ use crate::error::Result;
 use crate::model::{Model, RowSource};
 use crate::query::{Expr, Query, WholeRelation};
 use crate::relation::{BelongsTo, HasMany, HasOne, ManyToMany, Rel, Relationship};
-use crate::sql::{ColumnRef, Condition, Select};
+use crate::sql::{COMPOSITE_KEYS_PER_STATEMENT, ColumnRef, Condition, Select};
 use crate::value::{GroupKey, Value};
 
 use super::{run, spill};
@@ -241,10 +241,6 @@ fn column_indexes(table: &crate::TableDef, columns: &[&str]) -> Vec<usize> {
         .collect()
 }
 
-/// The most composite keys one statement selects rows by: each is an `OR`
-/// term, and SQLite refuses an expression nested deeper than 1,000.
-const COMPOSITE_KEYS_PER_STATEMENT: usize = 400;
-
 /// The distinct non-NULL values of column `index` of `models`.
 fn distinct_keys<M: Model>(models: &[M], index: usize) -> Vec<Value> {
     let mut seen = std::collections::HashSet::new();
@@ -310,24 +306,11 @@ async fn fetch_by_columns<B: Backend, T: Model>(
                 negated: false,
             },
             // `(a = ? AND b = ?) OR ...`: one term per key.
-            _ => Condition::Or(
-                values
-                    .chunks(width)
-                    .map(|key| {
-                        Condition::And(
-                            indexes
-                                .iter()
-                                .zip(key)
-                                .map(|(&i, value)| Condition::Compare {
-                                    column: ColumnRef::new(table.columns[i].name),
-                                    op: crate::query::CompareOp::Eq,
-                                    value: value.clone(),
-                                })
-                                .collect(),
-                        )
-                    })
-                    .collect(),
-            ),
+            _ => {
+                let columns: Vec<&'static str> =
+                    indexes.iter().map(|&i| table.columns[i].name).collect();
+                Condition::any_key(&columns, &values)
+            }
         };
         let mut select = Select::model(table).filter(condition);
         if let Some(filter) = &filter {

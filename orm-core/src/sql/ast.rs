@@ -40,6 +40,11 @@ impl ColumnRef {
     }
 }
 
+/// The most composite keys one statement selects rows by with
+/// [`Condition::any_key`]: each is an `OR` term, and SQLite refuses an
+/// expression nested deeper than 1,000.
+pub const COMPOSITE_KEYS_PER_STATEMENT: usize = 400;
+
 /// A boolean condition (`WHERE`).
 #[derive(Debug, Clone, PartialEq)]
 pub enum Condition {
@@ -123,6 +128,29 @@ impl Condition {
             columns: vec![ColumnRef::new(column)],
             select: Box::new(select),
         }
+    }
+
+    /// `(a = ? AND b = ?) OR ...`: the row of `columns` is one of `keys`
+    /// (each key's values in column order, key after key). One term per
+    /// key: at most [`COMPOSITE_KEYS_PER_STATEMENT`] keys per statement.
+    pub fn any_key(columns: &[&'static str], keys: &[Value]) -> Condition {
+        Condition::Or(
+            keys.chunks(columns.len().max(1))
+                .map(|key| {
+                    Condition::And(
+                        columns
+                            .iter()
+                            .zip(key)
+                            .map(|(column, value)| Condition::Compare {
+                                column: ColumnRef::new(*column),
+                                op: CompareOp::Eq,
+                                value: value.clone(),
+                            })
+                            .collect(),
+                    )
+                })
+                .collect(),
+        )
     }
 
     /// `(a, b) IN (SELECT x, y ...)`: the row of `columns` is one of the

@@ -16,8 +16,8 @@ mod ddl;
 mod render;
 
 pub use ast::{
-    Assign, CollectTree, ColumnRef, Condition, CreateKeyTable, Delete, DropTable, Insert,
-    InsertKeys, KEY_COLUMN, Name, Projection, Select, Update,
+    Assign, COMPOSITE_KEYS_PER_STATEMENT, CollectTree, ColumnRef, Condition, CreateKeyTable,
+    Delete, DropTable, Insert, InsertKeys, KEY_COLUMN, Name, Projection, Select, Update,
 };
 pub use builder::{SqlBuilder, Statement};
 pub use ddl::{
