@@ -13,7 +13,10 @@
 mod plan;
 mod report;
 
-pub use plan::{DeletePlan, Prepare, RestrictCheck, Step, StepKind, plan_delete, plan_delete_all};
+pub use plan::{
+    DeletePlan, Prepare, Purpose, RestrictCheck, Step, StepKind, plan_delete, plan_delete_all,
+    plan_delete_all_for, plan_delete_for,
+};
 pub use report::{DatabaseAction, DeleteReport, Effect, EffectKind};
 
 use crate::check::{self, ForeignKeyLookup};

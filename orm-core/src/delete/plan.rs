@@ -142,10 +142,47 @@ pub enum StepKind {
 pub struct Step {
     /// The table written.
     pub table: &'static str,
+    /// The table written, its metadata (key columns, for a dry run).
+    pub target: &'static TableDef,
     /// What the statement does.
     pub kind: StepKind,
     /// The statement.
     pub statement: Statement,
+    /// The rows of `table` the statement writes (its `WHERE`): what a dry
+    /// run counts.
+    pub rows: Condition,
+    /// `true` for a write the database carries out itself (a
+    /// `passive_deletes` relationship, and what its `ON DELETE` leads to):
+    /// only in a [`Purpose::DryRun`] plan, which counts it and never sends it.
+    pub by_database: bool,
+}
+
+impl Step {
+    /// What the step does to the rows it writes, as a report counts it:
+    /// `None` for an [`Unlink`](StepKind::Unlink) (the rows are deleted next).
+    pub fn effect(&self) -> Option<(super::EffectKind, &'static [&'static str])> {
+        use super::EffectKind;
+        match self.kind {
+            StepKind::Unlink { .. } => None,
+            StepKind::Delete => Some((EffectKind::Deleted, &[])),
+            StepKind::SetNull { columns } => Some((EffectKind::SetNull, columns)),
+            StepKind::SetDefault { columns } => Some((EffectKind::SetDefault, columns)),
+        }
+    }
+}
+
+/// What a plan is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Purpose {
+    /// Carrying out the delete: the plan holds the statements to send.
+    #[default]
+    Delete,
+    /// A dry run that counts: besides the ORM's statements, the plan holds,
+    /// as [`Step::by_database`] steps and checks, what the database's own
+    /// `ON DELETE` actions will do for `passive_deletes` relationships (and
+    /// further down), planned as the ORM would carry them out, so that they
+    /// can be counted too.
+    DryRun,
 }
 
 /// A `RESTRICT` / `NO ACTION` relationship to verify before writing anything:
@@ -162,6 +199,9 @@ pub struct RestrictCheck {
     pub action: Action,
     /// `SELECT COUNT(*) FROM table WHERE column IN (...)`.
     pub statement: Statement,
+    /// `true` for a foreign key the database checks itself (under a
+    /// `passive_deletes` relationship): only in a [`Purpose::DryRun`] plan.
+    pub by_database: bool,
 }
 
 /// Everything one delete will do, in order: checks first, then writes
@@ -224,6 +264,30 @@ impl Prepare {
 }
 
 impl DeletePlan {
+    /// The statements a delete sends for this plan, in order, each once (a
+    /// cycle's rounds repeat until one adds no row): the key table, the
+    /// lock, the preparation, the checks, the writes and the cleanup.
+    pub fn statements(&self) -> impl Iterator<Item = &Statement> {
+        let prepare = self.prepare.iter().flat_map(Prepare::statements);
+        let checks = self
+            .checks
+            .iter()
+            .filter(|c| !c.by_database)
+            .map(|c| &c.statement);
+        let steps = self
+            .steps
+            .iter()
+            .filter(|s| !s.by_database)
+            .map(|s| &s.statement);
+        self.keys
+            .iter()
+            .chain(&self.lock)
+            .chain(prepare)
+            .chain(checks)
+            .chain(steps)
+            .chain(&self.cleanup)
+    }
+
     /// The most bind parameters any one statement of the plan carries.
     pub fn widest_statement(&self) -> usize {
         let lock = self.lock.iter();
@@ -256,9 +320,18 @@ struct Planner<'d> {
     deleted: Vec<(&'static str, Arc<RowSet>)>,
     /// RESTRICT / NO ACTION relationships, rendered once every delete is known.
     pending_checks: Vec<PendingCheck>,
+    purpose: Purpose,
+    /// In a dry run, the `passive_deletes` foreign keys into the tables
+    /// being visited, with the rows deleted there: planned as the database
+    /// will carry them out once those rows are deleted.
+    by_database: Vec<(&'static TableDef, Arc<RowSet>, Edge)>,
+    /// Planning what the database does (below a `passive_deletes`
+    /// relationship, in a dry run): every foreign key's own `ON DELETE`.
+    database: bool,
 }
 
 struct PendingCheck {
+    by_database: bool,
     parent_table: &'static str,
     child: &'static TableDef,
     fk: &'static ForeignKeyDef,
@@ -282,6 +355,19 @@ pub fn plan_delete(
     keys: Vec<Value>,
     chunk: usize,
 ) -> Result<DeletePlan> {
+    plan_delete_for(Purpose::Delete, dialect, schema, table, keys, chunk)
+}
+
+/// [`plan_delete`] for a [`Purpose`]: a dry run's plan also holds what the
+/// database will do.
+pub fn plan_delete_for(
+    purpose: Purpose,
+    dialect: &dyn Dialect,
+    schema: Option<&Schema>,
+    table: &'static TableDef,
+    keys: Vec<Value>,
+    chunk: usize,
+) -> Result<DeletePlan> {
     let rows = if table.has_composite_key() {
         RowSet::CompositeKeys {
             columns: table.key_columns().into_iter().map(|c| c.name).collect(),
@@ -293,7 +379,7 @@ pub fn plan_delete(
             keys: keys.into(),
         }
     };
-    plan_rows(dialect, schema, table, rows, chunk)
+    plan_rows(purpose, dialect, schema, table, rows, chunk)
 }
 
 /// Plans the delete of the rows of `table` whose primary key is one of
@@ -303,6 +389,18 @@ pub fn plan_delete(
 /// One plan sees every requested row, so `NO ACTION` references between
 /// them are not counted (what [`plan_delete`] of each chunk cannot know).
 pub fn plan_delete_all(
+    dialect: &dyn Dialect,
+    schema: Option<&Schema>,
+    table: &'static TableDef,
+    keys: Vec<Value>,
+    max_params: usize,
+) -> Result<DeletePlan> {
+    plan_delete_all_for(Purpose::Delete, dialect, schema, table, keys, max_params)
+}
+
+/// [`plan_delete_all`] for a [`Purpose`].
+pub fn plan_delete_all_for(
+    purpose: Purpose,
     dialect: &dyn Dialect,
     schema: Option<&Schema>,
     table: &'static TableDef,
@@ -322,7 +420,7 @@ pub fn plan_delete_all(
         column: key.name,
         name,
     };
-    let mut plan = plan_rows(dialect, schema, table, rows, 0)?;
+    let mut plan = plan_rows(purpose, dialect, schema, table, rows, 0)?;
     let create = CreateKeyTable {
         name: table_name.clone(),
         kind: key.kind(),
@@ -351,6 +449,7 @@ fn composite_unsupported(table: &'static TableDef, what: &str) -> Error {
 }
 
 fn plan_rows(
+    purpose: Purpose,
     dialect: &dyn Dialect,
     schema: Option<&Schema>,
     table: &'static TableDef,
@@ -374,6 +473,9 @@ fn plan_rows(
         chunk,
         deleted: Vec::new(),
         pending_checks: Vec::new(),
+        purpose,
+        by_database: Vec::new(),
+        database: false,
     };
     let rows = Arc::new(rows);
     planner.visit(table, rows.clone())?;
@@ -392,15 +494,29 @@ impl Planner<'_> {
     /// Every foreign key into `table` the delete applies: the registry's,
     /// or the parent-side relationships of `table`.
     fn edges_into(&self, table: &'static TableDef) -> Result<Vec<Edge>> {
-        if let Some(schema) = self.schema {
-            return Ok(schema.edges_into(table.name).to_vec());
+        let mut edges: Vec<Edge> = match self.schema {
+            Some(schema) => schema.edges_into(table.name).to_vec(),
+            None => table
+                .relations
+                .iter()
+                .filter(|r| r.kind.is_parent_side())
+                .map(|r| resolve_relation(table, r).map(Edge::of_parent_relation))
+                .collect::<Result<_>>()?,
+        };
+        if self.database {
+            // The database applies each foreign key's own `ON DELETE`
+            // (NO ACTION when none is declared), whatever the relationship.
+            for edge in &mut edges {
+                edge.action = Self::database_action(edge);
+                edge.passive = false;
+            }
         }
-        table
-            .relations
-            .iter()
-            .filter(|r| r.kind.is_parent_side())
-            .map(|r| resolve_relation(table, r).map(Edge::of_parent_relation))
-            .collect()
+        Ok(edges)
+    }
+
+    /// What the database does to the rows referencing a deleted row.
+    fn database_action(edge: &Edge) -> Action {
+        edge.fk.on_delete.unwrap_or(Action::NoAction)
     }
 
     /// Which referencing rows block the delete:
@@ -457,6 +573,7 @@ impl Planner<'_> {
                 column: check.fk.column(),
                 action: check.action,
                 statement,
+                by_database: check.by_database,
             });
         }
     }
@@ -496,19 +613,15 @@ impl Planner<'_> {
             .push(DropTable { name }.render(self.dialect));
     }
 
-    fn update(
-        &self,
-        table: &'static str,
-        column: &'static str,
-        value: Assign,
-        rows: &RowSet,
-    ) -> Statement {
-        Update {
-            table: table.into(),
-            set: vec![(column.into(), value)],
-            filter: Some(rows.condition()),
+    /// An `Unlink` step: `UPDATE table SET column = NULL WHERE rows`.
+    fn unlink(&mut self, table: &'static TableDef, column: &'static str, rows: Condition) {
+        let statement = Update {
+            table: table.name.into(),
+            set: vec![(column.into(), Assign::Null)],
+            filter: Some(rows.clone()),
         }
-        .render(self.dialect)
+        .render(self.dialect);
+        self.push_step(table, StepKind::Unlink { column }, statement, rows);
     }
 
     fn visit(&mut self, table: &'static TableDef, rows: Arc<RowSet>) -> Result<()> {
@@ -554,6 +667,7 @@ impl Planner<'_> {
             Arc::new(RowSet::Tree { table, edges, name })
         };
         self.path.push((table, rows.clone()));
+        let passive_from = self.by_database.len();
 
         for r in &relations {
             if !is_tree_edge(r) {
@@ -566,33 +680,63 @@ impl Planner<'_> {
                 if !table.column(edge.column()).is_some_and(|c| c.nullable) {
                     continue;
                 }
-                let statement = self.update(table.name, edge.column(), Assign::Null, &rows);
-                self.plan.steps.push(Step {
-                    table: table.name,
-                    kind: StepKind::Unlink {
-                        column: edge.column(),
-                    },
-                    statement,
-                });
+                self.unlink(table, edge.column(), rows.condition());
             }
         }
         self.delete_rows(table, &rows);
         self.path.pop();
-        Ok(())
+        self.plan_database(passive_from)
+    }
+
+    /// Plans, as the database will carry them out, the `passive_deletes`
+    /// foreign keys remembered since `from` (their parent rows are now
+    /// deleted): each foreign key's own `ON DELETE`, and further down the
+    /// same, as [`Step::by_database`] steps and checks.
+    fn plan_database(&mut self, from: usize) -> Result<()> {
+        let pending = self.by_database.split_off(from);
+        if pending.is_empty() {
+            return Ok(());
+        }
+        let outer = std::mem::replace(&mut self.database, true);
+        let mut result = Ok(());
+        for (table, rows, mut edge) in pending {
+            edge.action = Self::database_action(&edge);
+            edge.passive = false;
+            result = self.apply_edge(table, &rows, &edge);
+            if result.is_err() {
+                break;
+            }
+        }
+        self.database = outer;
+        result
     }
 
     /// `DELETE FROM table WHERE <rows>`, remembered for the checks.
     fn delete_rows(&mut self, table: &'static TableDef, rows: &Arc<RowSet>) {
         self.deleted.push((table.name, rows.clone()));
+        let condition = rows.condition();
         let statement = Delete {
             table: table.name.into(),
-            filter: Some(rows.condition()),
+            filter: Some(condition.clone()),
         }
         .render(self.dialect);
+        self.push_step(table, StepKind::Delete, statement, condition);
+    }
+
+    fn push_step(
+        &mut self,
+        table: &'static TableDef,
+        kind: StepKind,
+        statement: Statement,
+        rows: Condition,
+    ) {
         self.plan.steps.push(Step {
             table: table.name,
-            kind: StepKind::Delete,
+            target: table,
+            kind,
             statement,
+            rows,
+            by_database: self.database,
         });
     }
 
@@ -748,6 +892,7 @@ impl Planner<'_> {
                 .iter()
                 .any(|i| i.child.name == e.child.name && i.fk.columns == e.fk.columns)
         };
+        let passive_from = self.by_database.len();
         for (member, set) in cycle.iter().zip(&sets) {
             for edge in self.edges_into(member)? {
                 if !is_inner(&edge) {
@@ -764,14 +909,7 @@ impl Planner<'_> {
             {
                 continue;
             }
-            let statement = self.update(edge.child.name, edge.fk.column(), Assign::Null, &sets[c]);
-            self.plan.steps.push(Step {
-                table: edge.child.name,
-                kind: StepKind::Unlink {
-                    column: edge.fk.column(),
-                },
-                statement,
-            });
+            self.unlink(edge.child, edge.fk.column(), sets[c].condition());
         }
         // Children before parents along the foreign keys that stay set
         // (not nullable), so that enforcing databases find nothing to do.
@@ -799,7 +937,7 @@ impl Planner<'_> {
         for _ in &cycle {
             self.path.pop();
         }
-        Ok(())
+        self.plan_database(passive_from)
     }
 
     /// Applies one foreign key into `table` to the referencing rows of the
@@ -830,6 +968,9 @@ impl Planner<'_> {
                 model,
                 field,
             ));
+            if self.purpose == Purpose::DryRun {
+                self.by_database.push((table, rows.clone(), *r));
+            }
             return Ok(());
         }
         let children = RowSet::Children {
@@ -856,10 +997,11 @@ impl Planner<'_> {
                             )
                         })
                         .collect();
+                let condition = children.condition();
                 let statement = Update {
                     table: r.child.name.into(),
                     set,
-                    filter: Some(children.condition()),
+                    filter: Some(condition.clone()),
                 }
                 .render(self.dialect);
                 let columns = r.fk.columns;
@@ -868,15 +1010,12 @@ impl Planner<'_> {
                 } else {
                     StepKind::SetDefault { columns }
                 };
-                self.plan.steps.push(Step {
-                    table: r.child.name,
-                    kind,
-                    statement,
-                });
+                self.push_step(r.child, kind, statement, condition);
             }
             Action::Restrict | Action::NoAction => {
                 self.unlink_from_ancestors(table, r, &children);
                 self.pending_checks.push(PendingCheck {
+                    by_database: self.database,
                     parent_table: table.name,
                     child: r.child,
                     fk: r.fk,
@@ -915,6 +1054,7 @@ impl Planner<'_> {
             .map(|(_, rows)| rows.clone())
             .collect();
         for ancestor in ancestors {
+            let condition = children.condition().and(ancestor.condition());
             let statement = Update {
                 table: r.child.name.into(),
                 set: r
@@ -923,16 +1063,13 @@ impl Planner<'_> {
                     .iter()
                     .map(|c| (Name::from(*c), Assign::Null))
                     .collect(),
-                filter: Some(children.condition().and(ancestor.condition())),
+                filter: Some(condition.clone()),
             }
             .render(self.dialect);
-            self.plan.steps.push(Step {
-                table: r.child.name,
-                kind: StepKind::Unlink {
-                    column: r.fk.column(),
-                },
-                statement,
-            });
+            let kind = StepKind::Unlink {
+                column: r.fk.column(),
+            };
+            self.push_step(r.child, kind, statement, condition);
         }
     }
 }

@@ -34,6 +34,26 @@ pub struct Effect {
     pub rows: u64,
 }
 
+impl fmt::Display for Effect {
+    /// `deleted  3  hero`, `set NULL  2  hero.team_id`, or
+    /// `table.(a, b)` for a composite foreign key.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let columns = match self.columns {
+            [one] => (*one).to_owned(),
+            several => format!("({})", several.join(", ")),
+        };
+        match self.kind {
+            EffectKind::Deleted => write!(f, "deleted     {:>8}  {}", self.rows, self.table),
+            EffectKind::SetNull => {
+                write!(f, "set NULL    {:>8}  {}.{columns}", self.rows, self.table)
+            }
+            EffectKind::SetDefault => {
+                write!(f, "set DEFAULT {:>8}  {}.{columns}", self.rows, self.table)
+            }
+        }
+    }
+}
+
 /// A relationship whose delete action the database carried out
 /// (`passive_deletes`): the ORM sent only the parent's `DELETE`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -56,7 +76,10 @@ pub struct DatabaseAction {
 /// statements with their parameters).
 ///
 /// A plan (`plan_delete`) returns the same report with `dry_run` set,
-/// computed in a transaction that is rolled back.
+/// computed without writing a row: every count comes from a `SELECT` over
+/// the rows each statement would write (see `Executor::plan_delete`), and a
+/// plan also counts what the database will do itself
+/// ([`database_effects`](DeleteReport::database_effects)).
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct DeleteReport {
@@ -65,6 +88,11 @@ pub struct DeleteReport {
     /// Actions carried out by the database (`passive_deletes`); the rows they
     /// touched are not counted in `effects`.
     pub left_to_database: Vec<DatabaseAction>,
+    /// In a plan: the rows the database's own `ON DELETE` actions will
+    /// delete or update (`passive_deletes`, and whatever those actions lead
+    /// to further down), per table, in the order reached. Empty after a
+    /// delete: the database does not say how many rows its actions touched.
+    pub database_effects: Vec<Effect>,
     /// Every statement the ORM ran (or would run), in order.
     pub statements: Vec<Statement>,
     /// `true` for a plan: nothing was written.
@@ -79,13 +107,32 @@ impl DeleteReport {
         kind: EffectKind,
         rows: u64,
     ) {
-        match self
-            .effects
+        Self::add(&mut self.effects, table, columns, kind, rows);
+    }
+
+    pub(crate) fn record_database(
+        &mut self,
+        table: &'static str,
+        columns: &'static [&'static str],
+        kind: EffectKind,
+        rows: u64,
+    ) {
+        Self::add(&mut self.database_effects, table, columns, kind, rows);
+    }
+
+    fn add(
+        effects: &mut Vec<Effect>,
+        table: &'static str,
+        columns: &'static [&'static str],
+        kind: EffectKind,
+        rows: u64,
+    ) {
+        match effects
             .iter_mut()
             .find(|e| e.table == table && e.columns == columns && e.kind == kind)
         {
             Some(effect) => effect.rows += rows,
-            None => self.effects.push(Effect {
+            None => effects.push(Effect {
                 table,
                 columns,
                 kind,
@@ -133,20 +180,7 @@ impl fmt::Display for DeleteReport {
             writeln!(f, "plan (nothing written):")?;
         }
         for e in &self.effects {
-            // `table.column`, or `table.(a, b)` for a composite foreign key.
-            let columns = match e.columns {
-                [one] => (*one).to_owned(),
-                several => format!("({})", several.join(", ")),
-            };
-            match e.kind {
-                EffectKind::Deleted => writeln!(f, "  deleted     {:>8}  {}", e.rows, e.table)?,
-                EffectKind::SetNull => {
-                    writeln!(f, "  set NULL    {:>8}  {}.{columns}", e.rows, e.table)?
-                }
-                EffectKind::SetDefault => {
-                    writeln!(f, "  set DEFAULT {:>8}  {}.{columns}", e.rows, e.table)?
-                }
-            }
+            writeln!(f, "  {e}")?;
         }
         for a in &self.left_to_database {
             writeln!(
@@ -154,6 +188,9 @@ impl fmt::Display for DeleteReport {
                 "  database: ON DELETE {} on {}.{}",
                 a.action, a.table, a.column
             )?;
+        }
+        for e in &self.database_effects {
+            writeln!(f, "  database: {e}")?;
         }
         write!(f, "  {} statement(s)", self.statements.len())
     }

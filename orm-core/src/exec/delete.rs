@@ -4,7 +4,7 @@
 use crate::TableDef;
 use crate::backend::{Backend, Connection};
 use crate::delete::{
-    DeletePlan, DeleteReport, EffectKind, Prepare, StepKind, plan_delete, plan_delete_all,
+    DeletePlan, DeleteReport, Prepare, Purpose, plan_delete_all_for, plan_delete_for,
     resolve_relation,
 };
 use crate::error::{Error, Result};
@@ -27,6 +27,7 @@ use super::run;
 /// the key is composite; then whole keys per chunk, at most
 /// [`COMPOSITE_KEYS_PER_STATEMENT`]).
 fn plan_chunks<B: Backend>(
+    purpose: Purpose,
     schema: Option<&Schema>,
     table: &'static TableDef,
     keys: Vec<Value>,
@@ -44,7 +45,7 @@ fn plan_chunks<B: Backend>(
     let mut chunk = chunk.max(1);
     let first = loop {
         let part = keys[..(chunk * width).min(keys.len())].to_vec();
-        let plan = plan_delete(B::DIALECT, schema, table, part, 0)?;
+        let plan = plan_delete_for(purpose, B::DIALECT, schema, table, part, 0)?;
         let widest = plan.widest_statement();
         if widest <= max || chunk == 1 {
             break plan;
@@ -56,14 +57,28 @@ fn plan_chunks<B: Backend>(
         // A NO ACTION check of one chunk would count references from the
         // rows of the others: one plan over a key table sees them all
         // (refused for a composite key, which a key table cannot hold).
-        return Ok(vec![plan_delete_all(B::DIALECT, schema, table, keys, max)?]);
+        return Ok(vec![plan_delete_all_for(
+            purpose,
+            B::DIALECT,
+            schema,
+            table,
+            keys,
+            max,
+        )?]);
     }
     let mut plans = Vec::with_capacity(count.div_ceil(chunk));
     let mut keys = keys.into_iter().skip(chunk * width).peekable();
     plans.push(first);
     while keys.peek().is_some() {
         let part: Vec<Value> = keys.by_ref().take(chunk * width).collect();
-        plans.push(plan_delete(B::DIALECT, schema, table, part, plans.len())?);
+        plans.push(plan_delete_for(
+            purpose,
+            B::DIALECT,
+            schema,
+            table,
+            part,
+            plans.len(),
+        )?);
     }
     Ok(plans)
 }
@@ -96,16 +111,48 @@ async fn run_plans<B: Backend>(
             }
         }
     }
+    let result = run_statements::<B>(conn, plans, report).await;
+    // The temporary tables go, also after a refusal (MySQL keeps them on
+    // the connection, outside the transaction).
+    for statement in plans.iter().flat_map(|p| &p.cleanup) {
+        let dropped = run::execute::<B>(conn, statement).await;
+        if result.is_ok() {
+            dropped?;
+            if !report.dry_run {
+                report.statements.push(statement.clone());
+            }
+        }
+    }
+    result
+}
+
+/// Runs the plans (a dry run counts instead of writing); the caller drops
+/// the temporary tables. A dry run records no statement: its report lists
+/// the statements a delete sends ([`DeletePlan::statements`]).
+async fn run_statements<B: Backend>(
+    conn: &mut Connection<B>,
+    plans: &[DeletePlan],
+    report: &mut DeleteReport,
+) -> Result<()> {
+    let dry_run = report.dry_run;
+    let sent = |report: &mut DeleteReport, statement: &crate::sql::Statement| {
+        if !dry_run {
+            report.statements.push(statement.clone());
+        }
+    };
     // 2. Store the requested keys (a plan over more keys than one statement
     //    binds), then lock the root rows (where the dialect has row locks), so children
-    //    inserted concurrently wait for this transaction.
+    //    inserted concurrently wait for this transaction. A dry run locks
+    //    nothing.
     for statement in plans.iter().flat_map(|p| &p.keys) {
         run::execute::<B>(conn, statement).await?;
-        report.statements.push(statement.clone());
+        sent(report, statement);
     }
-    for statement in plans.iter().filter_map(|p| p.lock.as_ref()) {
-        run::execute::<B>(conn, statement).await?;
-        report.statements.push(statement.clone());
+    if !dry_run {
+        for statement in plans.iter().filter_map(|p| p.lock.as_ref()) {
+            run::execute::<B>(conn, statement).await?;
+            sent(report, statement);
+        }
     }
     // 3. Collect self-referential trees and cascade cycles (temporary
     //    tables only); a cycle's rounds until one adds no row.
@@ -113,13 +160,13 @@ async fn run_plans<B: Backend>(
         match prepare {
             Prepare::Once(statement) => {
                 run::execute::<B>(conn, statement).await?;
-                report.statements.push(statement.clone());
+                sent(report, statement);
             }
             Prepare::Closure(round) => loop {
                 let mut added = 0;
                 for (statement, counts) in round {
                     let rows = run::execute::<B>(conn, statement).await?;
-                    report.statements.push(statement.clone());
+                    sent(report, statement);
                     if *counts {
                         added += rows;
                     }
@@ -133,7 +180,7 @@ async fn run_plans<B: Backend>(
     // 4. RESTRICT / NO ACTION: refuse before anything is written.
     for check in plans.iter().flat_map(|p| &p.checks) {
         let count = run::count::<B>(conn, &check.statement).await?;
-        report.statements.push(check.statement.clone());
+        sent(report, &check.statement);
         if count > 0 {
             return Err(Error::Restricted {
                 parent_table: check.parent_table,
@@ -144,23 +191,19 @@ async fn run_plans<B: Backend>(
             });
         }
     }
+    if dry_run {
+        return super::dry_run::count_steps::<B>(conn, plans, report).await;
+    }
     // 5. Writes, leaves first.
     for step in plans.iter().flat_map(|p| &p.steps) {
         let rows = run::execute::<B>(conn, &step.statement)
             .await
             .map_err(|e| name_table(e, step.table))?;
         report.statements.push(step.statement.clone());
-        let (kind, columns) = match step.kind {
-            StepKind::Unlink { .. } => continue,
-            StepKind::Delete => (EffectKind::Deleted, &[][..]),
-            StepKind::SetNull { columns } => (EffectKind::SetNull, columns),
-            StepKind::SetDefault { columns } => (EffectKind::SetDefault, columns),
+        let Some((kind, columns)) = step.effect() else {
+            continue;
         };
         report.record(step.table, columns, kind, rows);
-    }
-    for statement in plans.iter().flat_map(|p| &p.cleanup) {
-        run::execute::<B>(conn, statement).await?;
-        report.statements.push(statement.clone());
     }
     Ok(())
 }
@@ -230,11 +273,36 @@ async fn in_transaction<B: Backend>(
         }
     };
     let first_key = if single { keys.clone() } else { Vec::new() };
-    let mut plans = plan_chunks::<B>(schema, table, keys)?;
-    if selected_with_lock {
-        // The SELECT already locked the root rows.
-        for plan in &mut plans {
-            plan.lock = None;
+    let purpose = if dry_run {
+        Purpose::DryRun
+    } else {
+        Purpose::Delete
+    };
+    let listed = dry_run.then(|| keys.clone());
+    let plan = |purpose, keys| -> Result<Vec<DeletePlan>> {
+        let mut plans = plan_chunks::<B>(purpose, schema, table, keys)?;
+        if selected_with_lock {
+            // The SELECT already locked the root rows.
+            for plan in &mut plans {
+                plan.lock = None;
+            }
+        }
+        Ok(plans)
+    };
+    let plans = plan(purpose, keys)?;
+    if let Some(keys) = listed {
+        // The statements the delete would send: those of the plans, unless
+        // they hold what the database does (passive_deletes), which the
+        // delete's own plans leave out.
+        let by_database = plans.iter().any(|p| !p.passive.is_empty());
+        let delete_plans = if by_database {
+            plan(Purpose::Delete, keys)?
+        } else {
+            Vec::new()
+        };
+        let listed = if by_database { &delete_plans } else { &plans };
+        for p in listed {
+            report.statements.extend(p.statements().cloned());
         }
     }
     run_plans::<B>(&mut tx, &plans, &mut report).await?;
@@ -276,9 +344,9 @@ pub(crate) async fn delete_where<B: Backend, M: Model>(
 ) -> Result<DeleteReport> {
     let table = M::TABLE;
     // Locks the rows as they are selected (where the dialect has row locks).
-    let select = key_select(table)
-        .filter(Condition::from_expr(table, &filter))
-        .locked();
+    let select = key_select(table).filter(Condition::from_expr(table, &filter));
+    // A dry run locks nothing.
+    let select = if dry_run { select } else { select.locked() };
     in_transaction::<B>(conn, schema, table, Roots::Select(select), dry_run).await
 }
 

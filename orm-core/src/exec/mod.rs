@@ -3,6 +3,7 @@
 
 mod crud;
 mod delete;
+mod dry_run;
 mod limits;
 mod load;
 pub(crate) mod run;
@@ -482,8 +483,25 @@ pub trait Executor<'e, B: Backend>: Send + Sized {
         }
     }
 
-    /// What [`delete`](Executor::delete) would do: the same report and SQL,
-    /// computed in a transaction that is always rolled back.
+    /// What [`delete`](Executor::delete) would do, without writing a row: a
+    /// dry run for an "are you sure?" screen.
+    ///
+    /// The report counts, per table, the rows the delete would delete, set
+    /// to `NULL` or to their default, each computed with a `SELECT` over the
+    /// rows the delete's statement would write (a row two statements reach
+    /// counts once, as the delete would); it lists the statements the delete
+    /// would send; and, in [`database_effects`](DeleteReport::database_effects),
+    /// it counts what the database's own `ON DELETE` actions will do for
+    /// `passive_deletes` relationships, all the way down. A `RESTRICT` /
+    /// `NO ACTION` that would refuse the delete fails the plan with the same
+    /// [`Error::Restricted`](crate::Error::Restricted).
+    ///
+    /// Nothing is written and no row is locked: the counts are read in one
+    /// transaction (a consistent snapshot where the database gives one), and
+    /// the only writes are to temporary tables (the keys of self-referential
+    /// trees and cycles, and of rows already counted in a table reached
+    /// twice), dropped before it ends. The delete, run later, sees the
+    /// database as it is then.
     fn plan_delete<M: Model>(self, model: &M) -> impl Future<Output = Result<DeleteReport>> + Send {
         async move {
             on_connection!(self, |conn| {
@@ -507,7 +525,8 @@ pub trait Executor<'e, B: Backend>: Send + Sized {
         }
     }
 
-    /// What [`delete_where`](Executor::delete_where) would do, without writing.
+    /// What [`delete_where`](Executor::delete_where) would do, without writing
+    /// or locking a row: a dry run, as [`plan_delete`](Executor::plan_delete).
     fn plan_delete_where<M: Model>(
         self,
         filter: Filter<M>,
@@ -534,6 +553,21 @@ pub trait Executor<'e, B: Backend>: Send + Sized {
             on_connection!(self, |conn| {
                 let schema = conn.schema.clone();
                 delete::delete_keys::<B>(&mut conn, schema.as_deref(), table, keys, false).await
+            })
+        }
+    }
+
+    /// What [`delete_rows`](Executor::delete_rows) would do, without writing
+    /// or locking a row: a dry run, as [`plan_delete`](Executor::plan_delete).
+    fn plan_delete_rows(
+        self,
+        table: &'static TableDef,
+        keys: Vec<Value>,
+    ) -> impl Future<Output = Result<DeleteReport>> + Send {
+        async move {
+            on_connection!(self, |conn| {
+                let schema = conn.schema.clone();
+                delete::delete_keys::<B>(&mut conn, schema.as_deref(), table, keys, true).await
             })
         }
     }

@@ -346,6 +346,36 @@ pub struct CreateKeyTable {
     pub kind: ColumnKind,
 }
 
+/// `CREATE TEMPORARY TABLE name (k <type>, k1 <type>, ..., PRIMARY KEY (k,
+/// k1, ...))`: a key table with one column per column of a (composite)
+/// primary key, named by [`key_column`]. With one column it is
+/// [`CreateKeyTable`]. A dry run marks the rows it counts in such tables.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateRowKeyTable {
+    /// The temporary table.
+    pub name: Name,
+    /// The kind of each key column, in key order.
+    pub kinds: Vec<ColumnKind>,
+}
+
+/// The `i`-th column of a key table: `k`, then `k1`, `k2`, ...
+pub fn key_column(i: usize) -> Name {
+    if i == 0 {
+        Name::from(KEY_COLUMN)
+    } else {
+        Name::Owned(format!("{KEY_COLUMN}{i}"))
+    }
+}
+
+/// `SELECT k, k1, ... FROM name`: every key of a key table with `width`
+/// columns.
+pub fn key_table_select(name: Name, width: usize) -> Select {
+    Select::columns(
+        name,
+        (0..width).map(|i| ColumnRef::new(key_column(i))).collect(),
+    )
+}
+
 /// Fills a key table with the primary keys of the rows of `table` matching
 /// `base` and, recursively, of every row referencing one of them through
 /// one of `edges` (self-referential foreign keys): one recursive CTE whose
@@ -362,7 +392,8 @@ pub struct CollectTree {
     pub edges: Vec<(&'static str, &'static str)>,
 }
 
-/// `INSERT INTO into (k) SELECT ...`, skipping keys already in `into`
+/// `INSERT INTO into (k) SELECT ...` (`(k, k1, ...)` when the `SELECT`
+/// returns several columns, into a [`CreateRowKeyTable`]), skipping keys already in `into`
 /// (see [`Dialect::insert_skipping_duplicates`](crate::Dialect::insert_skipping_duplicates)):
 /// grows a key table; the rows changed are the keys added.
 #[derive(Debug, Clone, PartialEq)]

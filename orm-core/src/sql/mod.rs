@@ -17,7 +17,8 @@ mod render;
 
 pub use ast::{
     Assign, COMPOSITE_KEYS_PER_STATEMENT, CollectTree, ColumnRef, Condition, CreateKeyTable,
-    Delete, DropTable, Insert, InsertKeys, KEY_COLUMN, Name, Projection, Select, Update,
+    CreateRowKeyTable, Delete, DropTable, Insert, InsertKeys, KEY_COLUMN, Name, Projection, Select,
+    Update, key_column, key_table_select,
 };
 pub use builder::{SqlBuilder, Statement};
 pub use ddl::{

@@ -5,8 +5,8 @@ use crate::backend::Dialect;
 use crate::query::CompareOp;
 
 use super::ast::{
-    Assign, CollectTree, ColumnRef, Condition, CreateKeyTable, Delete, DropTable, Insert,
-    InsertKeys, KEY_COLUMN, Projection, Select, Update,
+    Assign, CollectTree, ColumnRef, Condition, CreateKeyTable, CreateRowKeyTable, Delete,
+    DropTable, Insert, InsertKeys, KEY_COLUMN, Projection, Select, Update, key_column,
 };
 use super::{SqlBuilder, Statement};
 
@@ -306,15 +306,42 @@ impl Render for Delete {
 
 impl Render for CreateKeyTable {
     fn render(self, dialect: &dyn Dialect) -> Statement {
+        CreateRowKeyTable {
+            name: self.name,
+            kinds: vec![self.kind],
+        }
+        .render(dialect)
+    }
+}
+
+impl Render for CreateRowKeyTable {
+    fn render(self, dialect: &dyn Dialect) -> Statement {
         let mut b = SqlBuilder::new(dialect);
         b.push("CREATE TEMPORARY TABLE ")
             .ident(&self.name)
-            .push(" (")
-            .ident(KEY_COLUMN)
-            .push(" ")
-            .push(dialect.key_type_name(self.kind))
-            .push(" PRIMARY KEY)")
-            .push(dialect.table_options());
+            .push(" (");
+        for (i, kind) in self.kinds.iter().enumerate() {
+            if i > 0 {
+                b.push(", ");
+            }
+            b.ident(&key_column(i))
+                .push(" ")
+                .push(dialect.key_type_name(*kind));
+            if self.kinds.len() == 1 {
+                b.push(" PRIMARY KEY");
+            }
+        }
+        if self.kinds.len() > 1 {
+            b.push(", PRIMARY KEY (");
+            for i in 0..self.kinds.len() {
+                if i > 0 {
+                    b.push(", ");
+                }
+                b.ident(&key_column(i));
+            }
+            b.push(")");
+        }
+        b.push(")").push(dialect.table_options());
         b.finish()
     }
 }
@@ -374,12 +401,19 @@ impl Render for CollectTree {
 impl Render for InsertKeys {
     fn render(self, dialect: &dyn Dialect) -> Statement {
         let (insert, on_duplicate) = dialect.insert_skipping_duplicates();
+        let width = match &self.select.projection {
+            Projection::Columns(columns) => columns.len().max(1),
+            _ => 1,
+        };
         let mut b = SqlBuilder::new(dialect);
-        b.push(insert)
-            .ident(&self.into)
-            .push(" (")
-            .ident(KEY_COLUMN)
-            .push(") SELECT ");
+        b.push(insert).ident(&self.into).push(" (");
+        for i in 0..width {
+            if i > 0 {
+                b.push(", ");
+            }
+            b.ident(&key_column(i));
+        }
+        b.push(") SELECT ");
         b.select_body(self.select);
         b.push(on_duplicate);
         b.finish()

@@ -19,8 +19,8 @@ use orm_core::Db;
 use std::cell::RefCell;
 
 use orm_core::{
-    Action, ColumnDef, Error, Executor, ForeignKeyDef, RelationDef, RelationKind, Schema, TableDef,
-    Value, ValueType,
+    Action, ColumnDef, DeleteReport, EffectKind, Error, Executor, ForeignKeyDef, RelationDef,
+    RelationKind, Schema, TableDef, Value, ValueType,
 };
 use proptest::prelude::*;
 
@@ -409,6 +409,12 @@ fn fk_column(i: usize) -> &'static str {
 /// key has a `HasMany` relationship on its parent (no flags, or
 /// `cascade_delete` for CASCADE), so the ORM executes every action.
 fn build_schema(s: &Scenario) -> Vec<&'static TableDef> {
+    build_schema_with(s, false)
+}
+
+/// [`build_schema`], every relationship `passive_deletes` when `passive`
+/// (the database carries out every action; a dry run counts them).
+fn build_schema_with(s: &Scenario, passive: bool) -> Vec<&'static TableDef> {
     let n = s.tables.len();
     let mut relations: Vec<Vec<RelationDef>> = vec![Vec::new(); n];
     for (c, table) in s.tables.iter().enumerate() {
@@ -427,7 +433,7 @@ fn build_schema(s: &Scenario) -> Vec<&'static TableDef> {
                 foreign_key: Some(fk_column(k)),
                 back_populates: None,
                 cascade_delete: fk.cascade_flag,
-                passive_deletes: false,
+                passive_deletes: passive,
                 through: None,
             });
         }
@@ -440,7 +446,7 @@ fn build_schema(s: &Scenario) -> Vec<&'static TableDef> {
             foreign_key: Some("fk0"),
             back_populates: None,
             cascade_delete: false,
-            passive_deletes: false,
+            passive_deletes: passive,
             through: Some(TARGETS[n]),
         });
     }
@@ -524,7 +530,7 @@ fn build_schema(s: &Scenario) -> Vec<&'static TableDef> {
                 foreign_key: None,
                 back_populates: None,
                 cascade_delete: note.action == Some(Action::Cascade),
-                passive_deletes: false,
+                passive_deletes: passive,
                 through: None,
             }])),
             _ => &[],
@@ -746,16 +752,27 @@ fn restricting_rows_were_deleted(
         .all(|(id, _)| children_gone.contains(id))
 }
 
+/// The outcome of the database's own delete.
+struct DatabaseRun {
+    result: Result<u64, Error>,
+    before: State,
+    after: State,
+    /// With `plan_passive`: the ORM's dry run over the same rows with every
+    /// relationship `passive_deletes`, taken just before the delete.
+    passive_plan: Option<Result<DeleteReport, Error>>,
+}
+
 /// The database's own delete: enforcement ON, a plain `DELETE`, `ON DELETE`
 /// does the rest. With `defer`, every `NO ACTION` key is deferred first
-/// (where the backend can). Returns the result, the state before and after.
+/// (where the backend can).
 async fn database_delete<B: TestBackend>(
     ctx: &Ctx<B>,
     s: &Scenario,
     defs: &[&'static TableDef],
     keys: &[Value],
     defer: bool,
-) -> Option<(Result<u64, Error>, State, State)> {
+    plan_passive: bool,
+) -> Option<DatabaseRun> {
     let database = ctx.db(true).await;
     load(&database, s, defs).await;
     if defer && !B::defer_no_action(&database).await {
@@ -763,6 +780,22 @@ async fn database_delete<B: TestBackend>(
         return None;
     }
     let before = state(&database, s).await;
+    let passive_plan = if plan_passive {
+        let passive = build_schema_with(s, true);
+        let plan = database
+            .plan_delete_rows(passive[s.target], keys.to_vec())
+            .await;
+        // The relationships' targets resolve to the plain tables again.
+        build_schema(s);
+        assert_eq!(
+            state(&database, s).await,
+            before,
+            "the dry run wrote to the database"
+        );
+        Some(plan)
+    } else {
+        None
+    };
     let marks = vec!["?"; keys.len()].join(", ");
     let result = database
         .execute_sql(
@@ -775,7 +808,105 @@ async fn database_delete<B: TestBackend>(
         .await;
     let after = state(&database, s).await;
     database.close().await;
-    Some((result, before, after))
+    Some(DatabaseRun {
+        result,
+        before,
+        after,
+        passive_plan,
+    })
+}
+
+/// Whether every foreign key of the scenario is covered by a relationship
+/// (so that a plan without the registry sees every action).
+fn every_key_related(s: &Scenario) -> bool {
+    s.tables.iter().all(|t| t.fks.iter().all(|fk| fk.related))
+        && s.link
+            .as_ref()
+            .is_none_or(|l| l.related && l.note.as_ref().is_none_or(|n| n.related))
+}
+
+/// The names of the scenario's tables, in [`State`] order.
+fn table_names(s: &Scenario) -> Vec<String> {
+    let mut names: Vec<String> = (0..s.tables.len()).map(|i| format!("t{i}")).collect();
+    if let Some(link) = &s.link {
+        names.push(format!("t{}", s.tables.len()));
+        if link.note.is_some() {
+            names.push(format!("t{}", s.tables.len() + 1));
+        }
+    }
+    names
+}
+
+/// A dry run's counts against the database's own delete that followed it
+/// (everything passive): the rows deleted from each table exactly (the
+/// requested rows by the ORM, the rest by the database); the rows set to
+/// `NULL` at least those seen `NULL` afterwards and at most those that
+/// referenced a deleted row (a row set, then deleted, shows as deleted).
+fn check_passive_plan(
+    s: &Scenario,
+    plan: &DeleteReport,
+    before: &State,
+    after: &State,
+) -> Result<(), String> {
+    let database = |table: &str, kind: EffectKind| -> u64 {
+        plan.database_effects
+            .iter()
+            .filter(|e| e.table == table && e.kind == kind)
+            .map(|e| e.rows)
+            .sum()
+    };
+    let names = table_names(s);
+    for (i, table) in names.iter().enumerate() {
+        let gone = (before[i].len() - after[i].len()) as u64;
+        let planned = plan.deleted(table) + database(table, EffectKind::Deleted);
+        if planned != gone {
+            return Err(format!(
+                "dry run: {planned} rows of {table} deleted, the database deleted {gone}\n{plan}"
+            ));
+        }
+    }
+    for (i, table) in s.tables.iter().enumerate() {
+        for (k, fk) in table.fks.iter().enumerate() {
+            let column = format!("fk{k}");
+            let planned: u64 = plan
+                .database_effects
+                .iter()
+                .filter(|e| {
+                    e.table == names[i]
+                        && e.kind != EffectKind::Deleted
+                        && e.columns == [column.as_str()]
+                })
+                .map(|e| e.rows)
+                .sum();
+            let gone: Vec<i64> = before[fk.parent]
+                .iter()
+                .map(|r| r.0)
+                .filter(|id| !after[fk.parent].iter().any(|r| r.0 == *id))
+                .collect();
+            let referencing = before[i]
+                .iter()
+                .filter(|(_, fks)| fks[k].is_some_and(|p| gone.contains(&p)))
+                .count() as u64;
+            let seen = after[i]
+                .iter()
+                .filter(|(id, fks)| {
+                    fks[k].is_none()
+                        && before[i]
+                            .iter()
+                            .any(|(b, old)| b == id && old[k].is_some_and(|p| gone.contains(&p)))
+                })
+                .count() as u64;
+            if matches!(fk.action, Action::SetNull | Action::SetDefault)
+                && !(seen..=referencing).contains(&planned)
+            {
+                return Err(format!(
+                    "dry run: {planned} rows of {}.{column} set, the database set {seen} (of {referencing} referencing)\n{plan}",
+                    names[i]
+                ));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Runs one scenario; returns a description of the difference, if any.
@@ -784,9 +915,13 @@ async fn run<B: TestBackend>(ctx: &Ctx<B>, s: &Scenario, mode: Mode) -> Result<(
     let target = defs[s.target];
     let keys: Vec<Value> = s.ids.iter().map(|id| s.keys.key(*id)).collect();
 
-    let (mut db_result, before, mut db_state) = database_delete(ctx, s, &defs, &keys, false)
+    let plan_passive = mode == Mode::Relationships && every_key_related(s);
+    let database = database_delete(ctx, s, &defs, &keys, false, plan_passive)
         .await
         .expect("an immediate delete always runs");
+    let before = database.before;
+    let passive_plan = database.passive_plan;
+    let (mut db_result, mut db_state) = (database.result, database.after);
 
     // The ORM: same data, enforcement OFF, the ORM carries out every action.
     // Loaded with enforcement on (so the same rows are refused), then off.
@@ -801,9 +936,23 @@ async fn run<B: TestBackend>(ctx: &Ctx<B>, s: &Scenario, mode: Mode) -> Result<(
     if orm_before != before {
         return Err("the two databases did not start identical".into());
     }
+    // The dry run first: it writes nothing, and counts what the delete does.
+    let planned = orm.plan_delete_rows(target, keys.clone()).await;
+    if state(&orm, s).await != before {
+        return Err(format!("the dry run wrote to the database: {planned:?}"));
+    }
     let orm_result = orm.delete_rows(target, keys.clone()).await;
     let orm_state = state(&orm, s).await;
     orm.close().await;
+    match (&planned, &orm_result) {
+        (Ok(plan), Ok(report)) if plan.effects == report.effects => {}
+        (Err(planned), Err(deleted)) if format!("{planned:?}") == format!("{deleted:?}") => {}
+        _ => {
+            return Err(format!(
+                "dry run: {planned:?}\ndelete: {orm_result:?}\nbefore: {before:?}"
+            ));
+        }
+    }
 
     // PostgreSQL checks an immediate `NO ACTION` key when its trigger
     // fires, which can be before a `CASCADE` of the same delete removes the
@@ -816,14 +965,39 @@ async fn run<B: TestBackend>(ctx: &Ctx<B>, s: &Scenario, mode: Mode) -> Result<(
     if matches!(
         (&db_result, &orm_result),
         (Err(Error::ForeignKeyViolation { .. }), Ok(_))
-    ) && let Some((result, deferred_before, after)) =
-        database_delete(ctx, s, &defs, &keys, true).await
+    ) && let Some(deferred) = database_delete(ctx, s, &defs, &keys, true, false).await
     {
-        if deferred_before != before {
+        if deferred.before != before {
             return Err("the deferred database did not start identical".into());
         }
-        db_result = result;
-        db_state = after;
+        db_result = deferred.result;
+        db_state = deferred.after;
+    }
+
+    // The dry run with every relationship passive counts what the
+    // database's own actions did (or refuses as it did).
+    match (&passive_plan, &db_result) {
+        (None, _) => {}
+        (Some(Ok(plan)), Ok(_)) => check_passive_plan(s, plan, &before, &db_state)?,
+        (Some(Err(Error::Restricted { .. })), Err(Error::ForeignKeyViolation { .. })) => {}
+        // RESTRICT where the referencing rows go with the same statement:
+        // the planner refuses deterministically (see below).
+        (
+            Some(Err(Error::Restricted {
+                action,
+                table,
+                column,
+                ..
+            })),
+            Ok(_),
+        ) if (*action == Action::Restrict
+            || (*action == Action::NoAction && B::DIALECT.no_action_is_immediate()))
+            && restricting_rows_were_deleted(s, &before, &db_state, table, column) => {}
+        (Some(planned), _) => {
+            return Err(format!(
+                "passive dry run: {planned:?}\ndatabase: {db_result:?}\n  {db_state:?}\nbefore: {before:?}"
+            ));
+        }
     }
 
     match (&db_result, &orm_result) {
