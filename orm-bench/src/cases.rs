@@ -122,6 +122,22 @@ pub fn delete_sql<E: Engine>(table: &str, column: &str) -> String {
     sql
 }
 
+/// Plans (a dry run: counts, writes nothing) the delete of the parent
+/// instead of deleting it, after the same warm-up as [`orm_delete`].
+async fn orm_plan<E: Engine, P: Model<Key = i64>>(
+    db: &EngineDb<E>,
+    id: i64,
+) -> BenchResult<Measured> {
+    let parent: P = db.get(id).await?;
+    let start = Instant::now();
+    let report = db.plan_delete(&parent).await?;
+    let secs = start.elapsed().as_secs_f64();
+    Ok(Measured {
+        secs,
+        report: Some(report),
+    })
+}
+
 /// Deletes one parent with `n` children.
 pub async fn one_parent<E: Engine>(
     engine: &E,
@@ -129,8 +145,31 @@ pub async fn one_parent<E: Engine>(
     who: Who,
     n: usize,
 ) -> BenchResult<Measured> {
+    one_parent_or_plan(engine, action, who, n, false).await
+}
+
+/// The dry run of [`one_parent`]'s delete (ORM-executed, or `passive`:
+/// the database's `ON DELETE`, which the dry run counts), or the delete
+/// itself, on the same data: `dry_run` and delete side by side.
+pub async fn one_parent_dry_run<E: Engine>(
+    engine: &E,
+    who: Who,
+    dry_run: bool,
+    n: usize,
+) -> BenchResult<Measured> {
+    one_parent_or_plan(engine, Action::Cascade, who, n, dry_run).await
+}
+
+async fn one_parent_or_plan<E: Engine>(
+    engine: &E,
+    action: Action,
+    who: Who,
+    n: usize,
+    dry_run: bool,
+) -> BenchResult<Measured> {
+    let plan = if dry_run { "-plan" } else { "" };
     let place = engine
-        .fresh(&format!("{}-{}-{n}", action.label(), who.label()))
+        .fresh(&format!("{}-{}-{n}{plan}", action.label(), who.label()))
         .await?;
     let tables = match (action, who) {
         (Action::Cascade, Who::Passive) => [
@@ -151,6 +190,27 @@ pub async fn one_parent<E: Engine>(
     db.close().await;
 
     let db = engine.open(&place).await?;
+    if dry_run {
+        let measured = match who {
+            Who::Passive => orm_plan::<E, cascade_passive::Parent>(&db, 1).await?,
+            _ => orm_plan::<E, cascade::Parent>(&db, 1).await?,
+        };
+        let report = measured.report.as_ref();
+        let counted = report.map_or(0, |r| {
+            r.deleted("child")
+                + r.database_effects
+                    .iter()
+                    .filter(|e| e.table == "child")
+                    .map(|e| e.rows)
+                    .sum::<u64>()
+        });
+        expect("children counted by the dry run", counted.try_into()?, n)?;
+        expect("parents left", count::<E>(&db, "parent", "").await?, 1)?;
+        expect("children left", count::<E>(&db, "child", "").await?, n)?;
+        db.close().await;
+        engine.remove(place).await?;
+        return Ok(measured);
+    }
     let sql = delete_sql::<E>("parent", "id");
     let measured = match (action, who) {
         (Action::Cascade, Who::Orm) => orm_delete::<E, cascade::Parent>(&db, 1).await?,

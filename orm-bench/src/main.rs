@@ -65,6 +65,8 @@ struct RunPlan {
     rows: (usize, usize),
     /// Children per parent for the peak-memory case (small, large).
     memory: (usize, usize),
+    /// (children, repetitions) for the dry run against the delete.
+    dry_run: (usize, usize),
 }
 
 const FULL: RunPlan = RunPlan {
@@ -74,6 +76,7 @@ const FULL: RunPlan = RunPlan {
     bulk: (1_000, 10, 21),
     rows: (100_000, 31),
     memory: (100_000, 1_000_000),
+    dry_run: (100_000, 15),
 };
 
 const QUICK: RunPlan = RunPlan {
@@ -83,6 +86,7 @@ const QUICK: RunPlan = RunPlan {
     bulk: (1_000, 10, 11),
     rows: (100_000, 15),
     memory: (10_000, 100_000),
+    dry_run: (100_000, 7),
 };
 
 /// The full plan on PostgreSQL: the sizes of [`FULL`], fewer repetitions.
@@ -97,6 +101,7 @@ const PG_FULL: RunPlan = RunPlan {
     bulk: (1_000, 10, 15),
     rows: (100_000, 19),
     memory: (100_000, 1_000_000),
+    dry_run: (100_000, 9),
 };
 
 /// The quick plan on PostgreSQL: the same sizes as [`QUICK`].
@@ -122,8 +127,8 @@ const MY_QUICK: RunPlan = RunPlan {
     ..QUICK
 };
 
-const SECTIONS: [&str; 7] = [
-    "cascade", "set_null", "tree", "bulk", "insert", "fetch", "memory",
+const SECTIONS: [&str; 8] = [
+    "cascade", "set_null", "tree", "bulk", "dry_run", "insert", "fetch", "memory",
 ];
 
 const HELP: &str = "\
@@ -145,7 +150,7 @@ OPTIONS:
   --quick               reduced sizes and repetitions (N up to 100,000; memory case 10,000 vs 100,000);
                         without it, the full plan (on PostgreSQL with fewer repetitions, ~10 minutes;
                         on MySQL the full repetitions, ~4 minutes)
-  --only <a,b,...>      run only these sections: cascade, set_null, tree, bulk, insert, fetch, memory
+  --only <a,b,...>      run only these sections: cascade, set_null, tree, bulk, dry_run, insert, fetch, memory
   --samples             print every sample (in repetition order), not only median / min / max
   --reps <n>            repetitions for every comparison (default: the run's plan)
   --journal <mode>      SQLite only: journal mode for every variant (default: wal, the ORM's file default)
@@ -422,6 +427,47 @@ async fn bench<E: Engine>(engine: &E, args: &Args, plan: &RunPlan) -> BenchResul
         };
         ratios.extend(sqlx_first);
         print_orm_statements(&samples);
+    }
+
+    if wanted("dry_run") {
+        let n = plan.dry_run.0;
+        println!();
+        println!(
+            "== dry_run: plan_delete (counts, writes nothing) vs delete, one parent with N = {n} children, ON DELETE CASCADE"
+        );
+        // (who, dry run): the ORM's cascade, then the database's (passive).
+        const VARIANTS: [(Who, bool); 4] = [
+            (Who::Orm, true),
+            (Who::Orm, false),
+            (Who::Passive, true),
+            (Who::Passive, false),
+        ];
+        let labels = [
+            "orm plan_delete",
+            "orm delete",
+            "passive plan_delete",
+            "passive delete",
+        ];
+        let samples = interleave(VARIANTS.len(), reps_for(plan.dry_run.1), async |v| {
+            let (who, dry_run) = VARIANTS[v];
+            cases::one_parent_dry_run(engine, who, dry_run, n).await
+        })
+        .await?;
+        print_variants(&format!("N = {n}"), &labels, &samples, args.samples);
+        // A dry run must not cost more than the delete it plans.
+        for (name, plan_index) in [("orm", 0), ("passive", 2)] {
+            ratios.push(Ratio::new(
+                format!("dry_run_{name}_n{n}_plan_vs_delete"),
+                &labels,
+                &samples,
+                plan_index,
+                plan_index + 1,
+                1.0,
+            ));
+        }
+        if let Some(report) = &samples.reports[0] {
+            print_statements("orm plan_delete", report);
+        }
     }
 
     const SIDES: [Side; 2] = [Side::Orm, Side::Sqlx];

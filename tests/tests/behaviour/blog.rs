@@ -7,7 +7,8 @@
 
 use crate::harness::{Ctx, Test, TestBackend, count, placeholders};
 use orm_core::{
-    BelongsTo, Db, Error, Executor, HasMany, HasOne, ManyToMany, Model, Schema, TableDef,
+    BelongsTo, Db, EffectKind, Error, Executor, HasMany, HasOne, ManyToMany, Model, Schema,
+    TableDef,
 };
 
 /// Models whose delete actions the ORM carries out (`passive` = false) or
@@ -222,7 +223,34 @@ async fn passive_deletes_leave_the_blog_to_the_database<B: TestBackend>(ctx: Ctx
     seed(&db, &passive::tables()).await;
     let db = db.with_schema(schema);
     let ann = db.get::<User>(1).await.unwrap();
+    let seeded = state(&db).await;
+    // The dry run counts what the database's own actions will do, all the
+    // way down (the ORM-executed delete's figures, in the test above).
+    let plan = db.plan_delete(&ann).await.unwrap();
+    let database: Vec<_> = plan
+        .database_effects
+        .iter()
+        .map(|e| (e.table, e.kind, e.rows))
+        .collect();
+    assert_eq!(plan.deleted("users"), 1);
+    assert!(
+        database.contains(&("users", EffectKind::SetNull, 1)),
+        "{plan}"
+    );
+    for (table, rows) in [
+        ("profiles", 1),
+        ("posts", 2),
+        ("comments", 3),
+        ("post_tag", 3),
+    ] {
+        assert!(
+            database.contains(&(table, EffectKind::Deleted, rows)),
+            "{table}: {database:?}"
+        );
+    }
+    assert_eq!(state(&db).await, seeded, "the dry run wrote");
     let report = db.delete(ann).await.unwrap();
+    assert!(report.database_effects.is_empty());
     assert_eq!(state(&db).await, without_ann());
     let left: Vec<_> = report
         .left_to_database

@@ -2,6 +2,8 @@
 //! (with cycles), bulk delete by filter, dry-run plans, joining a caller's
 //! transaction, statement counts at scale, and detaching children.
 
+use std::time::Duration;
+
 use crate::harness::{Ctx, Test, TestBackend, count, lock_statements, placeholders};
 use orm_core::Db;
 
@@ -233,6 +235,41 @@ pub async fn plan_reports_the_same_as_the_delete_without_writing<B: TestBackend>
     assert_eq!(plan.effects, report.effects);
     assert_eq!(plan.statements, report.statements);
     assert_eq!(plan.deleted("power"), 10);
+}
+
+/// A dry run writes and locks no row: another session holding the
+/// children locked (`SELECT ... FOR UPDATE`, in a transaction still open)
+/// does not hold it up, where the delete itself would wait for it. (For
+/// the servers with row locks: PostgreSQL and MySQL; SQLite's dry run
+/// only reads.)
+pub async fn a_dry_run_waits_for_no_lock<B: TestBackend>(ctx: Ctx<B>) {
+    let db = ctx.db(true).await;
+    let (_, doomed) = seed(&db, 3, 2).await;
+    let mut other = db.begin().await.unwrap();
+    let locked = placeholders::<B>("SELECT id FROM hero WHERE team_id = ? FOR UPDATE");
+    other
+        .execute_sql(&locked, vec![doomed.id.into()])
+        .await
+        .unwrap();
+    let plan = tokio::time::timeout(Duration::from_secs(20), db.plan_delete(&doomed))
+        .await
+        .expect("the dry run waited for a row lock")
+        .unwrap();
+    assert_eq!(
+        (
+            plan.deleted("team"),
+            plan.deleted("hero"),
+            plan.deleted("power")
+        ),
+        (1, 3, 6)
+    );
+    // The delete itself waits for the lock.
+    let waiting = tokio::time::timeout(Duration::from_millis(500), db.delete(doomed.clone())).await;
+    assert!(waiting.is_err(), "the delete did not wait: {waiting:?}");
+    other.rollback().await.unwrap();
+    let report = db.delete(doomed).await.unwrap();
+    assert_eq!(report.effects, plan.effects);
+    assert_eq!(count(&db, "power").await, 2 * 3);
 }
 
 pub async fn a_delete_inside_a_callers_transaction_joins_it<B: TestBackend>(ctx: Ctx<B>) {

@@ -355,8 +355,14 @@ pub async fn multi_statement_deletes_lock_their_roots(ctx: Ctx<MySql>) {
 }
 
 /// The tests of this module.
+/// See [`crate::delete::a_dry_run_waits_for_no_lock`].
+async fn a_dry_run_waits_for_no_lock(ctx: Ctx<MySql>) {
+    crate::delete::a_dry_run_waits_for_no_lock(ctx).await;
+}
+
 pub fn tests() -> Vec<Test<MySql>> {
     crate::tests![
+        a_dry_run_waits_for_no_lock,
         mysql_urls_are_checked,
         foreign_key_checks_follow_the_option,
         error_numbers_are_typed_with_names,

@@ -278,8 +278,14 @@ pub async fn a_pool_with_its_own_schema_and_size(_ctx: Ctx<Postgres>) {
 }
 
 /// The tests of this module.
+/// See [`crate::delete::a_dry_run_waits_for_no_lock`].
+async fn a_dry_run_waits_for_no_lock(ctx: Ctx<Postgres>) {
+    crate::delete::a_dry_run_waits_for_no_lock(ctx).await;
+}
+
 pub fn tests() -> Vec<Test<Postgres>> {
     crate::tests![
+        a_dry_run_waits_for_no_lock,
         postgres_urls_are_checked,
         schemas_keep_the_same_tables_apart,
         foreign_keys_are_enforced_unless_the_session_is_a_replica,
