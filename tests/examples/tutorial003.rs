@@ -94,6 +94,10 @@ async fn create_heroes<B: Backend>(db: &Db<B>) -> Result<(), Error> {
 async fn delete_team<B: Backend>(db: &Db<B>) -> Result<(), Error> {
     let team: Team = db.get(3i64).await?;
     println!("Team Wakaland: {team:?}");
+    // A dry run first: it writes nothing, and counts what the database's
+    // own ON DELETE SET NULL will do.
+    let plan = db.plan_delete(&team).await?;
+    println!("Planned:\n{plan}");
     let report = db.delete(team).await?;
     println!("Deleted:\n{report}");
     Ok(())
