@@ -30,9 +30,9 @@
 //!
 //! With the cargo feature `seaorm` (off by default), SeaORM 2 is measured in
 //! the same run, interleaved with the other variants, on the same tables and
-//! data and the same sqlx pool ([`seaorm`]; SQLite and PostgreSQL, not
+//! data and the same sqlx pool (`src/seaorm.rs`; SQLite and PostgreSQL, not
 //! MySQL): its application-side cascade (level by level), its row-by-row
-//! `Model::cascade_delete` (sizes up to [`SEAORM_PER_ROW_MAX_ROWS`] rows),
+//! `Model::cascade_delete` (deletes of up to 20,000 rows),
 //! `delete_by_id` with the database's `ON DELETE`, `insert_many`,
 //! `find().all()` and its relationship loader, printed as
 //! `RATIO <case>_orm_vs_seaorm ...` (and `_orm_vs_seaorm_cascade_delete`,
