@@ -5,10 +5,11 @@
 //! warm-up, and times only the operation. Every variant's tables, the
 //! hand-written baselines' included, are created by the ORM's `create_all`.
 
+use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::time::Instant;
 
-use orm_core::{Executor, Model};
+use orm_core::{BelongsTo, Executor, HasMany, Model};
 use sqlx::mysql::MySqlRow;
 use sqlx::postgres::PgRow;
 use sqlx::sqlite::SqliteRow;
@@ -32,9 +33,21 @@ pub enum Who {
     Passive,
     /// Hand-written sqlx: the parent's `DELETE`, the database applies `ON DELETE`.
     Sqlx,
+    /// SeaORM, the cascade (or `SET NULL`) written in the application level
+    /// by level with its query builder (`delete_many` / `update_many` by
+    /// foreign key, then the parent). See [`crate::seaorm`].
+    #[cfg(feature = "seaorm")]
+    SeaOrm,
+    /// SeaORM 2's own `Model::cascade_delete`: row by row.
+    #[cfg(feature = "seaorm")]
+    SeaOrmCascadeDelete,
+    /// SeaORM's `delete_by_id`; the database applies `ON DELETE`.
+    #[cfg(feature = "seaorm")]
+    SeaOrmPassive,
 }
 
-/// The delete variants, in the order their samples are kept.
+/// The delete variants every engine runs, in the order their samples are
+/// kept (the SeaORM ones follow where they run).
 pub const DELETE_VARIANTS: [Who; 3] = [Who::Orm, Who::Passive, Who::Sqlx];
 
 impl Who {
@@ -44,6 +57,27 @@ impl Who {
             Who::Orm => "orm",
             Who::Passive => "passive",
             Who::Sqlx => "sqlx",
+            #[cfg(feature = "seaorm")]
+            Who::SeaOrm => "seaorm",
+            #[cfg(feature = "seaorm")]
+            Who::SeaOrmCascadeDelete => "seaorm_cascade_delete",
+            #[cfg(feature = "seaorm")]
+            Who::SeaOrmPassive => "seaorm_passive",
+        }
+    }
+
+    /// The name in the tables.
+    pub fn long_label(self) -> &'static str {
+        match self {
+            Who::Orm => "orm (ORM executes)",
+            Who::Passive => "passive (DB via ORM)",
+            Who::Sqlx => "sqlx (DB, hand-written)",
+            #[cfg(feature = "seaorm")]
+            Who::SeaOrm => "seaorm (app, level by level)",
+            #[cfg(feature = "seaorm")]
+            Who::SeaOrmCascadeDelete => "seaorm cascade_delete (per row)",
+            #[cfg(feature = "seaorm")]
+            Who::SeaOrmPassive => "seaorm delete_by_id (DB)",
         }
     }
 
@@ -221,6 +255,11 @@ async fn one_parent_or_plan<E: Engine>(
             orm_delete::<E, set_null_passive::Parent>(&db, 1).await?
         }
         (Action::SetNull, Who::Sqlx) => sqlx_delete::<E, set_null::Parent>(&db, sql, 1).await?,
+        #[cfg(feature = "seaorm")]
+        (_, seaorm) => {
+            let conn = E::seaorm(&db).ok_or("SeaORM does not run on this engine")?;
+            Measured::time(crate::seaorm::one_parent(&conn, action, seaorm).await?)
+        }
     };
     expect("parents left", count::<E>(&db, "parent", "").await?, 0)?;
     match action {
@@ -268,6 +307,11 @@ pub async fn three_levels<E: Engine>(
         Who::Orm => orm_delete::<E, tree::Team>(&db, 1).await?,
         Who::Passive => orm_delete::<E, tree_passive::Team>(&db, 1).await?,
         Who::Sqlx => sqlx_delete::<E, tree::Team>(&db, delete_sql::<E>("team", "id"), 1).await?,
+        #[cfg(feature = "seaorm")]
+        seaorm => {
+            let conn = E::seaorm(&db).ok_or("SeaORM does not run on this engine")?;
+            Measured::time(crate::seaorm::three_levels(&conn, seaorm).await?)
+        }
     };
     expect("teams left", count::<E>(&db, "team", "").await?, 0)?;
     expect("heroes left", count::<E>(&db, "hero", "").await?, 0)?;
@@ -312,6 +356,8 @@ pub async fn bulk_by_filter<E: Engine>(
             E::execute_int(&db, sql, 1).await?;
             None
         }
+        #[cfg(feature = "seaorm")]
+        other => return Err(format!("the bulk case does not run `{}`", other.label()).into()),
     };
     let secs = start.elapsed().as_secs_f64();
     expect(
@@ -351,6 +397,9 @@ pub enum Side {
     Orm,
     /// The same work written by hand with sqlx.
     Sqlx,
+    /// The same work through SeaORM ([`crate::seaorm`]).
+    #[cfg(feature = "seaorm")]
+    SeaOrm,
 }
 
 impl Side {
@@ -359,6 +408,8 @@ impl Side {
         match self {
             Side::Orm => "orm",
             Side::Sqlx => "sqlx",
+            #[cfg(feature = "seaorm")]
+            Side::SeaOrm => "seaorm",
         }
     }
 }
@@ -483,15 +534,33 @@ pub async fn insert<E: Engine>(engine: &E, side: Side, n: usize) -> BenchResult<
         0,
     )?;
     let mut items: Vec<Item> = (0..n).map(Item::nth).collect();
+    // SeaORM's rows are its active models, built (and chunked) untimed too.
+    #[cfg(feature = "seaorm")]
+    let (sea, mut chunks) = match side {
+        Side::SeaOrm => (
+            E::seaorm(&db),
+            crate::seaorm::item_chunks(&items, E::MAX_BIND / ITEM_COLUMNS),
+        ),
+        _ => (None, Vec::new()),
+    };
+    #[cfg(feature = "seaorm")]
+    let mut keys: Vec<i64> = Vec::new();
     let start = Instant::now();
     match side {
         Side::Orm => db.insert_many(&mut items).await?,
         Side::Sqlx => E::sqlx_insert(&db, &mut items).await?,
+        #[cfg(feature = "seaorm")]
+        Side::SeaOrm => {
+            let conn = sea.as_ref().ok_or("SeaORM does not run on this engine")?;
+            keys = crate::seaorm::insert(conn, std::mem::take(&mut chunks)).await?;
+        }
     }
     let secs = start.elapsed().as_secs_f64();
     expect("items after", count::<E>(&db, "item", "").await?, n)?;
-    let last = items.last().and_then(|i| i.id).unwrap_or(0);
-    expect("generated key of the last item", last, n)?;
+    let last = items.last().and_then(|i| i.id);
+    #[cfg(feature = "seaorm")]
+    let last = last.or(keys.last().copied());
+    expect("generated key of the last item", last.unwrap_or(0), n)?;
     db.close().await;
     engine.remove(place).await?;
     Ok(Measured::time(secs))
@@ -550,18 +619,197 @@ pub async fn fetch<E: Engine>(engine: &E, side: Side, n: usize) -> BenchResult<M
 
     let db = engine.open(&place).await?;
     expect("items", Item::query().count(&db).await?.try_into()?, n)?;
+    let mut want = Item::nth(n - 1);
+    want.id = Some(n.try_into()?);
+    #[cfg(feature = "seaorm")]
+    let sea = E::seaorm(&db);
+    #[cfg(feature = "seaorm")]
+    let mut sea_items = Vec::new();
+    // Every result is dropped after the timed region.
     let start = Instant::now();
     let items: Vec<Item> = match side {
         Side::Orm => Item::query().all(&db).await?,
         Side::Sqlx => E::sqlx_fetch(&db).await?,
+        #[cfg(feature = "seaorm")]
+        Side::SeaOrm => {
+            let conn = sea.as_ref().ok_or("SeaORM does not run on this engine")?;
+            sea_items = crate::seaorm::fetch(conn).await?;
+            Vec::new()
+        }
     };
     let secs = start.elapsed().as_secs_f64();
-    expect("rows fetched", items.len().try_into()?, n)?;
-    let mut want = Item::nth(n - 1);
-    want.id = Some(n.try_into()?);
-    if items.last() != Some(&want) {
-        return Err(format!("wrong last row: {:?}", items.last()).into());
+    #[allow(unused_mut)]
+    let (mut fetched, mut last_ok) = (items.len(), items.last() == Some(&want));
+    #[cfg(feature = "seaorm")]
+    if side == Side::SeaOrm {
+        fetched = sea_items.len();
+        last_ok = sea_items
+            .last()
+            .is_some_and(|i| crate::seaorm::same_item(i, &want));
     }
+    expect("rows fetched", fetched.try_into()?, n)?;
+    if !last_ok {
+        return Err(format!("wrong last row ({} variant)", side.label()).into());
+    }
+    db.close().await;
+    engine.remove(place).await?;
+    Ok(Measured::time(secs))
+}
+
+// ANCHOR: sqlx_load
+/// A hand-written `FromRow` for a hero (`id`, `name`, `team_id`), by column
+/// position.
+pub struct SqlxHero(pub tree::Hero);
+
+fn hero(id: i64, name: String, team_id: i64) -> tree::Hero {
+    tree::Hero {
+        id: Some(id),
+        name,
+        team_id,
+        team: BelongsTo::NotLoaded,
+        powers: HasMany::NotLoaded,
+    }
+}
+
+impl sqlx::FromRow<'_, SqliteRow> for SqlxHero {
+    fn from_row(row: &SqliteRow) -> Result<Self, sqlx::Error> {
+        Ok(SqlxHero(hero(
+            row.try_get(0)?,
+            row.try_get(1)?,
+            row.try_get(2)?,
+        )))
+    }
+}
+
+impl sqlx::FromRow<'_, PgRow> for SqlxHero {
+    fn from_row(row: &PgRow) -> Result<Self, sqlx::Error> {
+        Ok(SqlxHero(hero(
+            row.try_get(0)?,
+            row.try_get(1)?,
+            row.try_get(2)?,
+        )))
+    }
+}
+
+impl sqlx::FromRow<'_, MySqlRow> for SqlxHero {
+    fn from_row(row: &MySqlRow) -> Result<Self, sqlx::Error> {
+        Ok(SqlxHero(hero(
+            row.try_get(0)?,
+            row.try_get(1)?,
+            row.try_get(2)?,
+        )))
+    }
+}
+
+/// What the ORM's `load_many(&mut teams, Team::HEROES)` does, written by
+/// hand: `SELECT ... FROM hero WHERE team_id IN (...) ORDER BY id` (one
+/// statement per chunk of as many keys as the bind-parameter limit allows),
+/// the rows grouped by team into each team's `heroes`.
+pub async fn sqlx_load_heroes<E: Engine>(
+    db: &EngineDb<E>,
+    teams: &mut [tree::Team],
+) -> BenchResult<()> {
+    let ids: Vec<i64> = teams.iter().filter_map(|t| t.id).collect();
+    let mut by_team: HashMap<i64, Vec<tree::Hero>> = HashMap::with_capacity(ids.len());
+    for chunk in ids.chunks(E::MAX_BIND) {
+        let mut sql = format!(
+            "SELECT {}, {}, {} FROM {} WHERE {} IN (",
+            E::quote("id"),
+            E::quote("name"),
+            E::quote("team_id"),
+            E::quote("hero"),
+            E::quote("team_id")
+        );
+        for i in 0..chunk.len() {
+            if i > 0 {
+                sql.push_str(", ");
+            }
+            E::push_placeholder(&mut sql, i + 1);
+        }
+        let _ = write!(sql, ") ORDER BY {}", E::quote("id"));
+        for hero in E::sqlx_heroes(db, sql, chunk).await? {
+            by_team.entry(hero.team_id).or_default().push(hero);
+        }
+    }
+    for team in teams.iter_mut() {
+        let heroes = team
+            .id
+            .and_then(|id| by_team.remove(&id))
+            .unwrap_or_default();
+        team.heroes = HasMany::Loaded(heroes);
+    }
+    Ok(())
+}
+// ANCHOR_END: sqlx_load
+
+/// Loads the heroes of `teams` teams, each with `heroes` heroes, for every
+/// team at once: the ORM's `load_many`, the same by hand with sqlx, or
+/// SeaORM's loader. The teams are fetched first, untimed (by the ORM, or by
+/// SeaORM for its variant); only the relationship load is timed.
+pub async fn load<E: Engine>(
+    engine: &E,
+    side: Side,
+    teams: usize,
+    heroes: usize,
+) -> BenchResult<Measured> {
+    let place = engine.fresh(&format!("load-{}", side.label())).await?;
+    let db = engine.open(&place).await?;
+    db.create_all(&[tree::Team::TABLE, tree::Hero::TABLE])
+        .await?;
+    fixture::load_teams::<E>(&db, teams, heroes).await?;
+    engine.settle(&db, &["team", "hero"]).await?;
+    db.close().await;
+
+    let db = engine.open(&place).await?;
+    let mut ours = match side {
+        Side::Orm | Side::Sqlx => tree::Team::query().all(&db).await?,
+        #[cfg(feature = "seaorm")]
+        Side::SeaOrm => Vec::new(),
+    };
+    #[cfg(feature = "seaorm")]
+    let sea = match side {
+        Side::SeaOrm => {
+            let conn = E::seaorm(&db).ok_or("SeaORM does not run on this engine")?;
+            let teams = crate::seaorm::teams(&conn).await?;
+            Some((conn, teams))
+        }
+        _ => None,
+    };
+    #[cfg(feature = "seaorm")]
+    let mut sea_loaded = Vec::new();
+    // The loaded rows are dropped after the timed region.
+    let start = Instant::now();
+    match side {
+        Side::Orm => db.load_many(&mut ours, tree::Team::HEROES).await?,
+        Side::Sqlx => sqlx_load_heroes::<E>(&db, &mut ours).await?,
+        #[cfg(feature = "seaorm")]
+        Side::SeaOrm => {
+            let (conn, teams) = sea.as_ref().ok_or("no SeaORM connection")?;
+            sea_loaded = crate::seaorm::load_heroes(conn, teams).await?;
+        }
+    }
+    let secs = start.elapsed().as_secs_f64();
+    // Every team has its `heroes` heroes, the last team the last ones.
+    #[allow(unused_mut)]
+    let mut per_team: Vec<(usize, Option<i64>)> = ours
+        .iter()
+        .map(|t| {
+            let loaded = t.heroes.get().unwrap_or_default();
+            (loaded.len(), loaded.last().and_then(|h| h.id))
+        })
+        .collect();
+    #[cfg(feature = "seaorm")]
+    if side == Side::SeaOrm {
+        per_team = sea_loaded
+            .iter()
+            .map(|l| (l.len(), l.iter().map(|h| h.id).max()))
+            .collect();
+    }
+    expect("teams loaded", per_team.len().try_into()?, teams)?;
+    let short = per_team.iter().filter(|(n, _)| *n != heroes).count();
+    expect("teams with another number of heroes", short.try_into()?, 0)?;
+    let last = per_team.last().and_then(|(_, id)| *id).unwrap_or(0);
+    expect("last hero of the last team", last, teams * heroes)?;
     db.close().await;
     engine.remove(place).await?;
     Ok(Measured::time(secs))

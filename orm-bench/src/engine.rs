@@ -11,6 +11,7 @@ use orm_core::{Backend, Db};
 
 use crate::fixture::BenchResult;
 use crate::models::item::Item;
+use crate::models::tree::Hero;
 
 /// The driver connection of engine `E` (what a sqlx transaction derefs to).
 pub type Conn<E> = <<<E as Engine>::Backend as Backend>::Database as sqlx::Database>::Connection;
@@ -98,6 +99,25 @@ pub trait Engine {
 
     /// Every item, ordered by key, with `sqlx::query_as`. Timed.
     async fn sqlx_fetch(db: &Db<Self::Backend>) -> BenchResult<Vec<Item>>;
+
+    /// Hand-written sqlx: the heroes `sql` selects (`id`, `name`,
+    /// `team_id`), one integer bound per entry of `team_ids`. Timed.
+    async fn sqlx_heroes(
+        db: &Db<Self::Backend>,
+        sql: String,
+        team_ids: &[i64],
+    ) -> BenchResult<Vec<Hero>>;
+
+    /// Whether SeaORM runs on this engine (SQLite and PostgreSQL: the
+    /// `seaorm` feature builds SeaORM's sqlx drivers for those two).
+    #[cfg(feature = "seaorm")]
+    const SEAORM: bool = false;
+
+    /// A SeaORM connection on `db`'s own pool, where SeaORM runs.
+    #[cfg(feature = "seaorm")]
+    fn seaorm(_db: &Db<Self::Backend>) -> Option<sea_orm::DatabaseConnection> {
+        None
+    }
 
     /// The arguments that make a child process of this binary use the same
     /// engine and settings (for the memory case).

@@ -146,6 +146,37 @@ pub async fn load_tree<E: Engine>(
     Ok(())
 }
 
+/// `teams` teams (ids 1..) each with `heroes` heroes (ids 1.. in team
+/// order), for the relationship-loading case.
+pub async fn load_teams<E: Engine>(
+    db: &EngineDb<E>,
+    teams: usize,
+    heroes: usize,
+) -> BenchResult<()> {
+    let mut tx = db.pool().begin().await?;
+    insert_rows::<E>(&mut tx, "team", &["id", "name"], teams, |i, a| {
+        a.push(Param::Int(i64::try_from(i + 1)?));
+        a.push(Param::Text(format!("team-{i}")));
+        Ok(())
+    })
+    .await?;
+    insert_rows::<E>(
+        &mut tx,
+        "hero",
+        &["id", "name", "team_id"],
+        teams * heroes,
+        |i, a| {
+            a.push(Param::Int(i64::try_from(i + 1)?));
+            a.push(Param::Text(format!("hero-{i}")));
+            a.push(Param::Int(i64::try_from(i / heroes + 1)?));
+            Ok(())
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 /// `n` items, the same rows [`Item::nth`](crate::models::item::Item::nth)
 /// builds (ids 1..).
 pub async fn load_items<E: Engine>(db: &EngineDb<E>, n: usize) -> BenchResult<()> {

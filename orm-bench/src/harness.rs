@@ -95,9 +95,10 @@ pub fn fmt_secs(secs: f64) -> String {
 /// Prints one line per variant: median, fastest, slowest.
 /// With `all`, every sample follows, in repetition order.
 pub fn print_variants(case: &str, labels: &[&str], samples: &Samples, all: bool) {
+    let width = width_of(labels.iter().copied(), 26);
     for (label, times) in labels.iter().zip(&samples.times) {
         println!(
-            "  {case:<24} {label:<26} median {:>10}   min {:>10}   max {:>10}   (n={})",
+            "  {case:<24} {label:<width$} median {:>10}   min {:>10}   max {:>10}   (n={})",
             fmt_secs(median(times)),
             fmt_secs(min(times)),
             fmt_secs(max(times)),
@@ -108,6 +109,11 @@ pub fn print_variants(case: &str, labels: &[&str], samples: &Samples, all: bool)
             println!("      samples: {}", shown.join(", "));
         }
     }
+}
+
+/// The widest of `texts` (in characters), at least `min`.
+fn width_of<'a>(texts: impl Iterator<Item = &'a str>, min: usize) -> usize {
+    texts.map(|t| t.chars().count()).fold(min, usize::max)
 }
 
 /// Prints the statements one ORM delete ran (from its report), shortened.
@@ -204,13 +210,16 @@ pub fn print_summary(ratios: &[Ratio]) {
         "== summary (ratio = ORM median / baseline median; paired = median of per-repetition \
          ratios; \"noisy run\" when the two differ by more than 10%)"
     );
+    let name_w = width_of(ratios.iter().map(|r| r.name.as_str()), 30);
+    let orm_w = width_of(ratios.iter().map(|r| r.orm_label), 20);
+    let base_w = width_of(ratios.iter().map(|r| r.baseline_label), 22);
     println!(
-        "{:<30} {:<20} {:>11} {:<22} {:>11} {:>7} {:>7} {:>7}  result",
+        "{:<name_w$} {:<orm_w$} {:>11} {:<base_w$} {:>11} {:>7} {:>7} {:>7}  result",
         "comparison", "ORM", "median", "baseline", "median", "ratio", "paired", "target"
     );
     for r in ratios {
         println!(
-            "{:<30} {:<20} {:>11} {:<22} {:>11} {:>7.3} {:>7.3} {:>7}  {}",
+            "{:<name_w$} {:<orm_w$} {:>11} {:<base_w$} {:>11} {:>7.3} {:>7.3} {:>7}  {}",
             r.name,
             r.orm_label,
             fmt_secs(r.orm),

@@ -9,6 +9,7 @@
 //! cargo run --release -p orm-bench -- --postgres postgres://postgres@127.0.0.1:5432/test
 //! cargo run --release -p orm-bench -- --mysql mysql://root@127.0.0.1:3306/test
 //! cargo run --release -p orm-bench -- --help
+//! cargo run --release -p orm-bench --features seaorm -- --quick   # with SeaORM 2 as a peer
 //! ```
 //!
 //! Every measurement gets a fresh database with identical data, loaded outside
@@ -26,6 +27,17 @@
 //! SQLite ([`sqlite`]), PostgreSQL ([`postgres`]) and MySQL ([`mysql`])
 //! engines supply the databases and the hand-written sqlx in their own
 //! dialects.
+//!
+//! With the cargo feature `seaorm` (off by default), SeaORM 2 is measured in
+//! the same run, interleaved with the other variants, on the same tables and
+//! data and the same sqlx pool (`src/seaorm.rs`; SQLite and PostgreSQL, not
+//! MySQL): its application-side cascade (level by level), its row-by-row
+//! `Model::cascade_delete` (deletes of up to 20,000 rows),
+//! `delete_by_id` with the database's `ON DELETE`, `insert_many`,
+//! `find().all()` and its relationship loader, printed as
+//! `RATIO <case>_orm_vs_seaorm ...` (and `_orm_vs_seaorm_cascade_delete`,
+//! `_passive_vs_seaorm_passive`, `load_orm_vs_seaorm`) next to the other
+//! ratios.
 
 mod cases;
 mod engine;
@@ -35,6 +47,8 @@ mod memory;
 mod models;
 mod mysql;
 mod postgres;
+#[cfg(feature = "seaorm")]
+mod seaorm;
 mod sqlite;
 
 use std::time::Instant;
@@ -49,8 +63,16 @@ use sqlite::{Settings, SqliteEngine};
 
 /// Target for delete comparisons (ORM / baseline).
 const DELETE_TARGET: f64 = 1.2;
-/// Target for insert and fetch.
+/// Target for insert, fetch and relationship loading.
 const ROWS_TARGET: f64 = 1.1;
+/// Target against a peer ORM doing the same work (SeaORM): no slower.
+#[cfg(feature = "seaorm")]
+const PEER_TARGET: f64 = 1.0;
+/// SeaORM's `Model::cascade_delete` deletes (or updates) row by row, one
+/// statement per row: measured only where the delete touches at most this
+/// many rows (not the 100,000-children case, which would take minutes).
+#[cfg(feature = "seaorm")]
+const SEAORM_PER_ROW_MAX_ROWS: usize = 20_000;
 
 /// Sizes and repetitions of one run.
 struct RunPlan {
@@ -63,6 +85,8 @@ struct RunPlan {
     bulk: (usize, usize, usize),
     /// (rows, repetitions) for insert and for fetch.
     rows: (usize, usize),
+    /// (teams, heroes per team, repetitions) for relationship loading.
+    load: (usize, usize, usize),
     /// Children per parent for the peak-memory case (small, large).
     memory: (usize, usize),
     /// (children, repetitions) for the dry run against the delete.
@@ -75,6 +99,7 @@ const FULL: RunPlan = RunPlan {
     tree: (1_000, 10, 21),
     bulk: (1_000, 10, 21),
     rows: (100_000, 31),
+    load: (1_000, 10, 31),
     memory: (100_000, 1_000_000),
     dry_run: (100_000, 15),
 };
@@ -85,6 +110,7 @@ const QUICK: RunPlan = RunPlan {
     tree: (1_000, 10, 11),
     bulk: (1_000, 10, 11),
     rows: (100_000, 15),
+    load: (1_000, 10, 15),
     memory: (10_000, 100_000),
     dry_run: (100_000, 7),
 };
@@ -100,6 +126,7 @@ const PG_FULL: RunPlan = RunPlan {
     tree: (1_000, 10, 15),
     bulk: (1_000, 10, 15),
     rows: (100_000, 19),
+    load: (1_000, 10, 19),
     memory: (100_000, 1_000_000),
     dry_run: (100_000, 9),
 };
@@ -127,8 +154,8 @@ const MY_QUICK: RunPlan = RunPlan {
     ..QUICK
 };
 
-const SECTIONS: [&str; 8] = [
-    "cascade", "set_null", "tree", "bulk", "dry_run", "insert", "fetch", "memory",
+const SECTIONS: [&str; 9] = [
+    "cascade", "set_null", "tree", "bulk", "dry_run", "insert", "fetch", "load", "memory",
 ];
 
 const HELP: &str = "\
@@ -150,12 +177,19 @@ OPTIONS:
   --quick               reduced sizes and repetitions (N up to 100,000; memory case 10,000 vs 100,000);
                         without it, the full plan (on PostgreSQL with fewer repetitions, ~10 minutes;
                         on MySQL the full repetitions, ~4 minutes)
-  --only <a,b,...>      run only these sections: cascade, set_null, tree, bulk, dry_run, insert, fetch, memory
+  --only <a,b,...>      run only these sections: cascade, set_null, tree, bulk, dry_run, insert, fetch, load, memory
   --samples             print every sample (in repetition order), not only median / min / max
   --reps <n>            repetitions for every comparison (default: the run's plan)
   --journal <mode>      SQLite only: journal mode for every variant (default: wal, the ORM's file default)
   --synchronous <s>     SQLite only: synchronous setting for every variant (default: normal)
   -h, --help            this text
+
+SEAORM: built with the cargo feature `seaorm` (off by default), SeaORM 2 is measured in the
+same run, interleaved, on the same tables, data and sqlx pool (SQLite and PostgreSQL; not
+MySQL): its application-side cascade (delete_many level by level), its row-by-row
+Model::cascade_delete (up to 20,000 rows), delete_by_id with the database's ON DELETE,
+insert_many, find().all() and its loader (RATIO <case>_orm_vs_seaorm ... lines):
+  cargo run --release -p orm-bench --features seaorm -- --quick
 ";
 
 struct Args {
@@ -225,6 +259,14 @@ fn parse_args() -> BenchResult<Option<Args>> {
             }
             "-h" | "--help" => {
                 print!("{HELP}");
+                println!(
+                    "  (this build: {})",
+                    if cfg!(feature = "seaorm") {
+                        "with the seaorm feature"
+                    } else {
+                        "without the seaorm feature"
+                    }
+                );
                 return Ok(None);
             }
             other => return Err(format!("unknown argument `{other}`\n\n{HELP}").into()),
@@ -308,37 +350,107 @@ async fn start<E: Engine>(engine: &E, args: &Args) -> BenchResult<()> {
     }
 }
 
-const DELETE_LABELS: [&str; 3] = [
-    "orm (ORM executes)",
-    "passive (DB via ORM)",
-    "sqlx (DB, hand-written)",
-];
+/// The delete variants of a one-parent or tree comparison whose delete
+/// touches `rows` rows, on engine `E`: the ORM's, the passive one and
+/// hand-written sqlx; with the `seaorm` feature, SeaORM's where it runs.
+#[cfg_attr(not(feature = "seaorm"), allow(unused_variables))]
+fn delete_variants<E: Engine>(rows: usize) -> Vec<Who> {
+    #[allow(unused_mut)]
+    let mut variants = DELETE_VARIANTS.to_vec();
+    #[cfg(feature = "seaorm")]
+    if E::SEAORM {
+        variants.push(Who::SeaOrm);
+        variants.push(Who::SeaOrmPassive);
+        if rows <= SEAORM_PER_ROW_MAX_ROWS {
+            variants.push(Who::SeaOrmCascadeDelete);
+        }
+    }
+    variants
+}
 
-/// Ratios of a three-way delete comparison: ORM vs passive, ORM vs sqlx.
-fn delete_ratios(name: &str, samples: &Samples, ratios: &mut Vec<Ratio>) {
-    let orm = index_of(Who::Orm);
-    for baseline in [Who::Passive, Who::Sqlx] {
-        ratios.push(Ratio::new(
-            format!("{name}_orm_vs_{}", baseline.label()),
-            &DELETE_LABELS,
-            samples,
-            orm,
-            index_of(baseline),
-            DELETE_TARGET,
-        ));
+fn delete_labels(variants: &[Who]) -> Vec<&'static str> {
+    variants.iter().map(|w| w.long_label()).collect()
+}
+
+/// Ratios of a delete comparison: ORM vs passive, ORM vs sqlx; with SeaORM,
+/// ORM vs SeaORM's application cascade, ORM vs its `cascade_delete`, and
+/// passive vs its `delete_by_id` (where those variants ran).
+fn delete_ratios(name: &str, variants: &[Who], samples: &Samples, ratios: &mut Vec<Ratio>) {
+    let labels = delete_labels(variants);
+    #[allow(unused_mut)]
+    let mut pairs = vec![
+        (Who::Orm, Who::Passive, DELETE_TARGET),
+        (Who::Orm, Who::Sqlx, DELETE_TARGET),
+    ];
+    #[cfg(feature = "seaorm")]
+    pairs.extend([
+        (Who::Orm, Who::SeaOrm, PEER_TARGET),
+        (Who::Orm, Who::SeaOrmCascadeDelete, PEER_TARGET),
+        (Who::Passive, Who::SeaOrmPassive, PEER_TARGET),
+    ]);
+    let at = |who: Who| variants.iter().position(|w| *w == who);
+    for (ours, theirs, target) in pairs {
+        if let (Some(o), Some(t)) = (at(ours), at(theirs)) {
+            ratios.push(Ratio::new(
+                format!("{name}_{}_vs_{}", ours.label(), theirs.label()),
+                &labels,
+                samples,
+                o,
+                t,
+                target,
+            ));
+        }
     }
 }
 
-fn index_of(who: Who) -> usize {
-    DELETE_VARIANTS.iter().position(|w| *w == who).unwrap_or(0)
-}
-
-fn print_orm_statements(samples: &Samples) {
+fn print_orm_statements(variants: &[Who], samples: &Samples) {
     for who in [Who::Orm, Who::Passive] {
-        if let Some(report) = &samples.reports[index_of(who)] {
+        let report = variants
+            .iter()
+            .position(|w| *w == who)
+            .and_then(|i| samples.reports[i].as_ref());
+        if let Some(report) = report {
             print_statements(who.label(), report);
         }
     }
+}
+
+/// The insert / fetch / load variants on engine `E`: the ORM and
+/// hand-written sqlx; with the `seaorm` feature, SeaORM where it runs.
+fn sides<E: Engine>() -> Vec<Side> {
+    #[allow(unused_mut)]
+    let mut sides = vec![Side::Orm, Side::Sqlx];
+    #[cfg(feature = "seaorm")]
+    if E::SEAORM {
+        sides.push(Side::SeaOrm);
+    }
+    sides
+}
+
+/// Ratios of an insert / fetch / load comparison (`labels` per side).
+fn side_ratios(
+    name: &str,
+    sides: &[Side],
+    labels: &[&'static str],
+    samples: &Samples,
+) -> Vec<Ratio> {
+    let mut out = Vec::new();
+    for (v, side) in sides.iter().enumerate().skip(1) {
+        let target = match side {
+            #[cfg(feature = "seaorm")]
+            Side::SeaOrm => PEER_TARGET,
+            _ => ROWS_TARGET,
+        };
+        out.push(Ratio::new(
+            format!("{name}_orm_vs_{}", side.label()),
+            labels,
+            samples,
+            0,
+            v,
+            target,
+        ));
+    }
+    out
 }
 
 async fn bench<E: Engine>(engine: &E, args: &Args, plan: &RunPlan) -> BenchResult<()> {
@@ -351,6 +463,14 @@ async fn bench<E: Engine>(engine: &E, args: &Args, plan: &RunPlan) -> BenchResul
     let reps_for = |planned: usize| args.reps.unwrap_or(planned);
     engine.print_header(plan.name).await?;
     let mut ratios = Vec::new();
+
+    #[cfg(feature = "seaorm")]
+    if !E::SEAORM {
+        println!(
+            "SeaORM: not measured on this database (the seaorm feature builds SeaORM's SQLite and \
+             PostgreSQL drivers only)"
+        );
+    }
 
     for action in [Action::Cascade, Action::SetNull] {
         if !wanted(action.label()) {
@@ -367,16 +487,27 @@ async fn bench<E: Engine>(engine: &E, args: &Args, plan: &RunPlan) -> BenchResul
         );
         let mut last = None;
         for &(n, reps) in plan.one_parent {
-            let samples = interleave(DELETE_VARIANTS.len(), reps_for(reps), async |v| {
-                cases::one_parent(engine, action, DELETE_VARIANTS[v], n).await
+            let variants = delete_variants::<E>(1 + n);
+            let samples = interleave(variants.len(), reps_for(reps), async |v| {
+                cases::one_parent(engine, action, variants[v], n).await
             })
             .await?;
-            print_variants(&format!("N = {n}"), &DELETE_LABELS, &samples, args.samples);
-            delete_ratios(&format!("{}_n{n}", action.label()), &samples, &mut ratios);
-            last = Some(samples);
+            print_variants(
+                &format!("N = {n}"),
+                &delete_labels(&variants),
+                &samples,
+                args.samples,
+            );
+            delete_ratios(
+                &format!("{}_n{n}", action.label()),
+                &variants,
+                &samples,
+                &mut ratios,
+            );
+            last = Some((variants, samples));
         }
-        if let Some(samples) = &last {
-            print_orm_statements(samples);
+        if let Some((variants, samples)) = &last {
+            print_orm_statements(variants, samples);
         }
     }
 
@@ -386,18 +517,25 @@ async fn bench<E: Engine>(engine: &E, args: &Args, plan: &RunPlan) -> BenchResul
         println!(
             "== tree: 1 team × {heroes} heroes × {powers} powers, ON DELETE CASCADE at both levels"
         );
-        let samples = interleave(DELETE_VARIANTS.len(), reps_for(reps), async |v| {
-            cases::three_levels(engine, DELETE_VARIANTS[v], heroes, powers).await
+        let rows = 1 + heroes + heroes * powers;
+        let variants = delete_variants::<E>(rows);
+        let samples = interleave(variants.len(), reps_for(reps), async |v| {
+            cases::three_levels(engine, variants[v], heroes, powers).await
         })
         .await?;
         print_variants(
-            &format!("{} rows", 1 + heroes + heroes * powers),
-            &DELETE_LABELS,
+            &format!("{rows} rows"),
+            &delete_labels(&variants),
             &samples,
             args.samples,
         );
-        delete_ratios(&format!("tree_{heroes}x{powers}"), &samples, &mut ratios);
-        print_orm_statements(&samples);
+        delete_ratios(
+            &format!("tree_{heroes}x{powers}"),
+            &variants,
+            &samples,
+            &mut ratios,
+        );
+        print_orm_statements(&variants, &samples);
     }
 
     if wanted("bulk") {
@@ -413,7 +551,7 @@ async fn bench<E: Engine>(engine: &E, args: &Args, plan: &RunPlan) -> BenchResul
         .await?;
         print_variants(
             &format!("{} rows", parents + parents * children),
-            &DELETE_LABELS,
+            &delete_labels(&DELETE_VARIANTS),
             &samples,
             args.samples,
         );
@@ -421,12 +559,12 @@ async fn bench<E: Engine>(engine: &E, args: &Args, plan: &RunPlan) -> BenchResul
         let name = format!("bulk_{parents}x{children}");
         let sqlx_first: Vec<Ratio> = {
             let mut two = Vec::new();
-            delete_ratios(&name, &samples, &mut two);
+            delete_ratios(&name, &DELETE_VARIANTS, &samples, &mut two);
             two.reverse();
             two
         };
         ratios.extend(sqlx_first);
-        print_orm_statements(&samples);
+        print_orm_statements(&DELETE_VARIANTS, &samples);
     }
 
     if wanted("dry_run") {
@@ -470,43 +608,77 @@ async fn bench<E: Engine>(engine: &E, args: &Args, plan: &RunPlan) -> BenchResul
         }
     }
 
-    const SIDES: [Side; 2] = [Side::Orm, Side::Sqlx];
+    let sides = sides::<E>();
+    let labels_of = |pick: fn(Side) -> &'static str| -> Vec<&'static str> {
+        sides.iter().map(|s| pick(*s)).collect()
+    };
     let (rows, reps) = plan.rows;
     if wanted("insert") {
         println!();
         println!("== insert: {rows} rows (4 columns + generated key) into an empty table");
-        let labels = ["orm insert_many", "sqlx multi-row INSERT"];
-        let samples = interleave(SIDES.len(), reps_for(reps), async |v| {
-            cases::insert(engine, SIDES[v], rows).await
+        let labels = labels_of(|side| match side {
+            Side::Orm => "orm insert_many",
+            Side::Sqlx => "sqlx multi-row INSERT",
+            #[cfg(feature = "seaorm")]
+            Side::SeaOrm => "seaorm insert_many",
+        });
+        let samples = interleave(sides.len(), reps_for(reps), async |v| {
+            cases::insert(engine, sides[v], rows).await
         })
         .await?;
         print_variants(&format!("{rows} rows"), &labels, &samples, args.samples);
-        ratios.push(Ratio::new(
-            format!("insert_{rows}_orm_vs_sqlx"),
+        ratios.extend(side_ratios(
+            &format!("insert_{rows}"),
+            &sides,
             &labels,
             &samples,
-            0,
-            1,
-            ROWS_TARGET,
         ));
     }
     if wanted("fetch") {
         println!();
         println!("== fetch: all {rows} rows into structs");
-        let labels = ["orm query().all", "sqlx query_as"];
-        let samples = interleave(SIDES.len(), reps_for(reps), async |v| {
-            cases::fetch(engine, SIDES[v], rows).await
+        let labels = labels_of(|side| match side {
+            Side::Orm => "orm query().all",
+            Side::Sqlx => "sqlx query_as",
+            #[cfg(feature = "seaorm")]
+            Side::SeaOrm => "seaorm find().all()",
+        });
+        let samples = interleave(sides.len(), reps_for(reps), async |v| {
+            cases::fetch(engine, sides[v], rows).await
         })
         .await?;
         print_variants(&format!("{rows} rows"), &labels, &samples, args.samples);
-        ratios.push(Ratio::new(
-            format!("fetch_{rows}_orm_vs_sqlx"),
+        ratios.extend(side_ratios(
+            &format!("fetch_{rows}"),
+            &sides,
             &labels,
             &samples,
-            0,
-            1,
-            ROWS_TARGET,
         ));
+    }
+
+    if wanted("load") {
+        let (teams, heroes, reps) = plan.load;
+        println!();
+        println!(
+            "== load: the heroes of {teams} teams × {heroes} heroes, for every team at once (teams fetched untimed)"
+        );
+        let labels = labels_of(|side| match side {
+            Side::Orm => "orm load_many",
+            Side::Sqlx => "sqlx IN (...), grouped",
+            #[cfg(feature = "seaorm")]
+            Side::SeaOrm => "seaorm LoaderTrait::load_many",
+        });
+        let samples = interleave(sides.len(), reps_for(reps), async |v| {
+            cases::load(engine, sides[v], teams, heroes).await
+        })
+        .await?;
+        print_variants(
+            &format!("{} heroes", teams * heroes),
+            &labels,
+            &samples,
+            args.samples,
+        );
+        ratios.extend(side_ratios("load", &sides, &labels, &samples));
     }
 
     if wanted("memory") {

@@ -123,7 +123,7 @@ pub async fn child<E: Engine>(
         Who::Sqlx => {
             E::execute_int(&db, sql, 1).await?;
         }
-        Who::Passive => return Err("the memory case compares `orm` with `sqlx`".into()),
+        _ => return Err("the memory case compares `orm` with `sqlx`".into()),
     }
     let secs = start.elapsed().as_secs_f64();
     let after = peak_rss_kib()?;

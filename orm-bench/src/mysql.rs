@@ -15,10 +15,11 @@ use sqlx::mysql::{
 };
 use sqlx::{Arguments, AssertSqlSafe};
 
-use crate::cases::SqlxItem;
+use crate::cases::{SqlxHero, SqlxItem};
 use crate::engine::{Engine, Param};
 use crate::fixture::BenchResult;
 use crate::models::item::Item;
+use crate::models::tree::Hero;
 
 /// MySQL's limit on bound parameters per statement (the ORM's chunk size):
 /// the prepared statement's parameter count is a 16-bit integer.
@@ -261,6 +262,19 @@ impl Engine for MySqlEngine {
 
     async fn sqlx_fetch(db: &Db) -> BenchResult<Vec<Item>> {
         Ok(sqlx::query_as::<_, SqlxItem>(MYSQL_ITEM_SELECT)
+            .fetch_all(db.pool())
+            .await?
+            .into_iter()
+            .map(|row| row.0)
+            .collect())
+    }
+
+    async fn sqlx_heroes(db: &Db, sql: String, team_ids: &[i64]) -> BenchResult<Vec<Hero>> {
+        let mut query = sqlx::query_as::<_, SqlxHero>(AssertSqlSafe(sql));
+        for id in team_ids {
+            query = query.bind(*id);
+        }
+        Ok(query
             .fetch_all(db.pool())
             .await?
             .into_iter()

@@ -11,10 +11,11 @@ use orm_postgres::{Db, PgOptions, Postgres};
 use sqlx::postgres::{PgArguments, PgConnectOptions, PgConnection, PgPool, PgPoolOptions};
 use sqlx::{Arguments, AssertSqlSafe};
 
-use crate::cases::SqlxItem;
+use crate::cases::{SqlxHero, SqlxItem};
 use crate::engine::{Engine, ITEM_SELECT, Param};
 use crate::fixture::BenchResult;
 use crate::models::item::Item;
+use crate::models::tree::Hero;
 
 /// PostgreSQL's limit on bound parameters per statement (the ORM's chunk
 /// size): the Bind message counts them in 16 bits.
@@ -234,6 +235,27 @@ impl Engine for PgEngine {
             .into_iter()
             .map(|row| row.0)
             .collect())
+    }
+
+    async fn sqlx_heroes(db: &Db, sql: String, team_ids: &[i64]) -> BenchResult<Vec<Hero>> {
+        let mut query = sqlx::query_as::<_, SqlxHero>(AssertSqlSafe(sql));
+        for id in team_ids {
+            query = query.bind(*id);
+        }
+        Ok(query
+            .fetch_all(db.pool())
+            .await?
+            .into_iter()
+            .map(|row| row.0)
+            .collect())
+    }
+
+    #[cfg(feature = "seaorm")]
+    const SEAORM: bool = true;
+
+    #[cfg(feature = "seaorm")]
+    fn seaorm(db: &Db) -> Option<sea_orm::DatabaseConnection> {
+        Some(crate::seaorm::on_postgres(db.pool()))
     }
 
     fn child_args(&self) -> Vec<OsString> {
