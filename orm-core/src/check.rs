@@ -70,6 +70,15 @@ pub enum RelationProblem {
     CascadeOnManyToMany,
     /// `back_populates` pairs a `ManyToMany` with another kind.
     BackPopulatesNotManyToMany,
+    /// A cascade from a soft-delete model (`#[model(soft_delete = ...)]`)
+    /// into a model without a `soft_delete` column, with no
+    /// `on_soft_delete = "keep" | "delete"` to say what soft-deleting does
+    /// to those rows.
+    SoftDeleteIntoHardDelete,
+    /// `on_soft_delete` where it means nothing: the model has no
+    /// `soft_delete` column, the relationship does not cascade, or the
+    /// related model is soft-deleted too.
+    OnSoftDeleteUnused,
 }
 
 const fn str_eq(a: &str, b: &str) -> bool {
@@ -245,6 +254,11 @@ pub const fn relation(
         if rel.cascade_delete {
             return Err(RelationProblem::CascadeOnManyToMany);
         }
+        // Soft-deleting either side keeps the link rows (a restore finds
+        // them); loading leaves out the soft-deleted side.
+        if rel.on_soft_delete.is_some() {
+            return Err(RelationProblem::OnSoftDeleteUnused);
+        }
         // The foreign keys are the link's: see `through`.
         if let Some(field) = rel.back_populates {
             let mut j = 0;
@@ -312,6 +326,9 @@ pub const fn relation(
             if rel.cascade_delete {
                 return Err(RelationProblem::DeleteFlagsOnBelongsTo);
             }
+            if rel.on_soft_delete.is_some() {
+                return Err(RelationProblem::OnSoftDeleteUnused);
+            }
             // `passive_deletes` on the child (SQLAlchemy's
             // `backref(..., passive_deletes=True)`): the database applies
             // this foreign key's ON DELETE when a parent is deleted through
@@ -331,6 +348,14 @@ pub const fn relation(
         RelationKind::HasMany | RelationKind::HasOne => {
             if matches!(rel.kind, RelationKind::HasOne) && !columns_unique(child, fk) {
                 return Err(RelationProblem::HasOneNotUnique);
+            }
+            let cascades = matches!(delete_action(rel, fk), Action::Cascade);
+            let soft_into_hard =
+                owner.soft_delete.is_some() && cascades && target.soft_delete.is_none();
+            match (soft_into_hard, rel.on_soft_delete.is_some()) {
+                (true, false) => return Err(RelationProblem::SoftDeleteIntoHardDelete),
+                (false, true) => return Err(RelationProblem::OnSoftDeleteUnused),
+                _ => {}
             }
             if rel.cascade_delete
                 && let Some(action) = fk.on_delete

@@ -139,7 +139,7 @@ pub use query::{
 pub use registry::{Declared, Edge, Schema};
 pub use relation::{BelongsTo, HasMany, HasOne, ManyToMany, ParentSide, Rel, Relationship};
 pub use schema::{
-    Action, ColumnDef, ColumnKind, ForeignKeyDef, RelationDef, RelationKind, TableDef,
+    Action, ColumnDef, ColumnKind, ForeignKeyDef, OnSoftDelete, RelationDef, RelationKind, TableDef,
 };
 #[cfg(feature = "json")]
 pub use sqlx::types::Json;

@@ -440,6 +440,7 @@ mod tests {
         primary_key: 0,
         foreign_keys: &[fk(&["b_id"], "b", Some(Action::Cascade))],
         relations: &[],
+        soft_delete: None,
     };
     static B: TableDef = TableDef {
         name: "b",
@@ -448,6 +449,7 @@ mod tests {
         primary_key: 0,
         foreign_keys: &[fk(&["a_id"], "a", None)],
         relations: &[],
+        soft_delete: None,
     };
 
     #[test]

@@ -25,6 +25,8 @@ pub struct Model<'a> {
     /// `#[model(foreign_key(...))]`: the composite foreign keys, in the order
     /// written.
     pub foreign_keys: Vec<attr::CompositeForeignKey>,
+    /// `#[model(soft_delete = "...")]`: the column a delete sets.
+    pub soft_delete: Option<syn::LitStr>,
 }
 
 /// A field stored in a column.
@@ -92,6 +94,7 @@ impl<'a> Model<'a> {
             columns: Vec::new(),
             relations: Vec::new(),
             foreign_keys: container.foreign_keys,
+            soft_delete: container.soft_delete,
         };
         for field in &fields.named {
             model.push_field(cx, field);

@@ -36,7 +36,7 @@ pub struct Scope {
 pub const MODEL: Scope = Scope {
     name: "model",
     written: "#[model(...)]",
-    keys: &["table", "foreign_key"],
+    keys: &["table", "foreign_key", "soft_delete"],
     example: "#[model(table = \"team\")]",
 };
 
@@ -68,6 +68,7 @@ pub const RELATIONSHIP: Scope = Scope {
         "passive_deletes",
         "foreign_key",
         "through",
+        "on_soft_delete",
     ],
     example: "#[relationship(back_populates = \"team\")]",
 };
@@ -173,6 +174,8 @@ pub struct Container {
     pub table: Option<LitStr>,
     /// Every valid `foreign_key(...)`, in the order written.
     pub foreign_keys: Vec<CompositeForeignKey>,
+    /// `soft_delete = "deleted_at"`: the column a delete sets.
+    pub soft_delete: Option<LitStr>,
 }
 
 /// The keys of every `#[field(...)]` on one field.
@@ -215,6 +218,17 @@ pub struct Relationship {
     pub foreign_key: Option<LitStr>,
     /// `through = "LinkModel"`: the literal and the link model's type.
     pub through: Option<(LitStr, syn::Type)>,
+    /// `on_soft_delete = "keep" | "delete"`, with the literal's span.
+    pub on_soft_delete: Option<(SoftDeleteChoice, proc_macro2::Span)>,
+}
+
+/// The value of `on_soft_delete = "..."`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SoftDeleteChoice {
+    /// `"keep"`.
+    Keep,
+    /// `"delete"`.
+    Delete,
 }
 
 /// A slot for one key: set once, a second occurrence is reported on itself.
@@ -256,6 +270,7 @@ impl Container {
     /// Reads every `#[model(...)]` of the struct.
     pub fn from_attrs(cx: &Ctxt, attrs: &[&Attribute]) -> Container {
         let mut table = Slot::new(cx, &MODEL);
+        let mut soft_delete = Slot::new(cx, &MODEL);
         let mut foreign_keys = Vec::new();
         for attr in attrs {
             parse_keys(cx, attr, &MODEL, |key, meta| {
@@ -267,6 +282,10 @@ impl Container {
                     "foreign_key" => {
                         foreign_keys.extend(foreign_key::composite(cx, key, meta)?);
                     }
+                    "soft_delete" => {
+                        let lit = non_empty(string(key, meta, "\"deleted_at\"")?, "column name")?;
+                        soft_delete.set(key, lit);
+                    }
                     _ => {}
                 }
                 Ok(())
@@ -275,6 +294,7 @@ impl Container {
         Container {
             table: table.get(),
             foreign_keys,
+            soft_delete: soft_delete.get(),
         }
     }
 }
@@ -346,6 +366,7 @@ impl Relationship {
         let mut passive_deletes = Slot::new(cx, &RELATIONSHIP);
         let mut foreign_key = Slot::new(cx, &RELATIONSHIP);
         let mut through = Slot::new(cx, &RELATIONSHIP);
+        let mut on_soft_delete = Slot::new(cx, &RELATIONSHIP);
         for attr in attrs {
             parse_keys(cx, attr, &RELATIONSHIP, |key, meta| {
                 match key.to_string().as_str() {
@@ -357,6 +378,20 @@ impl Relationship {
                     }
                     "foreign_key" => foreign_key.set(key, column_name(key, meta)?),
                     "through" => through.set(key, link_model(key, meta)?),
+                    "on_soft_delete" => {
+                        let lit = string(key, meta, "\"keep\"")?;
+                        let choice = match lit.value().as_str() {
+                            "keep" => SoftDeleteChoice::Keep,
+                            "delete" => SoftDeleteChoice::Delete,
+                            _ => {
+                                return Err(syn::Error::new(
+                                    lit.span(),
+                                    "`on_soft_delete` is \"keep\" (leave the related rows) or \"delete\" (delete them for real)",
+                                ));
+                            }
+                        };
+                        on_soft_delete.set(key, (choice, lit.span()));
+                    }
                     _ => {}
                 }
                 Ok(())
@@ -368,6 +403,7 @@ impl Relationship {
             passive_deletes: passive_deletes.get(),
             foreign_key: foreign_key.get(),
             through: through.get(),
+            on_soft_delete: on_soft_delete.get(),
         }
     }
 }

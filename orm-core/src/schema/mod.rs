@@ -9,4 +9,6 @@ mod action;
 mod table;
 
 pub use action::Action;
-pub use table::{ColumnDef, ColumnKind, ForeignKeyDef, RelationDef, RelationKind, TableDef};
+pub use table::{
+    ColumnDef, ColumnKind, ForeignKeyDef, OnSoftDelete, RelationDef, RelationKind, TableDef,
+};

@@ -209,6 +209,24 @@ pub struct RelationDef {
     /// `through = "Link"` on a `ManyToMany`: the link model's table, whose
     /// foreign keys reference this model and the target.
     pub through: Option<fn() -> &'static TableDef>,
+    /// `on_soft_delete = "keep" | "delete"`: what soft-deleting this
+    /// (soft-delete) model does to the related rows of a cascade whose
+    /// model has no `soft_delete` column. `None`: the rows are soft-deleted
+    /// too (the related model must have the column).
+    pub on_soft_delete: Option<OnSoftDelete>,
+}
+
+/// What soft-deleting a row does to the rows a cascade reaches that cannot
+/// be soft-deleted (their model has no `soft_delete` column):
+/// `#[relationship(cascade_delete, on_soft_delete = "...")]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OnSoftDelete {
+    /// `"keep"`: leave them; they still reference the soft-deleted row,
+    /// which still exists (a restore finds them as they were).
+    Keep,
+    /// `"delete"`: delete them for real, with every cascade of their own (a
+    /// restore cannot bring them back).
+    Delete,
 }
 
 /// Everything known about one table.
@@ -228,6 +246,10 @@ pub struct TableDef {
     pub foreign_keys: &'static [ForeignKeyDef],
     /// Relationship fields, in field order.
     pub relations: &'static [RelationDef],
+    /// `#[model(soft_delete = "deleted_at")]`: the nullable column a delete
+    /// sets (to the time of the delete) instead of deleting the row; rows
+    /// where it is not `NULL` are left out of queries and loading.
+    pub soft_delete: Option<&'static str>,
 }
 
 impl TableDef {

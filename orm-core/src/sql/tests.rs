@@ -69,7 +69,9 @@ static PARENT: TableDef = TableDef {
         cascade_delete: true,
         passive_deletes: false,
         through: None,
+        on_soft_delete: None,
     }],
+    soft_delete: None,
 };
 
 static CHILD: TableDef = TableDef {
@@ -85,6 +87,7 @@ static CHILD: TableDef = TableDef {
         on_update: None,
     }],
     relations: &[],
+    soft_delete: None,
 };
 
 #[test]
@@ -326,6 +329,7 @@ static LINK: TableDef = TableDef {
     primary_key: 0,
     foreign_keys: &[],
     relations: &[],
+    soft_delete: None,
 };
 
 static NOTE: TableDef = TableDef {
@@ -345,6 +349,7 @@ static NOTE: TableDef = TableDef {
         on_update: None,
     }],
     relations: &[],
+    soft_delete: None,
 };
 
 #[test]
@@ -441,6 +446,7 @@ fn a_composite_foreign_key_must_reference_the_whole_primary_key() {
             on_update: None,
         }],
         relations: &[],
+        soft_delete: None,
     };
     match crate::Schema::new(&[&PARENT, &CHILD, &HALF]) {
         Err(err) => assert!(err.to_string().contains("whole primary key"), "{err}"),

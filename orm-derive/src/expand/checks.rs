@@ -366,6 +366,11 @@ fn arms(
         .as_ref()
         .map(LitStr::value)
         .unwrap_or_default();
+    // Where the message about `on_soft_delete` points.
+    let on_soft_delete = attrs
+        .on_soft_delete
+        .as_ref()
+        .map(|(_, span)| Ident::new("on_soft_delete", *span));
     // The two parent sides share a message unless it names the kind.
     let by_kind = |parent: String, belongs_to: String| Message::ByKind {
         has_one: parent.clone(),
@@ -547,6 +552,23 @@ fn arms(
                 .map(|key| key as &dyn ToTokens)),
             Message::Same(format!(
                 "`cascade_delete` on {field}: deleting a {owner} always deletes its link rows, and the {target} rows on the other side are not its to delete; drop `cascade_delete` (use `HasMany` for rows a {owner} owns)"
+            )),
+        ),
+        (
+            "SoftDeleteIntoHardDelete",
+            on(attrs
+                .cascade_delete
+                .as_ref()
+                .map(|key| key as &dyn ToTokens)),
+            Message::Same(format!(
+                "{field} cascades the soft delete of {owner} (`#[model(soft_delete = ...)]`) into {target}, which has no `soft_delete` column: give {target} one, or say what soft-deleting does to its rows with `on_soft_delete = \"keep\"` (leave them) or `on_soft_delete = \"delete\"` (delete them for real)"
+            )),
+        ),
+        (
+            "OnSoftDeleteUnused",
+            on(on_soft_delete.as_ref().map(|key| key as &dyn ToTokens)),
+            Message::Same(format!(
+                "`on_soft_delete` on {field} has nothing to decide: it applies to a `HasMany` / `HasOne` that cascades from a model with `#[model(soft_delete = ...)]` into a model without one; remove it"
             )),
         ),
         (

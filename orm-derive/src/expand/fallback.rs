@@ -54,6 +54,7 @@ pub fn fallback(model: &Model) -> TokenStream {
                     primary_key: 0,
                     foreign_keys: &[],
                     relations: &[],
+                    soft_delete: None,
                 };
                 fn push_values(&self, _: &mut ::std::vec::Vec<::orm_core::Value>) {
                     ::core::unreachable!()

@@ -23,6 +23,7 @@ pub fn table_def(model: &Model) -> TokenStream {
         .filter_map(foreign_key_def)
         .chain(model.foreign_keys.iter().map(composite_foreign_key_def));
     let relations = model.relations.iter().map(relation_def);
+    let soft_delete = option(model.soft_delete.as_ref().map(|lit| quote!(#lit)));
     quote! {
         ::orm_core::TableDef {
             name: #name,
@@ -31,6 +32,7 @@ pub fn table_def(model: &Model) -> TokenStream {
             primary_key: #primary_key,
             foreign_keys: &[#(#foreign_keys),*],
             relations: &[#(#relations),*],
+            soft_delete: #soft_delete,
         }
     }
 }
@@ -131,6 +133,13 @@ fn relation_def(relation: &Relation) -> TokenStream {
     let back_populates = option(attrs.back_populates.as_ref().map(|lit| quote!(#lit)));
     let cascade_delete = attrs.cascade_delete.is_some();
     let passive_deletes = attrs.passive_deletes.is_some();
+    let on_soft_delete = option(attrs.on_soft_delete.as_ref().map(|(choice, span)| {
+        let variant = match choice {
+            crate::attr::SoftDeleteChoice::Keep => quote_spanned!(*span=> Keep),
+            crate::attr::SoftDeleteChoice::Delete => quote_spanned!(*span=> Delete),
+        };
+        quote!(::orm_core::OnSoftDelete::#variant)
+    }));
     let through = option(
         attrs
             .through
@@ -147,6 +156,7 @@ fn relation_def(relation: &Relation) -> TokenStream {
             cascade_delete: #cascade_delete,
             passive_deletes: #passive_deletes,
             through: #through,
+            on_soft_delete: #on_soft_delete,
         }
     }
 }

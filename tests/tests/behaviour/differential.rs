@@ -435,6 +435,7 @@ fn build_schema_with(s: &Scenario, passive: bool) -> Vec<&'static TableDef> {
                 cascade_delete: fk.cascade_flag,
                 passive_deletes: passive,
                 through: None,
+                on_soft_delete: None,
             });
         }
     }
@@ -448,6 +449,7 @@ fn build_schema_with(s: &Scenario, passive: bool) -> Vec<&'static TableDef> {
             cascade_delete: false,
             passive_deletes: passive,
             through: Some(TARGETS[n]),
+            on_soft_delete: None,
         });
     }
     let mut defs: Vec<&'static TableDef> = s
@@ -497,6 +499,7 @@ fn build_schema_with(s: &Scenario, passive: bool) -> Vec<&'static TableDef> {
                 primary_key: 0,
                 foreign_keys: Box::leak(fks.into_boxed_slice()),
                 relations: Box::leak(relations.into_boxed_slice()),
+                soft_delete: None,
             }))
         })
         .collect();
@@ -532,6 +535,7 @@ fn build_schema_with(s: &Scenario, passive: bool) -> Vec<&'static TableDef> {
                 cascade_delete: note.action == Some(Action::Cascade),
                 passive_deletes: passive,
                 through: None,
+                on_soft_delete: None,
             }])),
             _ => &[],
         };
@@ -542,6 +546,7 @@ fn build_schema_with(s: &Scenario, passive: bool) -> Vec<&'static TableDef> {
             primary_key: 0,
             foreign_keys: Box::leak(fks.into_boxed_slice()),
             relations: notes,
+            soft_delete: None,
         })));
         if let Some(note) = &link.note {
             let column = |name: &'static str, primary_key: bool| ColumnDef {
@@ -573,6 +578,7 @@ fn build_schema_with(s: &Scenario, passive: bool) -> Vec<&'static TableDef> {
                 primary_key: 0,
                 foreign_keys: Box::leak(fks.into_boxed_slice()),
                 relations: &[],
+                soft_delete: None,
             })));
         }
     }
