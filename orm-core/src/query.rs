@@ -454,6 +454,8 @@ pub struct Query<M, W = Unlimited> {
     pub(crate) order: Vec<(usize, bool)>,
     pub(crate) limit: Option<u64>,
     pub(crate) offset: Option<u64>,
+    /// Soft-deleted rows too (see [`Query::with_deleted`]).
+    pub(crate) with_deleted: bool,
     _model: PhantomData<fn() -> (M, W)>,
 }
 
@@ -464,6 +466,7 @@ impl<M, W> Clone for Query<M, W> {
             order: self.order.clone(),
             limit: self.limit,
             offset: self.offset,
+            with_deleted: self.with_deleted,
             _model: PhantomData,
         }
     }
@@ -476,6 +479,7 @@ impl<M, W> std::fmt::Debug for Query<M, W> {
             .field("order", &self.order)
             .field("limit", &self.limit)
             .field("offset", &self.offset)
+            .field("with_deleted", &self.with_deleted)
             .finish()
     }
 }
@@ -494,6 +498,7 @@ impl<M: Model> Query<M> {
             order: Vec::new(),
             limit: None,
             offset: None,
+            with_deleted: false,
             _model: PhantomData,
         }
     }
@@ -537,8 +542,18 @@ impl<M: Model, W> Query<M, W> {
             order: self.order,
             limit: self.limit,
             offset: self.offset,
+            with_deleted: self.with_deleted,
             _model: PhantomData,
         }
+    }
+
+    /// Soft-deleted rows too. On a model with `#[model(soft_delete =
+    /// "...")]`, a query (and loading a relationship to it, see
+    /// `Rel::filtered`) leaves out the rows whose column is set; this keeps
+    /// them. No effect on other models.
+    pub fn with_deleted(mut self) -> Self {
+        self.with_deleted = true;
+        self
     }
 
     /// The filter, if any.

@@ -3,8 +3,8 @@ use std::sync::Arc;
 use crate::backend::Dialect;
 use crate::error::{Error, Result};
 use crate::query::CompareOp;
-use crate::registry::{Edge, Schema};
-use crate::schema::{Action, ForeignKeyDef, TableDef};
+use crate::registry::{Declared, Edge, Schema};
+use crate::schema::{Action, ForeignKeyDef, OnSoftDelete, RelationKind, TableDef};
 use crate::sql::{
     Assign, CollectTree, ColumnRef, Condition, CreateKeyTable, Delete, DropTable, InsertKeys,
     KEY_COLUMN, Name, Render, Select, Statement, Update,
@@ -41,6 +41,13 @@ enum RowSet {
     /// temporary table `name` (the requested rows, when there are more keys
     /// than one statement can bind).
     KeyTable { column: &'static str, name: String },
+    /// The rows of `rows` that `filter` also matches: those of a
+    /// soft-delete table a soft delete marks (its column `NULL`: live), or a
+    /// restore clears (its column holding the delete's stamp).
+    Filtered {
+        rows: Arc<RowSet>,
+        filter: Condition,
+    },
     /// Rows of `table` collected into the temporary table `name`: a base set
     /// and, recursively, every row that references a row of the set through
     /// one of `edges` (self-referential foreign keys).
@@ -102,6 +109,7 @@ impl RowSet {
                 *column,
                 Select::column(Name::Owned(name.clone()), KEY_COLUMN),
             ),
+            RowSet::Filtered { rows, filter } => rows.condition().and(filter.clone()),
             RowSet::Tree { table, name, .. } => Condition::in_select(
                 table.primary_key_column().name,
                 Select::column(Name::Owned(name.clone()), KEY_COLUMN),
@@ -126,6 +134,18 @@ pub enum StepKind {
     SetDefault {
         /// The foreign-key columns: one, or several.
         columns: &'static [&'static str],
+    },
+    /// `UPDATE table SET column = <stamp>` (a soft delete): the rows are
+    /// marked deleted, not deleted.
+    SoftDelete {
+        /// The table's `soft_delete` column.
+        column: &'static str,
+    },
+    /// `UPDATE table SET column = NULL` on the rows one soft delete marked
+    /// (a restore).
+    Restore {
+        /// The table's `soft_delete` column.
+        column: &'static str,
     },
     /// `UPDATE table SET column = NULL` on the rows of a self-referential
     /// tree about to be deleted, so that deleting them fires no database
@@ -167,8 +187,51 @@ impl Step {
             StepKind::Delete => Some((EffectKind::Deleted, &[])),
             StepKind::SetNull { columns } => Some((EffectKind::SetNull, columns)),
             StepKind::SetDefault { columns } => Some((EffectKind::SetDefault, columns)),
+            StepKind::SoftDelete { .. } => Some((EffectKind::SoftDeleted, &[])),
+            StepKind::Restore { .. } => Some((EffectKind::Restored, &[])),
         }
     }
+}
+
+/// Whether a plan deletes rows of soft-delete tables, marks them, or
+/// clears the marks of one soft delete.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum SoftMode {
+    /// Rows are deleted, soft-delete tables' too (a hard delete, `purge`).
+    #[default]
+    Hard,
+    /// A soft delete: rows of soft-delete tables (`TableDef::soft_delete`)
+    /// get their column set to the stamp `micros` (microseconds since the
+    /// Unix epoch, as the column's type holds it); only live rows (column
+    /// `NULL`) are marked, so older soft deletes keep their own stamp. The
+    /// declared actions apply to the other tables: `SET NULL`, `SET
+    /// DEFAULT`, checks of `RESTRICT` / `NO ACTION` (against live rows);
+    /// a cascade into a table without the column does what its
+    /// relationship's `on_soft_delete` says (rows deleted for real, or
+    /// kept), and a cascade no relationship declares keeps them.
+    /// `passive_deletes` does not apply: the database's `ON DELETE` never
+    /// fires for an `UPDATE`.
+    Mark(i64),
+    /// A restore: rows of soft-delete tables reached by cascades whose
+    /// column holds this stamp get it back to `NULL`; nothing else is
+    /// touched.
+    Restore(i64),
+}
+
+/// The stamp `micros` as the `soft_delete` column `column` of `table`
+/// holds it.
+fn stamp_for(table: &'static TableDef, column: &'static str, micros: i64) -> Result<Value> {
+    table
+        .column(column)
+        .and_then(|c| crate::value::stamp::to_value(micros, c.ty))
+        .ok_or_else(|| Error::InvalidSchema {
+            table: table.name,
+            column,
+            reason: format!(
+                "`{column}`, the `soft_delete` column of `{}`, must be an `Option` of `i64` (microseconds since the Unix epoch) or of a timestamp type (chrono `DateTime<Utc>` / `NaiveDateTime`, time `OffsetDateTime` / `PrimitiveDateTime`)",
+                table.name
+            ),
+        })
 }
 
 /// What a plan is for.
@@ -328,10 +391,16 @@ struct Planner<'d> {
     /// Planning what the database does (below a `passive_deletes`
     /// relationship, in a dry run): every foreign key's own `ON DELETE`.
     database: bool,
+    soft: SoftMode,
+    /// Below a cascade a soft delete carries out for real
+    /// (`on_soft_delete = "delete"`): an ordinary delete.
+    hard: bool,
 }
 
 struct PendingCheck {
     by_database: bool,
+    /// Only live rows of a soft-delete child count (a soft delete's check).
+    live_only: bool,
     parent_table: &'static str,
     child: &'static TableDef,
     fk: &'static ForeignKeyDef,
@@ -355,13 +424,22 @@ pub fn plan_delete(
     keys: Vec<Value>,
     chunk: usize,
 ) -> Result<DeletePlan> {
-    plan_delete_for(Purpose::Delete, dialect, schema, table, keys, chunk)
+    plan_delete_for(
+        Purpose::Delete,
+        SoftMode::Hard,
+        dialect,
+        schema,
+        table,
+        keys,
+        chunk,
+    )
 }
 
 /// [`plan_delete`] for a [`Purpose`]: a dry run's plan also holds what the
 /// database will do.
 pub fn plan_delete_for(
     purpose: Purpose,
+    soft: SoftMode,
     dialect: &dyn Dialect,
     schema: Option<&Schema>,
     table: &'static TableDef,
@@ -379,7 +457,7 @@ pub fn plan_delete_for(
             keys: keys.into(),
         }
     };
-    plan_rows(purpose, dialect, schema, table, rows, chunk)
+    plan_rows(purpose, soft, dialect, schema, table, rows, chunk)
 }
 
 /// Plans the delete of the rows of `table` whose primary key is one of
@@ -395,12 +473,21 @@ pub fn plan_delete_all(
     keys: Vec<Value>,
     max_params: usize,
 ) -> Result<DeletePlan> {
-    plan_delete_all_for(Purpose::Delete, dialect, schema, table, keys, max_params)
+    plan_delete_all_for(
+        Purpose::Delete,
+        SoftMode::Hard,
+        dialect,
+        schema,
+        table,
+        keys,
+        max_params,
+    )
 }
 
 /// [`plan_delete_all`] for a [`Purpose`].
 pub fn plan_delete_all_for(
     purpose: Purpose,
+    soft: SoftMode,
     dialect: &dyn Dialect,
     schema: Option<&Schema>,
     table: &'static TableDef,
@@ -420,7 +507,7 @@ pub fn plan_delete_all_for(
         column: key.name,
         name,
     };
-    let mut plan = plan_rows(purpose, dialect, schema, table, rows, 0)?;
+    let mut plan = plan_rows(purpose, soft, dialect, schema, table, rows, 0)?;
     let create = CreateKeyTable {
         name: table_name.clone(),
         kind: key.kind(),
@@ -450,6 +537,7 @@ fn composite_unsupported(table: &'static TableDef, what: &str) -> Error {
 
 fn plan_rows(
     purpose: Purpose,
+    soft: SoftMode,
     dialect: &dyn Dialect,
     schema: Option<&Schema>,
     table: &'static TableDef,
@@ -476,6 +564,8 @@ fn plan_rows(
         purpose,
         by_database: Vec::new(),
         database: false,
+        soft,
+        hard: false,
     };
     let rows = Arc::new(rows);
     planner.visit(table, rows.clone())?;
@@ -511,7 +601,38 @@ impl Planner<'_> {
                 edge.passive = false;
             }
         }
+        if let Some(restoring) = self.soft_here(table).map(|(_, r)| r) {
+            // No database action fires for an UPDATE: the ORM applies them.
+            for edge in &mut edges {
+                edge.passive = false;
+            }
+            // The link rows of a `ManyToMany` stay (a restore finds them).
+            edges.retain(|e| !matches!(e.declared, Declared::Parent(rel) if rel.kind == RelationKind::ManyToMany));
+            if restoring {
+                // A restore follows the cascades into soft-delete tables only.
+                edges.retain(|e| e.action == Action::Cascade && e.child.soft_delete.is_some());
+            }
+        }
         Ok(edges)
+    }
+
+    /// Whether this plan marks rows (a soft delete) outside a cascade it
+    /// carries out for real.
+    fn marking(&self) -> bool {
+        matches!(self.soft, SoftMode::Mark(_)) && !self.hard
+    }
+
+    /// For a soft-delete `table` whose rows this plan marks or restores
+    /// (not below a cascade carried out for real): its column, and whether
+    /// the plan restores.
+    fn soft_here(&self, table: &'static TableDef) -> Option<(&'static str, bool)> {
+        let column = table.soft_delete?;
+        match self.soft {
+            SoftMode::Hard => None,
+            _ if self.hard => None,
+            SoftMode::Mark(_) => Some((column, false)),
+            SoftMode::Restore(_) => Some((column, true)),
+        }
     }
 
     /// What the database does to the rows referencing a deleted row.
@@ -534,6 +655,11 @@ impl Planner<'_> {
     fn render_checks(&mut self) {
         for check in std::mem::take(&mut self.pending_checks) {
             let mut filter = check.children.condition();
+            if check.live_only
+                && let Some(column) = check.child.soft_delete
+            {
+                filter = filter.and(Condition::is_null(column));
+            }
             let immediate = check.action == Action::Restrict
                 || (check.action == Action::NoAction && self.dialect.no_action_is_immediate());
             match check.action {
@@ -637,8 +763,34 @@ impl Planner<'_> {
                 ),
             });
         }
+        let soft = self.soft_here(table);
+        let rows = match (soft, &self.soft) {
+            (Some((column, false)), _) => Arc::new(RowSet::Filtered {
+                rows,
+                filter: Condition::is_null(column),
+            }),
+            (Some((column, true)), SoftMode::Restore(micros)) => Arc::new(RowSet::Filtered {
+                rows,
+                filter: Condition::Compare {
+                    column: ColumnRef::new(column),
+                    op: CompareOp::Eq,
+                    value: stamp_for(table, column, *micros)?,
+                },
+            }),
+            _ => rows,
+        };
         let cycle = self.cycle_of(table)?;
         if cycle.len() > 1 {
+            if soft.is_some() {
+                return Err(Error::InvalidRelation {
+                    model: table.model,
+                    relation: "*",
+                    reason: format!(
+                        "a soft delete (or restore) through the cascade cycle of tables {} is not supported; purge instead",
+                        cycle.iter().map(|t| t.name).collect::<Vec<_>>().join(", ")
+                    ),
+                });
+            }
             if let Some(member) = cycle.iter().find(|t| t.has_composite_key()) {
                 return Err(composite_unsupported(
                     member,
@@ -675,7 +827,9 @@ impl Planner<'_> {
             }
         }
 
-        if let RowSet::Tree { edges, .. } = &*rows {
+        if let RowSet::Tree { edges, .. } = &*rows
+            && soft.is_none()
+        {
             for edge in edges {
                 if !table.column(edge.column()).is_some_and(|c| c.nullable) {
                     continue;
@@ -683,9 +837,43 @@ impl Planner<'_> {
                 self.unlink(table, edge.column(), rows.condition());
             }
         }
-        self.delete_rows(table, &rows);
+        match soft {
+            Some((column, restoring)) => self.mark_rows(table, column, restoring, &rows)?,
+            None => self.delete_rows(table, &rows),
+        }
         self.path.pop();
         self.plan_database(passive_from)
+    }
+
+    /// `UPDATE table SET column = <stamp> WHERE <rows>` (a soft delete;
+    /// remembered for the checks like a delete) or `SET column = NULL` (a
+    /// restore).
+    fn mark_rows(
+        &mut self,
+        table: &'static TableDef,
+        column: &'static str,
+        restoring: bool,
+        rows: &Arc<RowSet>,
+    ) -> Result<()> {
+        let (value, kind) = match (&self.soft, restoring) {
+            (SoftMode::Mark(micros), false) => (
+                Assign::Value(stamp_for(table, column, *micros)?),
+                StepKind::SoftDelete { column },
+            ),
+            _ => (Assign::Null, StepKind::Restore { column }),
+        };
+        if !restoring {
+            self.deleted.push((table.name, rows.clone()));
+        }
+        let condition = rows.condition();
+        let statement = Update {
+            table: table.name.into(),
+            set: vec![(column.into(), value)],
+            filter: Some(condition.clone()),
+        }
+        .render(self.dialect);
+        self.push_step(table, kind, statement, condition);
+        Ok(())
     }
 
     /// Plans, as the database will carry them out, the `passive_deletes`
@@ -979,6 +1167,9 @@ impl Planner<'_> {
             parent_columns: r.fk.references_columns,
             parent: rows.clone(),
         };
+        if r.action == Action::Cascade && self.marking() && r.child.soft_delete.is_none() {
+            return self.soft_into_hard(r, children);
+        }
         match r.action {
             Action::Cascade => self.visit(r.child, Arc::new(children))?,
             Action::SetNull | Action::SetDefault => {
@@ -1016,6 +1207,7 @@ impl Planner<'_> {
                 self.unlink_from_ancestors(table, r, &children);
                 self.pending_checks.push(PendingCheck {
                     by_database: self.database,
+                    live_only: self.soft_here(r.child).is_some() || self.marking(),
                     parent_table: table.name,
                     child: r.child,
                     fk: r.fk,
@@ -1025,6 +1217,39 @@ impl Planner<'_> {
             }
         }
         Ok(())
+    }
+
+    /// A cascade from rows a soft delete marks into a table that has no
+    /// `soft_delete` column: what the relationship's `on_soft_delete` says
+    /// (deleted for real, with an ordinary delete's cascades, or kept); kept
+    /// when no relationship declares the cascade.
+    fn soft_into_hard(&mut self, r: &Edge, children: RowSet) -> Result<()> {
+        let choice = match r.declared {
+            Declared::Parent(rel) => match rel.on_soft_delete {
+                Some(choice) => choice,
+                None => {
+                    let (model, field) = r.origin();
+                    return Err(Error::InvalidRelation {
+                        model,
+                        relation: field,
+                        reason: format!(
+                            "soft-deleting cascades into `{}`, which has no `soft_delete` column: say what happens to its rows with `on_soft_delete = \"keep\"` or `\"delete\"`",
+                            r.child.name
+                        ),
+                    });
+                }
+            },
+            Declared::Child(_) | Declared::ForeignKey => OnSoftDelete::Keep,
+        };
+        match choice {
+            OnSoftDelete::Keep => Ok(()),
+            OnSoftDelete::Delete => {
+                self.hard = true;
+                let result = self.visit(r.child, Arc::new(children));
+                self.hard = false;
+                result
+            }
+        }
     }
 
     /// A `NO ACTION` foreign key from rows the plan deletes later (a table

@@ -17,6 +17,11 @@ pub enum EffectKind {
     SetNull,
     /// Foreign keys set to their default (SET DEFAULT).
     SetDefault,
+    /// Rows marked deleted (`#[model(soft_delete = ...)]`): their column
+    /// set to the time of the delete.
+    SoftDeleted,
+    /// Rows a restore brought back: the marks of one soft delete cleared.
+    Restored,
 }
 
 /// Rows of one table (and column, for updates) affected by a delete.
@@ -50,6 +55,8 @@ impl fmt::Display for Effect {
             EffectKind::SetDefault => {
                 write!(f, "set DEFAULT {:>8}  {}.{columns}", self.rows, self.table)
             }
+            EffectKind::SoftDeleted => write!(f, "soft-deleted {:>7}  {}", self.rows, self.table),
+            EffectKind::Restored => write!(f, "restored    {:>8}  {}", self.rows, self.table),
         }
     }
 }
@@ -162,6 +169,16 @@ impl DeleteReport {
     /// Rows of `table` whose foreign key the ORM set to its default.
     pub fn defaulted(&self, table: &str) -> u64 {
         self.sum(table, EffectKind::SetDefault)
+    }
+
+    /// Rows of `table` a soft delete marked deleted.
+    pub fn soft_deleted(&self, table: &str) -> u64 {
+        self.sum(table, EffectKind::SoftDeleted)
+    }
+
+    /// Rows of `table` a restore brought back.
+    pub fn restored(&self, table: &str) -> u64 {
+        self.sum(table, EffectKind::Restored)
     }
 
     /// Rows deleted by the ORM, all tables together.

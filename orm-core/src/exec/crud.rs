@@ -206,7 +206,11 @@ pub(crate) async fn find<B: Backend, M: Model>(
     conn: &mut Connection<B>,
     key: Vec<Value>,
 ) -> Result<Option<M>> {
-    let select = Select::model(M::TABLE).filter(key_condition(M::TABLE, key));
+    let mut select = Select::model(M::TABLE).filter(key_condition(M::TABLE, key));
+    // A soft-deleted row is not found.
+    if let Some(live) = Condition::live(M::TABLE) {
+        select = select.filter(live);
+    }
     let rows = run::fetch::<B, M>(conn, select, &decode_model::<M>).await?;
     Ok(rows.into_iter().next())
 }
@@ -266,15 +270,28 @@ pub(crate) fn key_order(table: &'static TableDef) -> Vec<(ColumnRef, bool)> {
         .collect()
 }
 
+/// A query's filter, and for a soft-delete model (unless
+/// [`Query::with_deleted`]) the live rows only.
+fn query_filter<M, W>(table: &'static TableDef, query: &Query<M, W>) -> Option<Condition> {
+    let filter = query
+        .filter
+        .as_ref()
+        .map(|expr| Condition::from_expr(table, expr));
+    match (
+        filter,
+        Condition::live(table).filter(|_| !query.with_deleted),
+    ) {
+        (Some(filter), Some(live)) => Some(filter.and(live)),
+        (filter, live) => filter.or(live),
+    }
+}
+
 /// The `SELECT` of a query: every column, the filter, the order (primary
 /// key by default), limit and offset.
 fn select_query<M: Model, W>(query: &Query<M, W>) -> Select {
     let table = M::TABLE;
     let mut select = Select::model(table);
-    select.filter = query
-        .filter
-        .as_ref()
-        .map(|expr| Condition::from_expr(table, expr));
+    select.filter = query_filter(table, query);
     select.order_by = if query.order.is_empty() {
         key_order(table)
     } else {
@@ -305,10 +322,7 @@ pub(crate) async fn count<B: Backend, M: Model, W>(
     query: &Query<M, W>,
 ) -> Result<u64> {
     let mut select = Select::count(M::TABLE.name);
-    select.filter = query
-        .filter
-        .as_ref()
-        .map(|expr| Condition::from_expr(M::TABLE, expr));
+    select.filter = query_filter(M::TABLE, query);
     let spilled = super::spill::spill::<B>(conn, select.filter.as_mut(), 0).await?;
     let count = run::count::<B>(conn, select).await;
     spilled.drop::<B>(conn).await;

@@ -4,7 +4,7 @@
 use crate::TableDef;
 use crate::backend::{Backend, Connection};
 use crate::delete::{
-    DeletePlan, DeleteReport, Prepare, Purpose, plan_delete_all_for, plan_delete_for,
+    DeletePlan, DeleteReport, Prepare, Purpose, SoftMode, plan_delete_all_for, plan_delete_for,
     resolve_relation,
 };
 use crate::error::{Error, Result};
@@ -15,7 +15,7 @@ use crate::relation::{ParentSide, Rel};
 use crate::sql::{
     Assign, COMPOSITE_KEYS_PER_STATEMENT, ColumnRef, Condition, Render, Select, Update,
 };
-use crate::value::Value;
+use crate::value::{Value, stamp};
 
 use super::run;
 
@@ -28,6 +28,7 @@ use super::run;
 /// [`COMPOSITE_KEYS_PER_STATEMENT`]).
 fn plan_chunks<B: Backend>(
     purpose: Purpose,
+    soft: SoftMode,
     schema: Option<&Schema>,
     table: &'static TableDef,
     keys: Vec<Value>,
@@ -45,7 +46,7 @@ fn plan_chunks<B: Backend>(
     let mut chunk = chunk.max(1);
     let first = loop {
         let part = keys[..(chunk * width).min(keys.len())].to_vec();
-        let plan = plan_delete_for(purpose, B::DIALECT, schema, table, part, 0)?;
+        let plan = plan_delete_for(purpose, soft, B::DIALECT, schema, table, part, 0)?;
         let widest = plan.widest_statement();
         if widest <= max || chunk == 1 {
             break plan;
@@ -59,6 +60,7 @@ fn plan_chunks<B: Backend>(
         // (refused for a composite key, which a key table cannot hold).
         return Ok(vec![plan_delete_all_for(
             purpose,
+            soft,
             B::DIALECT,
             schema,
             table,
@@ -73,6 +75,7 @@ fn plan_chunks<B: Backend>(
         let part: Vec<Value> = keys.by_ref().take(chunk * width).collect();
         plans.push(plan_delete_for(
             purpose,
+            soft,
             B::DIALECT,
             schema,
             table,
@@ -238,12 +241,26 @@ enum Roots {
     Select(Select),
 }
 
+/// What a delete does to the rows of soft-delete tables.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum How {
+    /// Marks them (a soft delete) when the table deleted from is a
+    /// soft-delete table; else deletes.
+    Delete,
+    /// Deletes them for real (`purge`).
+    Purge,
+    /// Clears the marks of the soft delete that marked the requested row
+    /// (`restore`; one key).
+    Restore,
+}
+
 async fn in_transaction<B: Backend>(
     conn: &mut Connection<B>,
     schema: Option<&Schema>,
     table: &'static TableDef,
     roots: Roots,
     dry_run: bool,
+    how: How,
 ) -> Result<DeleteReport> {
     let mut tx = run::begin::<B>(conn).await?;
     let mut report = DeleteReport {
@@ -273,6 +290,23 @@ async fn in_transaction<B: Backend>(
         }
     };
     let first_key = if single { keys.clone() } else { Vec::new() };
+    let soft = match (how, table.soft_delete) {
+        (How::Delete, Some(_)) => SoftMode::Mark(stamp::next()),
+        (How::Restore, Some(column)) => {
+            SoftMode::Restore(stamp_of::<B>(&mut tx, table, column, &first_key).await?)
+        }
+        (How::Restore, None) => {
+            return Err(Error::InvalidRelation {
+                model: table.model,
+                relation: "*",
+                reason: format!(
+                    "`{}` has no `soft_delete` column: there is nothing to restore",
+                    table.name
+                ),
+            });
+        }
+        _ => SoftMode::Hard,
+    };
     let purpose = if dry_run {
         Purpose::DryRun
     } else {
@@ -280,7 +314,7 @@ async fn in_transaction<B: Backend>(
     };
     let listed = dry_run.then(|| keys.clone());
     let plan = |purpose, keys| -> Result<Vec<DeletePlan>> {
-        let mut plans = plan_chunks::<B>(purpose, schema, table, keys)?;
+        let mut plans = plan_chunks::<B>(purpose, soft, schema, table, keys)?;
         if selected_with_lock {
             // The SELECT already locked the root rows.
             for plan in &mut plans {
@@ -306,7 +340,12 @@ async fn in_transaction<B: Backend>(
         }
     }
     run_plans::<B>(&mut tx, &plans, &mut report).await?;
-    if single && report.deleted(table.name) == 0 {
+    let done = match soft {
+        SoftMode::Hard => report.deleted(table.name),
+        SoftMode::Mark(_) => report.soft_deleted(table.name),
+        SoftMode::Restore(_) => report.restored(table.name),
+    };
+    if single && done == 0 {
         return Err(super::crud::not_found(table, &first_key));
     }
     if dry_run {
@@ -317,12 +356,43 @@ async fn in_transaction<B: Backend>(
     Ok(report)
 }
 
-/// Deletes one model's row with every cascade (or plans it).
+/// The stamp of the soft delete that marked the row `key` of `table`:
+/// `NotFound` when there is no such row or it is live.
+async fn stamp_of<B: Backend>(
+    conn: &mut Connection<B>,
+    table: &'static TableDef,
+    column: &'static str,
+    key: &[Value],
+) -> Result<i64> {
+    let ty = table.column(column).map_or(crate::ValueType::I64, |c| c.ty);
+    let select =
+        Select::column(table.name, column).filter(super::crud::key_condition(table, key.to_vec()));
+    let decode = move |row: &mut dyn RowSource| row.next_value(ty);
+    let values = run::fetch::<B, Value>(conn, select, &decode).await?;
+    values
+        .first()
+        .and_then(stamp::from_value)
+        .ok_or_else(|| super::crud::not_found(table, key))
+}
+
+/// Deletes one model's row with every cascade (or plans it): a soft delete
+/// for a soft-delete model.
 pub(crate) async fn delete_model<B: Backend, M: Model>(
     conn: &mut Connection<B>,
     schema: Option<&Schema>,
     model: &M,
     dry_run: bool,
+) -> Result<DeleteReport> {
+    model_root::<B, M>(conn, schema, model, dry_run, How::Delete).await
+}
+
+/// Deletes, purges or restores one model's row (see [`How`]).
+pub(crate) async fn model_root<B: Backend, M: Model>(
+    conn: &mut Connection<B>,
+    schema: Option<&Schema>,
+    model: &M,
+    dry_run: bool,
+    how: How,
 ) -> Result<DeleteReport> {
     let key = model.key_values();
     if key.iter().any(Value::is_null) {
@@ -330,7 +400,7 @@ pub(crate) async fn delete_model<B: Backend, M: Model>(
             model: M::TABLE.model,
         });
     }
-    in_transaction::<B>(conn, schema, M::TABLE, Roots::Key(key), dry_run).await
+    in_transaction::<B>(conn, schema, M::TABLE, Roots::Key(key), dry_run, how).await
 }
 
 /// Deletes every row matching `filter` with every cascade (or plans it).
@@ -341,13 +411,14 @@ pub(crate) async fn delete_where<B: Backend, M: Model>(
     schema: Option<&Schema>,
     filter: Expr,
     dry_run: bool,
+    how: How,
 ) -> Result<DeleteReport> {
     let table = M::TABLE;
     // Locks the rows as they are selected (where the dialect has row locks).
     let select = key_select(table).filter(Condition::from_expr(table, &filter));
     // A dry run locks nothing.
     let select = if dry_run { select } else { select.locked() };
-    in_transaction::<B>(conn, schema, table, Roots::Select(select), dry_run).await
+    in_transaction::<B>(conn, schema, table, Roots::Select(select), dry_run, how).await
 }
 
 /// Deletes the rows of `table` with these primary keys, with every cascade
@@ -359,7 +430,7 @@ pub(crate) async fn delete_keys<B: Backend>(
     keys: Vec<Value>,
     dry_run: bool,
 ) -> Result<DeleteReport> {
-    in_transaction::<B>(conn, schema, table, Roots::Keys(keys), dry_run).await
+    in_transaction::<B>(conn, schema, table, Roots::Keys(keys), dry_run, How::Delete).await
 }
 
 /// Deletes the rows of `table` that `filter` selects, through the planner
@@ -372,8 +443,16 @@ pub(crate) async fn delete_rows_where<B: Backend>(
     filter: Condition,
 ) -> Result<u64> {
     let select = key_select(table).filter(filter).locked();
-    let report = in_transaction::<B>(conn, schema, table, Roots::Select(select), false).await?;
-    Ok(report.deleted(table.name))
+    let report = in_transaction::<B>(
+        conn,
+        schema,
+        table,
+        Roots::Select(select),
+        false,
+        How::Delete,
+    )
+    .await?;
+    Ok(report.deleted(table.name) + report.soft_deleted(table.name))
 }
 
 /// Detaches every child of `parent` in `relation`: on a `cascade_delete`
@@ -416,8 +495,16 @@ pub(crate) async fn detach<B: Backend, P: Model, R: ParentSide>(
     let rows = if resolved.relation.cascade_delete {
         // Locks the children as they are selected (where the dialect has row locks).
         let select = key_select(child).filter(children).locked();
-        let report = in_transaction::<B>(conn, schema, child, Roots::Select(select), false).await?;
-        report.deleted(child.name)
+        let report = in_transaction::<B>(
+            conn,
+            schema,
+            child,
+            Roots::Select(select),
+            false,
+            How::Delete,
+        )
+        .await?;
+        report.deleted(child.name) + report.soft_deleted(child.name)
     } else {
         if !fk
             .columns

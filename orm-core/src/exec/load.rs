@@ -73,6 +73,7 @@ pub struct Filtered<P, C> {
     relation: Rel<P, HasMany<C>>,
     filter: Option<Expr>,
     order: Vec<(usize, bool)>,
+    with_deleted: bool,
 }
 
 impl<P, C> Clone for Filtered<P, C> {
@@ -81,6 +82,7 @@ impl<P, C> Clone for Filtered<P, C> {
             relation: self.relation,
             filter: self.filter.clone(),
             order: self.order.clone(),
+            with_deleted: self.with_deleted,
         }
     }
 }
@@ -172,6 +174,7 @@ impl<P: Model, C: Model> Rel<P, HasMany<C>> {
             relation: self,
             filter: query.filter,
             order: query.order,
+            with_deleted: query.with_deleted,
         }
     }
 }
@@ -257,6 +260,8 @@ fn distinct_keys<M: Model>(models: &[M], index: usize) -> Vec<Value> {
 struct Refine<'q> {
     filter: Option<&'q Expr>,
     order: &'q [(usize, bool)],
+    /// Soft-deleted rows too ([`Query::with_deleted`]).
+    with_deleted: bool,
 }
 
 /// Every row of `T` whose columns `indexes` hold one of `keys` (each key's
@@ -275,6 +280,13 @@ async fn fetch_by_columns<B: Backend, T: Model>(
     let table = T::TABLE;
     let max = B::DIALECT.max_bind_parameters().max(1);
     let mut filter = refine.filter.map(|expr| Condition::from_expr(table, expr));
+    // Soft-deleted rows are left out unless asked for.
+    if let Some(live) = Condition::live(table).filter(|_| !refine.with_deleted) {
+        filter = Some(match filter {
+            Some(filter) => filter.and(live),
+            None => live,
+        });
+    }
     // A filter with long `IN` lists leaves room for the keys: its lists go
     // into key tables when it would take more than half the statement.
     let spilled = spill::spill::<B>(conn, filter.as_mut(), keys.len().min(max / 2)).await?;
@@ -420,6 +432,7 @@ impl<P: Model, C: Model + Clone> LoadRelation<P> for Filtered<P, C> {
         let refine = Refine {
             filter: self.filter.as_ref(),
             order: &self.order,
+            with_deleted: self.with_deleted,
         };
         load_has_many::<B, P, C>(self.relation, conn, models, refine).await
     }
@@ -626,16 +639,7 @@ impl<P: Model, T: Model + Clone> LoadRelation<P> for Rel<P, ManyToMany<T>> {
         let targets = if target_keys.is_empty() {
             Vec::new()
         } else {
-            fetch_by_columns::<B, T>(
-                conn,
-                &[target_index],
-                target_keys,
-                Refine {
-                    filter: None,
-                    order: &[],
-                },
-            )
-            .await?
+            fetch_by_columns::<B, T>(conn, &[target_index], target_keys, Refine::default()).await?
         };
         // Each target's position in key order, and each owner's targets.
         let position: HashMap<GroupKey, usize> = targets

@@ -520,7 +520,14 @@ pub trait Executor<'e, B: Backend>: Send + Sized {
         async move {
             on_connection!(self, |conn| {
                 let schema = conn.schema.clone();
-                delete::delete_where::<B, M>(&mut conn, schema.as_deref(), filter.expr, false).await
+                delete::delete_where::<B, M>(
+                    &mut conn,
+                    schema.as_deref(),
+                    filter.expr,
+                    false,
+                    delete::How::Delete,
+                )
+                .await
             })
         }
     }
@@ -534,7 +541,14 @@ pub trait Executor<'e, B: Backend>: Send + Sized {
         async move {
             on_connection!(self, |conn| {
                 let schema = conn.schema.clone();
-                delete::delete_where::<B, M>(&mut conn, schema.as_deref(), filter.expr, true).await
+                delete::delete_where::<B, M>(
+                    &mut conn,
+                    schema.as_deref(),
+                    filter.expr,
+                    true,
+                    delete::How::Delete,
+                )
+                .await
             })
         }
     }
@@ -553,6 +567,72 @@ pub trait Executor<'e, B: Backend>: Send + Sized {
             on_connection!(self, |conn| {
                 let schema = conn.schema.clone();
                 delete::delete_keys::<B>(&mut conn, schema.as_deref(), table, keys, false).await
+            })
+        }
+    }
+
+    /// Deletes `model`'s row for real, with every cascade, whether or not it
+    /// (or any row below it) was soft-deleted: [`delete`](Executor::delete)
+    /// as if no model had a `soft_delete` column. For a model without one
+    /// it is `delete`.
+    fn purge<M: Model>(self, model: M) -> impl Future<Output = Result<DeleteReport>> + Send {
+        async move {
+            on_connection!(self, |conn| {
+                let schema = conn.schema.clone();
+                delete::model_root::<B, M>(
+                    &mut conn,
+                    schema.as_deref(),
+                    &model,
+                    false,
+                    delete::How::Purge,
+                )
+                .await
+            })
+        }
+    }
+
+    /// Deletes for real every row matching `filter` (soft-deleted or not),
+    /// cascading like [`purge`](Executor::purge): e.g. the rows
+    /// soft-deleted before some date.
+    fn purge_where<M: Model>(
+        self,
+        filter: Filter<M>,
+    ) -> impl Future<Output = Result<DeleteReport>> + Send {
+        async move {
+            on_connection!(self, |conn| {
+                let schema = conn.schema.clone();
+                delete::delete_where::<B, M>(
+                    &mut conn,
+                    schema.as_deref(),
+                    filter.expr,
+                    false,
+                    delete::How::Purge,
+                )
+                .await
+            })
+        }
+    }
+
+    /// Undoes the soft delete that marked `model`'s row (read it with
+    /// [`Query::with_deleted`](crate::Query::with_deleted)): clears the
+    /// mark on the row and on every row that same soft delete marked through
+    /// cascades, and on no other — rows an earlier soft delete marked stay
+    /// deleted. What it cannot undo stays done: rows deleted for real
+    /// (`on_soft_delete = "delete"`) and foreign keys set to `NULL`.
+    /// [`Error::NotFound`](crate::Error::NotFound) when the row is gone or
+    /// not soft-deleted.
+    fn restore<M: Model>(self, model: &M) -> impl Future<Output = Result<DeleteReport>> + Send {
+        async move {
+            on_connection!(self, |conn| {
+                let schema = conn.schema.clone();
+                delete::model_root::<B, M>(
+                    &mut conn,
+                    schema.as_deref(),
+                    model,
+                    false,
+                    delete::How::Restore,
+                )
+                .await
             })
         }
     }

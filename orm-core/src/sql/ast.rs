@@ -122,6 +122,20 @@ impl Condition {
         }
     }
 
+    /// `column IS NULL`.
+    pub fn is_null(column: impl Into<Name>) -> Condition {
+        Condition::IsNull {
+            column: ColumnRef::new(column),
+            negated: false,
+        }
+    }
+
+    /// The live rows of a soft-delete table (its `soft_delete` column
+    /// `NULL`); `None` for another table.
+    pub fn live(table: &TableDef) -> Option<Condition> {
+        table.soft_delete.map(Condition::is_null)
+    }
+
     /// `column IN (SELECT ...)`.
     pub fn in_select(column: impl Into<Name>, select: Select) -> Condition {
         Condition::InSelect {

@@ -9,6 +9,7 @@
 //! chrono / time / uuid / json / decimal ones, and user newtypes and enums).
 
 mod column;
+pub(crate) mod stamp;
 mod types;
 
 use std::fmt;

@@ -32,6 +32,7 @@ mod postgres_only;
 mod registry;
 mod relations;
 mod reliability;
+mod soft_delete;
 mod sqlite_only;
 mod tutorials;
 mod types;
@@ -62,6 +63,7 @@ fn suite<B: TestBackend>(trials: &mut Vec<Trial>) {
     harness::add::<B>(trials, "registry", registry::tests());
     harness::add::<B>(trials, "relations", relations::tests());
     harness::add::<B>(trials, "reliability", reliability::tests());
+    harness::add::<B>(trials, "soft_delete", soft_delete::tests());
     harness::add::<B>(trials, "tutorials", tutorials::tests());
     harness::add::<B>(trials, "types", types::tests());
     harness::add::<B>(trials, "verify", verify::tests());
