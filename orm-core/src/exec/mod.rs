@@ -474,6 +474,11 @@ pub trait Executor<'e, B: Backend>: Send + Sized {
     /// Deletes `model`'s row and applies every relationship's delete action
     /// (SPEC §3), all in one transaction. Takes the model by value: a deleted
     /// row cannot be used by accident afterwards.
+    ///
+    /// On a model with `#[model(soft_delete = "...")]` it is a soft delete:
+    /// the row and every row of a soft-delete model its cascades reach are
+    /// stamped, not deleted (see [`restore`](Executor::restore) and
+    /// [`purge`](Executor::purge); the book's *Soft delete* chapter).
     fn delete<M: Model>(self, model: M) -> impl Future<Output = Result<DeleteReport>> + Send {
         async move {
             on_connection!(self, |conn| {
