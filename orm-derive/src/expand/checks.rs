@@ -55,6 +55,7 @@ pub fn checks(model: &Model) -> TokenStream {
             };
         })
     });
+    let soft_delete = soft_delete_checks(model);
     let key_columns = model.key_columns();
     let key: Vec<TokenStream> = if key_columns.len() > 1 {
         key_columns
@@ -74,8 +75,42 @@ pub fn checks(model: &Model) -> TokenStream {
         #(#actions)*
         #(#composite_actions)*
         #(#sql_types)*
+        #(#soft_delete)*
         #(#key)*
     }
+}
+
+/// `#[model(soft_delete = "...")]`: the column is an `Option` (NULL marks a
+/// live row) of a type the ORM can set to the time of the delete. That it
+/// names a column other than a key is checked before expansion
+/// (`check::check_soft_delete`).
+fn soft_delete_checks(model: &Model) -> Vec<TokenStream> {
+    let Some(lit) = &model.soft_delete else {
+        return Vec::new();
+    };
+    let name = lit.value();
+    let Some(column) = model.columns.iter().find(|c| c.name == name) else {
+        return Vec::new();
+    };
+    let field = format!("`{}::{}`", model.name, column.field);
+    let nullable = format!(
+        "`soft_delete = \"{name}\"`: {field} is not an `Option`, but a live row holds NULL there (a soft delete sets it to the time of the delete); declare the field as `Option<_>`"
+    );
+    let kind = format!(
+        "`soft_delete = \"{name}\"`: a soft delete sets {field} to the time of the delete, so its type must hold one: `Option<DateTime<Utc>>`, `Option<NaiveDateTime>` (chrono), `Option<OffsetDateTime>`, `Option<PrimitiveDateTime>` (time), or `Option<i64>` (microseconds since the Unix epoch)"
+    );
+    let ty = replace_self(column.ty, model.ident);
+    let panic = panic_at(lit, &kind);
+    vec![
+        nullable_check(model, column, lit, &nullable),
+        quote! {
+            const _: () = if !::orm_core::check::soft_delete_kind_ok(
+                <#ty as ::orm_core::FieldType>::KIND,
+            ) {
+                #panic
+            };
+        },
+    ]
 }
 
 /// The fields of a composite key are plain values: the database generates
