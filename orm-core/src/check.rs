@@ -540,6 +540,21 @@ pub const fn sql_type_problem(kind: ColumnKind, sql_type: &str) -> Option<&'stat
     })
 }
 
+/// `true` when a column of `kind` can be the soft-delete column of a model
+/// (`#[model(soft_delete = "...")]`): the ORM sets it to the time of the
+/// delete, which it can write as a [`ColumnKind::TimestampTz`]
+/// (`chrono::DateTime<Utc>`, `time::OffsetDateTime`), a
+/// [`ColumnKind::Timestamp`] (`chrono::NaiveDateTime`,
+/// `time::PrimitiveDateTime`) or a [`ColumnKind::BigInt`] (`i64`,
+/// microseconds since the Unix epoch). The derive turns `false` into a
+/// compile error on the `soft_delete` literal.
+pub const fn soft_delete_kind_ok(kind: ColumnKind) -> bool {
+    matches!(
+        kind,
+        ColumnKind::BigInt | ColumnKind::Timestamp | ColumnKind::TimestampTz
+    )
+}
+
 /// One word of a SQL type name, see [`type_name_is`].
 enum Word {
     End,
@@ -636,5 +651,16 @@ mod tests {
             sql_type_problem(ColumnKind::Timestamp, "timestamp without time zone"),
             None
         );
+    }
+
+    #[test]
+    fn soft_delete_kinds() {
+        assert!(soft_delete_kind_ok(ColumnKind::BigInt));
+        assert!(soft_delete_kind_ok(ColumnKind::Timestamp));
+        assert!(soft_delete_kind_ok(ColumnKind::TimestampTz));
+        assert!(!soft_delete_kind_ok(ColumnKind::Int));
+        assert!(!soft_delete_kind_ok(ColumnKind::Text));
+        assert!(!soft_delete_kind_ok(ColumnKind::Date));
+        assert!(!soft_delete_kind_ok(ColumnKind::Bool));
     }
 }

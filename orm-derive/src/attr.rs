@@ -218,8 +218,26 @@ pub struct Relationship {
     pub foreign_key: Option<LitStr>,
     /// `through = "LinkModel"`: the literal and the link model's type.
     pub through: Option<(LitStr, syn::Type)>,
-    /// `on_soft_delete = "keep" | "delete"`, with the literal's span.
-    pub on_soft_delete: Option<(SoftDeleteChoice, proc_macro2::Span)>,
+    /// `on_soft_delete = "keep" | "delete"`.
+    pub on_soft_delete: Option<SoftDeleteSetting>,
+}
+
+/// `on_soft_delete = "keep" | "delete"`.
+pub struct SoftDeleteSetting {
+    /// The key (`on_soft_delete`).
+    pub key: Ident,
+    /// The parsed value.
+    pub choice: SoftDeleteChoice,
+    /// The literal.
+    pub lit: LitStr,
+}
+
+impl ToTokens for SoftDeleteSetting {
+    /// `on_soft_delete = "keep"`, for errors spanning the whole setting.
+    fn to_tokens(&self, tokens: &mut TokenStream) {
+        self.key.to_tokens(tokens);
+        self.lit.to_tokens(tokens);
+    }
 }
 
 /// The value of `on_soft_delete = "..."`.
@@ -380,17 +398,33 @@ impl Relationship {
                     "through" => through.set(key, link_model(key, meta)?),
                     "on_soft_delete" => {
                         let lit = string(key, meta, "\"keep\"")?;
-                        let choice = match lit.value().as_str() {
+                        let value = lit.value();
+                        let choice = match value.as_str() {
                             "keep" => SoftDeleteChoice::Keep,
                             "delete" => SoftDeleteChoice::Delete,
                             _ => {
+                                let lower = value.trim().to_lowercase();
+                                let hint = if matches!(lower.as_str(), "keep" | "delete") {
+                                    format!(" (in lower case: \"{lower}\")")
+                                } else {
+                                    String::new()
+                                };
                                 return Err(syn::Error::new(
                                     lit.span(),
-                                    "`on_soft_delete` is \"keep\" (leave the related rows) or \"delete\" (delete them for real)",
+                                    format!(
+                                        "unknown value \"{value}\" for `on_soft_delete`: expected \"keep\" (leave the related rows as they are) or \"delete\" (delete them for real){hint}"
+                                    ),
                                 ));
                             }
                         };
-                        on_soft_delete.set(key, (choice, lit.span()));
+                        on_soft_delete.set(
+                            key,
+                            SoftDeleteSetting {
+                                key: key.clone(),
+                                choice,
+                                lit,
+                            },
+                        );
                     }
                     _ => {}
                 }

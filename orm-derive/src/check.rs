@@ -16,6 +16,7 @@ pub fn check(cx: &Ctxt, model: &Model) {
     check_self_reference(cx, model);
     check_composite_foreign_key_columns(cx, model);
     check_composite_self_reference(cx, model);
+    check_soft_delete(cx, model);
     check_handle_names(cx, model);
     check_identifiers(cx, model);
 }
@@ -244,5 +245,82 @@ fn check_composite_self_reference(cx: &Ctxt, model: &Model) {
                 ),
             );
         }
+    }
+}
+
+/// What a soft-delete column looks like, for messages.
+const SOFT_DELETE_EXAMPLE: &str = "deleted_at: Option<DateTime<Utc>>";
+
+/// `#[model(soft_delete = "...")]` names a column of the model that a
+/// delete may overwrite: neither the primary key nor a foreign-key column.
+/// (Its type, an `Option` of a type the ORM can stamp with the time, is a
+/// `const` check: see `expand::checks`.)
+fn check_soft_delete(cx: &Ctxt, model: &Model) {
+    let Some(lit) = &model.soft_delete else {
+        return;
+    };
+    let name = lit.value();
+    let Some(column) = model.columns.iter().find(|c| c.name == name) else {
+        if model.columns.iter().any(|c| c.attrs.rejected("column")) {
+            return; // a rejected `column = "..."` may have been the name
+        }
+        let names: Vec<&str> = model.columns.iter().map(|c| c.name.as_str()).collect();
+        let hint = if let Some(column) = model.columns.iter().find(|c| c.field == name) {
+            format!(
+                ": the field `{name}` is stored in column `{}`, and `soft_delete` names a column; write \"{}\"",
+                column.name, column.name
+            )
+        } else if let Some(near) = closest(&name, &names) {
+            format!(": did you mean `{near}`?")
+        } else if model.relations.iter().any(|r| r.field == name) {
+            format!(
+                ": `{name}` is a relationship field; add a column for the time of the delete, e.g. `{SOFT_DELETE_EXAMPLE}`"
+            )
+        } else {
+            let listed: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
+            format!(
+                " (its columns are {}); add it as a field, e.g. `{name}: Option<DateTime<Utc>>`",
+                listed.join(", ")
+            )
+        };
+        cx.error_spanned_by(
+            lit,
+            format!(
+                "`soft_delete` names `{name}`, which is not a column of `{}`{hint}",
+                model.name
+            ),
+        );
+        return;
+    };
+    let field = format!("`{}::{}`", model.name, column.field);
+    let holds = "the soft-delete column holds the time of the delete (NULL while the row is live)";
+    let problem = if column.attrs.primary_key.is_some() {
+        Some(format!(
+            "the primary key {field}, but {holds}, and a key never changes"
+        ))
+    } else if let Some(foreign_key) = &column.attrs.foreign_key {
+        Some(format!(
+            "{field}, the foreign key to `{}.{}`, but {holds}, not a reference",
+            foreign_key.table, foreign_key.column
+        ))
+    } else {
+        model
+            .foreign_keys
+            .iter()
+            .find(|fk| fk.columns.iter().any(|c| c.value() == name))
+            .map(|fk| {
+                format!(
+                    "{field}, a column of the foreign key to `{}`, but {holds}, not a reference",
+                    fk.references.lit.value()
+                )
+            })
+    };
+    if let Some(problem) = problem {
+        cx.error_spanned_by(
+            lit,
+            format!(
+                "`soft_delete` names {problem}; give the model a column of its own for it, e.g. `{SOFT_DELETE_EXAMPLE}`"
+            ),
+        );
     }
 }

@@ -45,6 +45,7 @@
 //! |---|---|
 //! | `table = "name"` | the table name; default: the struct name in snake case (`HeroPower` → `hero_power`) |
 //! | `foreign_key(columns = ["a", "b"], references = "table(x, y)")` | a composite foreign key: columns `a`, `b` of this table reference `table(x, y)`, pairwise in order; repeatable |
+//! | `soft_delete = "column"` | soft delete: a delete sets this column to the time of the delete instead of removing the row (NULL means live); the column is an `Option` of `DateTime<Utc>`, `NaiveDateTime`, `OffsetDateTime`, `PrimitiveDateTime` or `i64` (microseconds since the Unix epoch), not a key |
 //!
 //! Inside `foreign_key(...)`, `columns` lists column names of this model
 //! (the `column = "..."` of a renamed field), at least two and each once;
@@ -116,6 +117,7 @@
 //! | `cascade_delete` | (`HasMany`, `HasOne`) deleting the parent deletes the children; so does detaching them (delete-orphan) |
 //! | `passive_deletes` | (`HasMany`, `HasOne`) the database applies the child foreign key's `ondelete`; the ORM only deletes the parent |
 //! | `foreign_key = "column"` | the child's foreign-key column to use, when it has several to the parent |
+//! | `on_soft_delete = "keep"` or `"delete"` | (`HasMany`, `HasOne`) for a cascade from a soft-delete model into a model without `soft_delete`: soft-deleting the parent leaves the children as they are, or deletes them for real |
 //!
 //! # What it generates
 //!
@@ -141,11 +143,17 @@
 //!   * delete flags are put on a `BelongsTo` field;
 //!   * `ondelete = "SET NULL"` is declared on a non-`Option` field, or on a
 //!     composite foreign key with a non-`Option` column (likewise
-//!     `"SET DEFAULT"` on a column without a `default`).
+//!     `"SET DEFAULT"` on a column without a `default`);
+//!   * `soft_delete` names a field that is not an `Option`, or whose type
+//!     cannot hold the time of the delete;
+//!   * a cascade from a soft-delete model reaches a model without
+//!     `soft_delete` and says no `on_soft_delete`, or `on_soft_delete` is
+//!     given where it decides nothing.
 //!
 //! Mistakes within one struct (unknown or duplicate keys, a bad action, a
 //! malformed `foreign_key`, no or two primary keys, two fields on one column,
-//! a composite foreign key on a column the struct does not have, ...) are
+//! a composite foreign key on a column the struct does not have, a
+//! `soft_delete` naming no column or a key column, ...) are
 //! all reported together, each under the tokens at fault.
 
 mod ast;

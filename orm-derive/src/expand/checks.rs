@@ -55,6 +55,7 @@ pub fn checks(model: &Model) -> TokenStream {
             };
         })
     });
+    let soft_delete = soft_delete_checks(model);
     let key_columns = model.key_columns();
     let key: Vec<TokenStream> = if key_columns.len() > 1 {
         key_columns
@@ -74,8 +75,42 @@ pub fn checks(model: &Model) -> TokenStream {
         #(#actions)*
         #(#composite_actions)*
         #(#sql_types)*
+        #(#soft_delete)*
         #(#key)*
     }
+}
+
+/// `#[model(soft_delete = "...")]`: the column is an `Option` (NULL marks a
+/// live row) of a type the ORM can set to the time of the delete. That it
+/// names a column other than a key is checked before expansion
+/// (`check::check_soft_delete`).
+fn soft_delete_checks(model: &Model) -> Vec<TokenStream> {
+    let Some(lit) = &model.soft_delete else {
+        return Vec::new();
+    };
+    let name = lit.value();
+    let Some(column) = model.columns.iter().find(|c| c.name == name) else {
+        return Vec::new();
+    };
+    let field = format!("`{}::{}`", model.name, column.field);
+    let nullable = format!(
+        "`soft_delete = \"{name}\"`: {field} is not an `Option`, but a live row holds NULL there (a soft delete sets it to the time of the delete); declare the field as `Option<_>`"
+    );
+    let kind = format!(
+        "`soft_delete = \"{name}\"`: a soft delete sets {field} to the time of the delete, so its type must hold one: `Option<DateTime<Utc>>`, `Option<NaiveDateTime>` (chrono), `Option<OffsetDateTime>`, `Option<PrimitiveDateTime>` (time), or `Option<i64>` (microseconds since the Unix epoch)"
+    );
+    let ty = replace_self(column.ty, model.ident);
+    let panic = panic_at(lit, &kind);
+    vec![
+        nullable_check(model, column, lit, &nullable),
+        quote! {
+            const _: () = if !::orm_core::check::soft_delete_kind_ok(
+                <#ty as ::orm_core::FieldType>::KIND,
+            ) {
+                #panic
+            };
+        },
+    ]
 }
 
 /// The fields of a composite key are plain values: the database generates
@@ -366,11 +401,6 @@ fn arms(
         .as_ref()
         .map(LitStr::value)
         .unwrap_or_default();
-    // Where the message about `on_soft_delete` points.
-    let on_soft_delete = attrs
-        .on_soft_delete
-        .as_ref()
-        .map(|(_, span)| Ident::new("on_soft_delete", *span));
     // The two parent sides share a message unless it names the kind.
     let by_kind = |parent: String, belongs_to: String| Message::ByKind {
         has_one: parent.clone(),
@@ -561,15 +591,16 @@ fn arms(
                 .as_ref()
                 .map(|key| key as &dyn ToTokens)),
             Message::Same(format!(
-                "{field} cascades the soft delete of {owner} (`#[model(soft_delete = ...)]`) into {target}, which has no `soft_delete` column: give {target} one, or say what soft-deleting does to its rows with `on_soft_delete = \"keep\"` (leave them) or `on_soft_delete = \"delete\"` (delete them for real)"
+                "soft-deleting a {owner} cascades through {field} to {target}, which cannot be soft-deleted (it has no `#[model(soft_delete = \"...\")]`): give {target} a soft-delete column too, or say what soft-deleting a {owner} does to its {target} rows with `on_soft_delete = \"keep\"` (leave them as they are) or `on_soft_delete = \"delete\"` (delete them for real)"
             )),
         ),
         (
             "OnSoftDeleteUnused",
-            on(on_soft_delete.as_ref().map(|key| key as &dyn ToTokens)),
-            Message::Same(format!(
-                "`on_soft_delete` on {field} has nothing to decide: it applies to a `HasMany` / `HasOne` that cascades from a model with `#[model(soft_delete = ...)]` into a model without one; remove it"
-            )),
+            on(attrs
+                .on_soft_delete
+                .as_ref()
+                .map(|setting| setting as &dyn ToTokens)),
+            on_soft_delete_unused(model, relation, names),
         ),
         (
             "BackPopulatesNotManyToMany",
@@ -603,6 +634,42 @@ fn arms(
             )),
         ),
     ]
+}
+
+/// Why `on_soft_delete` on `relation` decides nothing, as far as this model
+/// tells: `check::relation` reports `OnSoftDeleteUnused` for several reasons.
+fn on_soft_delete_unused(model: &Model, relation: &Relation, names: &Names) -> Message {
+    let Names {
+        field,
+        owner,
+        target,
+    } = names;
+    let name = &model.name;
+    if relation.attrs.through.is_some() {
+        return Message::Same(format!(
+            "`on_soft_delete` on {field} has nothing to decide: soft-deleting either side of a `ManyToMany` keeps the link rows, so a restore finds them; remove it"
+        ));
+    }
+    let parent = if model.soft_delete.is_none() {
+        format!(
+            "`on_soft_delete` on {field} has nothing to decide: {owner} has no `#[model(soft_delete = \"...\")]`, so deleting a {owner} deletes it for real, with its cascades; remove `on_soft_delete`, or make {owner} a soft-delete model"
+        )
+    } else if relation.attrs.cascade_delete.is_some() {
+        format!(
+            "`on_soft_delete` on {field} has nothing to decide: {target} has a soft-delete column too, so soft-deleting a {owner} soft-deletes its {target} rows through this cascade; remove it"
+        )
+    } else {
+        format!(
+            "`on_soft_delete` on {field} has nothing to decide: it says what soft-deleting a {owner} does to the {target} rows a cascade reaches, but this relationship does not cascade (no `cascade_delete`, no `ondelete = \"CASCADE\"`), or {target} has a soft-delete column too; remove it"
+        )
+    };
+    Message::ByKind {
+        has_one: parent.clone(),
+        has_many: parent,
+        belongs_to: format!(
+            "`on_soft_delete` on {field}: what a soft delete does to the rows a cascade reaches is declared on the parent side, next to `cascade_delete`; move it to the `HasMany<{name}>` or `HasOne<{name}>` field of {target}"
+        ),
+    }
 }
 
 /// `::core::panic!("message")` spanning `tokens`: the path takes the span of

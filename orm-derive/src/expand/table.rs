@@ -133,10 +133,11 @@ fn relation_def(relation: &Relation) -> TokenStream {
     let back_populates = option(attrs.back_populates.as_ref().map(|lit| quote!(#lit)));
     let cascade_delete = attrs.cascade_delete.is_some();
     let passive_deletes = attrs.passive_deletes.is_some();
-    let on_soft_delete = option(attrs.on_soft_delete.as_ref().map(|(choice, span)| {
-        let variant = match choice {
-            crate::attr::SoftDeleteChoice::Keep => quote_spanned!(*span=> Keep),
-            crate::attr::SoftDeleteChoice::Delete => quote_spanned!(*span=> Delete),
+    let on_soft_delete = option(attrs.on_soft_delete.as_ref().map(|setting| {
+        let span = setting.lit.span();
+        let variant = match setting.choice {
+            crate::attr::SoftDeleteChoice::Keep => quote_spanned!(span=> Keep),
+            crate::attr::SoftDeleteChoice::Delete => quote_spanned!(span=> Delete),
         };
         quote!(::orm_core::OnSoftDelete::#variant)
     }));
