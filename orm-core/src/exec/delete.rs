@@ -433,6 +433,16 @@ pub(crate) async fn delete_keys<B: Backend>(
     in_transaction::<B>(conn, schema, table, Roots::Keys(keys), dry_run, How::Delete).await
 }
 
+/// Restores the row of `table` with primary key `key` (see [`How::Restore`]).
+pub(crate) async fn restore_key<B: Backend>(
+    conn: &mut Connection<B>,
+    schema: Option<&Schema>,
+    table: &'static TableDef,
+    key: Vec<Value>,
+) -> Result<DeleteReport> {
+    in_transaction::<B>(conn, schema, table, Roots::Key(key), false, How::Restore).await
+}
+
 /// Deletes the rows of `table` that `filter` selects, through the planner
 /// (every cascade of theirs, in one transaction); returns how many rows of
 /// `table` went.

@@ -642,6 +642,22 @@ pub trait Executor<'e, B: Backend>: Send + Sized {
         }
     }
 
+    /// [`restore`](Executor::restore) for the row of `table` with this
+    /// primary key (its key columns' values): the untyped form, for
+    /// metadata built at run time.
+    fn restore_row(
+        self,
+        table: &'static TableDef,
+        key: Vec<Value>,
+    ) -> impl Future<Output = Result<DeleteReport>> + Send {
+        async move {
+            on_connection!(self, |conn| {
+                let schema = conn.schema.clone();
+                delete::restore_key::<B>(&mut conn, schema.as_deref(), table, key).await
+            })
+        }
+    }
+
     /// What [`delete_rows`](Executor::delete_rows) would do, without writing
     /// or locking a row: a dry run, as [`plan_delete`](Executor::plan_delete).
     fn plan_delete_rows(
