@@ -115,8 +115,13 @@ async fn run_plans<B: Backend>(
         }
     }
     let result = run_statements::<B>(conn, plans, report).await;
-    // The temporary tables go, also after a refusal (MySQL keeps them on
-    // the connection, outside the transaction).
+    // The temporary tables go, also after a refusal or a database error
+    // (MySQL keeps them on the connection, outside the transaction, where a
+    // retry would find them) — not after a timeout, whose connection may
+    // not answer.
+    if matches!(result, Err(Error::Timeout { .. })) {
+        return result;
+    }
     for statement in plans.iter().flat_map(|p| &p.cleanup) {
         let dropped = run::execute::<B>(conn, statement).await;
         if result.is_ok() {

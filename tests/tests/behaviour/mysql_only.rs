@@ -354,6 +354,75 @@ pub async fn multi_statement_deletes_lock_their_roots(ctx: Ctx<MySql>) {
         .await;
 }
 
+mod leak {
+    use orm_core::{BelongsTo, HasMany, Model};
+
+    #[derive(Model, Debug, Clone)]
+    #[model(table = "leak_node")]
+    pub struct Node {
+        #[field(primary_key)]
+        pub id: Option<i64>,
+        #[field(foreign_key = "leak_node.id", ondelete = "CASCADE")]
+        pub parent_id: Option<i64>,
+        #[relationship(back_populates = "children")]
+        pub parent: BelongsTo<Node>,
+        #[relationship(back_populates = "parent", cascade_delete)]
+        pub children: HasMany<Node>,
+        #[relationship(back_populates = "node")]
+        pub pins: HasMany<Pin>,
+    }
+
+    #[derive(Model, Debug, Clone)]
+    #[model(table = "leak_pin")]
+    pub struct Pin {
+        #[field(primary_key)]
+        pub id: Option<i64>,
+        #[field(foreign_key = "leak_node.id", ondelete = "RESTRICT")]
+        pub node_id: i64,
+        #[relationship(back_populates = "pins")]
+        pub node: BelongsTo<Node>,
+    }
+}
+
+/// A refused delete drops its temporary tables: MySQL keeps them on the
+/// connection, outside the transaction, so the same delete again on the
+/// same connection (a retry) would otherwise fail on "table exists".
+pub async fn a_refused_tree_delete_leaves_no_temporary_table(_ctx: Ctx<MySql>) {
+    use leak::{Node, Pin};
+    let options = MySqlOptions::from_url(&url()).unwrap().max_connections(1);
+    let db = orm_mysql::connect_with(options).await.unwrap();
+    db.drop_all(&[Node::TABLE, Pin::TABLE]).await.unwrap();
+    db.create_all(&[Node::TABLE, Pin::TABLE]).await.unwrap();
+    db.execute_sql(
+        "INSERT INTO leak_node (id, parent_id) VALUES (1, NULL), (2, 1)",
+        Vec::new(),
+    )
+    .await
+    .unwrap();
+    db.execute_sql(
+        "INSERT INTO leak_pin (id, node_id) VALUES (1, 2)",
+        Vec::new(),
+    )
+    .await
+    .unwrap();
+    for attempt in 1..=3 {
+        let root = db.get::<Node>(1i64).await.unwrap();
+        let refused = db.delete(root.clone()).await;
+        assert!(
+            matches!(refused, Err(Error::Restricted { .. })),
+            "attempt {attempt}: {refused:?}"
+        );
+        let planned = db.plan_delete(&root).await;
+        assert!(
+            matches!(planned, Err(Error::Restricted { .. })),
+            "plan, attempt {attempt}: {planned:?}"
+        );
+    }
+    assert_eq!(count(&db, "leak_node").await, 2);
+    db.drop_all(&[Node::TABLE, Pin::TABLE]).await.unwrap();
+    db.close().await;
+}
+
 /// The tests of this module.
 /// See [`crate::delete::a_dry_run_waits_for_no_lock`].
 async fn a_dry_run_waits_for_no_lock(ctx: Ctx<MySql>) {
@@ -363,6 +432,7 @@ async fn a_dry_run_waits_for_no_lock(ctx: Ctx<MySql>) {
 pub fn tests() -> Vec<Test<MySql>> {
     crate::tests![
         a_dry_run_waits_for_no_lock,
+        a_refused_tree_delete_leaves_no_temporary_table,
         mysql_urls_are_checked,
         foreign_key_checks_follow_the_option,
         error_numbers_are_typed_with_names,
