@@ -399,7 +399,8 @@ struct Planner<'d> {
 
 struct PendingCheck {
     by_database: bool,
-    /// Only live rows of a soft-delete child count (a soft delete's check).
+    /// Only live rows of a soft-delete child count (a check of a soft delete;
+    /// a restore makes none).
     live_only: bool,
     parent_table: &'static str,
     child: &'static TableDef,
@@ -1207,7 +1208,7 @@ impl Planner<'_> {
                 self.unlink_from_ancestors(table, r, &children);
                 self.pending_checks.push(PendingCheck {
                     by_database: self.database,
-                    live_only: self.soft_here(r.child).is_some() || self.marking(),
+                    live_only: self.marking(),
                     parent_table: table.name,
                     child: r.child,
                     fk: r.fk,
