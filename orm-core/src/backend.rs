@@ -162,6 +162,17 @@ pub trait Dialect: Send + Sync + 'static {
     /// The most bind parameters one statement may carry.
     fn max_bind_parameters(&self) -> usize;
 
+    /// `true` when the backend binds a list of values of type `ty` as one
+    /// array parameter ([`Value::Array`]): `column IN (...)` over several
+    /// such values is then rendered `column = ANY($1)` (`<> ALL` for `NOT
+    /// IN`), with the same meaning, one parameter and one statement text
+    /// whatever the number of values (PostgreSQL). The default, `false`,
+    /// binds each value in the list.
+    fn binds_array_of(&self, ty: crate::value::ValueType) -> bool {
+        let _ = ty;
+        false
+    }
+
     /// What follows `INSERT INTO "table"` to insert one row of defaults
     /// only (a model whose only column is its generated key): ANSI's
     /// `DEFAULT VALUES`; MySQL spells it `() VALUES ()`.

@@ -190,6 +190,11 @@ fn bind_all(params: Vec<Value>) -> Result<MySqlArguments> {
             #[cfg(feature = "rust_decimal")]
             Value::Decimal(v) => args.add(v),
             Value::Invalid(invalid) => return Err(Error::InvalidValue(invalid.reason)),
+            Value::Array(_) => {
+                return Err(Error::InvalidValue(
+                    "MySQL has no array parameters: bind each value of the list".into(),
+                ));
+            }
             #[allow(unreachable_patterns, reason = "a type whose backend feature is off")]
             other => {
                 let ty = other.value_type();

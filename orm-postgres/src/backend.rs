@@ -77,6 +77,12 @@ impl Dialect for PostgresDialect {
         // The Bind message counts parameters in an unsigned 16-bit integer.
         65_535
     }
+
+    fn binds_array_of(&self, ty: ValueType) -> bool {
+        // Every type with a PostgreSQL array type sqlx encodes; JSON lists
+        // keep one parameter per value.
+        !matches!(ty, ValueType::Json)
+    }
 }
 
 /// A `NULL` of a given PostgreSQL type, so that the server never has to
@@ -142,11 +148,7 @@ fn bind_all(params: Vec<Value>) -> Result<PgArguments> {
             Value::I64(v) => args.add(v),
             Value::F32(v) => args.add(v),
             Value::F64(v) => args.add(v),
-            Value::Text(v) if v.contains('\0') => {
-                return Err(Error::InvalidValue(
-                    "PostgreSQL text cannot contain NUL (\\0) characters; store such data as bytes (Vec<u8>)".into(),
-                ));
-            }
+            Value::Text(v) if v.contains('\0') => return Err(nul_in_text()),
             Value::Text(v) => args.add(v),
             Value::Bytes(v) => args.add(v),
             #[cfg(feature = "uuid")]
@@ -172,6 +174,7 @@ fn bind_all(params: Vec<Value>) -> Result<PgArguments> {
             #[cfg(feature = "rust_decimal")]
             Value::Decimal(v) => args.add(v),
             Value::Invalid(invalid) => return Err(Error::InvalidValue(invalid.reason)),
+            Value::Array(items) => bind_array(&mut args, items)?,
             #[allow(unreachable_patterns, reason = "a type whose backend feature is off")]
             other => {
                 let ty = other.value_type();
@@ -181,6 +184,88 @@ fn bind_all(params: Vec<Value>) -> Result<PgArguments> {
         added.map_err(|e| Error::Database(sqlx::Error::Encode(e)))?;
     }
     Ok(args)
+}
+
+/// Binds a [`Value::Array`] as one PostgreSQL array of its items' type
+/// (sqlx's `Encode` for `Vec<T>`): `int8[]` for `I64` keys, `text[]` for
+/// text, and so on. The renderer sends only non-`NULL` items of one type.
+fn bind_array(
+    args: &mut PgArguments,
+    items: Vec<Value>,
+) -> Result<std::result::Result<(), BoxDynError>> {
+    let ty = items.first().and_then(Value::value_type);
+    macro_rules! vec_of {
+        ($variant:ident) => {{
+            let mut out = Vec::with_capacity(items.len());
+            for item in items {
+                match item {
+                    Value::$variant(v) => out.push(v),
+                    other => return Err(mixed(ty, &other)),
+                }
+            }
+            out
+        }};
+    }
+    Ok(match ty {
+        Some(ValueType::Bool) => args.add(vec_of!(Bool)),
+        Some(ValueType::I16) => args.add(vec_of!(I16)),
+        Some(ValueType::I32) => args.add(vec_of!(I32)),
+        Some(ValueType::I64) => args.add(vec_of!(I64)),
+        Some(ValueType::F32) => args.add(vec_of!(F32)),
+        Some(ValueType::F64) => args.add(vec_of!(F64)),
+        Some(ValueType::Text) => {
+            let texts = vec_of!(Text);
+            if texts.iter().any(|t| t.contains('\0')) {
+                return Err(nul_in_text());
+            }
+            args.add(texts)
+        }
+        Some(ValueType::Bytes) => args.add(vec_of!(Bytes)),
+        #[cfg(feature = "uuid")]
+        Some(ValueType::Uuid) => args.add(vec_of!(Uuid)),
+        #[cfg(feature = "chrono")]
+        Some(ValueType::ChronoDate) => args.add(vec_of!(ChronoDate)),
+        #[cfg(feature = "chrono")]
+        Some(ValueType::ChronoTime) => args.add(vec_of!(ChronoTime)),
+        #[cfg(feature = "chrono")]
+        Some(ValueType::ChronoDateTime) => args.add(vec_of!(ChronoDateTime)),
+        #[cfg(feature = "chrono")]
+        Some(ValueType::ChronoDateTimeUtc) => args.add(vec_of!(ChronoDateTimeUtc)),
+        #[cfg(feature = "time")]
+        Some(ValueType::TimeDate) => args.add(vec_of!(TimeDate)),
+        #[cfg(feature = "time")]
+        Some(ValueType::TimeTime) => args.add(vec_of!(TimeTime)),
+        #[cfg(feature = "time")]
+        Some(ValueType::TimePrimitiveDateTime) => args.add(vec_of!(TimePrimitiveDateTime)),
+        #[cfg(feature = "time")]
+        Some(ValueType::TimeOffsetDateTime) => args.add(vec_of!(TimeOffsetDateTime)),
+        #[cfg(feature = "rust_decimal")]
+        Some(ValueType::Decimal) => args.add(vec_of!(Decimal)),
+        other => {
+            return Err(Error::InvalidValue(format!(
+                "cannot bind a list of {other:?} values as one PostgreSQL array{}",
+                other
+                    .and_then(ValueType::feature)
+                    .map(|f| format!(" (the `{f}` feature of orm-postgres may be off)"))
+                    .unwrap_or_default()
+            )));
+        }
+    })
+}
+
+/// An array item of another type than the first.
+fn mixed(ty: Option<ValueType>, item: &Value) -> Error {
+    Error::InvalidValue(format!(
+        "an array parameter holds {ty:?} values and also {item} ({:?})",
+        item.value_type()
+    ))
+}
+
+fn nul_in_text() -> Error {
+    Error::InvalidValue(
+        "PostgreSQL text cannot contain NUL (\\0) characters; store such data as bytes (Vec<u8>)"
+            .into(),
+    )
 }
 
 /// Reads the columns of a row in order: integers, floats, text and bytes by

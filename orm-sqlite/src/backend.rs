@@ -166,6 +166,11 @@ fn bind_all(params: Vec<Value>) -> Result<SqliteArguments> {
             #[cfg(feature = "rust_decimal")]
             Value::Decimal(v) => args.add(v.to_string()),
             Value::Invalid(invalid) => return Err(Error::InvalidValue(invalid.reason)),
+            Value::Array(_) => {
+                return Err(Error::InvalidValue(
+                    "SQLite has no array parameters: bind each value of the list".into(),
+                ));
+            }
             #[allow(unreachable_patterns, reason = "a type whose backend feature is off")]
             other => {
                 let ty = other.value_type();

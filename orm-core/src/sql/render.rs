@@ -9,6 +9,7 @@ use super::ast::{
     DropTable, Insert, InsertKeys, KEY_COLUMN, Projection, Select, Update, key_column,
 };
 use super::{SqlBuilder, Statement};
+use crate::value::Value;
 
 /// A statement of the tree, turned into SQL text for a dialect. The tree is
 /// consumed, so bound values move into the statement without a copy.
@@ -74,6 +75,12 @@ impl SqlBuilder<'_> {
             } => {
                 if values.is_empty() {
                     self.push(if negated { "1 = 1" } else { "1 = 0" });
+                } else if self.binds_as_array(&values) {
+                    // The same meaning as `IN` / `NOT IN`, `NULL` included.
+                    self.column(&column)
+                        .push(if negated { " <> ALL(" } else { " = ANY(" })
+                        .bind(Value::Array(values))
+                        .push(")");
                 } else {
                     self.column(&column)
                         .push(if negated { " NOT IN (" } else { " IN (" })
@@ -127,6 +134,17 @@ impl SqlBuilder<'_> {
                 self.push(") IS NOT TRUE");
             }
         }
+    }
+
+    /// `true` when `values` go as one array parameter: several of them,
+    /// none `NULL`, all of one type the dialect binds as an array.
+    fn binds_as_array(&self, values: &[Value]) -> bool {
+        let Some(ty) = values.first().and_then(Value::value_type) else {
+            return false;
+        };
+        values.len() > 1
+            && self.dialect().binds_array_of(ty)
+            && values.iter().all(|v| v.value_type() == Some(ty))
     }
 
     /// `(a AND b)`; one item alone; `empty` for none.

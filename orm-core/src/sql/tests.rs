@@ -155,6 +155,76 @@ fn empty_in_lists_and_null_comparisons_are_valid_sql() {
     assert!(s.params.is_empty());
 }
 
+/// [`Numbered`] binding lists of integers as one array parameter, as
+/// PostgreSQL does.
+struct Arrays;
+
+impl Dialect for Arrays {
+    fn name(&self) -> &'static str {
+        "arrays"
+    }
+    fn push_placeholder(&self, out: &mut String, index: usize) {
+        Numbered.push_placeholder(out, index);
+    }
+    fn type_name(&self, kind: ColumnKind) -> &'static str {
+        Numbered.type_name(kind)
+    }
+    fn max_bind_parameters(&self) -> usize {
+        4
+    }
+    fn binds_array_of(&self, ty: ValueType) -> bool {
+        ty == ValueType::I64
+    }
+}
+
+#[test]
+fn in_lists_become_one_array_parameter_where_the_dialect_binds_arrays() {
+    let render = |values: Vec<Value>, negated: bool| {
+        let expr = Expr::In {
+            column: 0,
+            values,
+            negated,
+        };
+        Select::count("parent")
+            .filter(Condition::from_expr(&PARENT, &expr))
+            .render(&Arrays)
+    };
+    let keys: Vec<Value> = (1..=1000).map(Value::I64).collect();
+    let s = render(keys.clone(), false);
+    assert!(s.sql.ends_with("WHERE \"id\" = ANY($1)"), "{}", s.sql);
+    assert_eq!(s.params, vec![Value::Array(keys.clone())]);
+    // `NOT IN` is `<> ALL`, the same meaning with NULL.
+    let s = render(keys[..2].to_vec(), true);
+    assert!(s.sql.ends_with("WHERE \"id\" <> ALL($1)"), "{}", s.sql);
+    // One value, a NULL, mixed types or a type the dialect does not bind as
+    // an array keep the list.
+    let s = render(vec![Value::I64(7)], false);
+    assert!(s.sql.ends_with("WHERE \"id\" IN ($1)"), "{}", s.sql);
+    for values in [
+        vec![Value::I64(1), Value::Null(ColumnKind::BigInt)],
+        vec![Value::I64(1), Value::I32(2)],
+        vec![Value::Text("a".into()), Value::Text("b".into())],
+    ] {
+        let s = render(values, false);
+        assert!(s.sql.ends_with("IN ($1, $2)"), "{}", s.sql);
+        assert_eq!(s.params.len(), 2);
+    }
+    // Elsewhere the list binds every value.
+    let expr = Expr::In {
+        column: 0,
+        values: keys[..3].to_vec(),
+        negated: false,
+    };
+    let s = Select::count("parent")
+        .filter(Condition::from_expr(&PARENT, &expr))
+        .render(&Numbered);
+    assert!(s.sql.ends_with("IN ($1, $2, $3)"), "{}", s.sql);
+    assert_eq!(
+        Value::Array(keys).to_string(),
+        "ARRAY[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, … 980 more]"
+    );
+}
+
 #[test]
 fn delete_plan_is_one_statement_per_table_leaves_first() {
     let plan = crate::delete::plan_delete(

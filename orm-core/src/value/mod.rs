@@ -81,6 +81,14 @@ pub enum Value {
     /// [`Error::InvalidValue`](crate::Error::InvalidValue) before anything is
     /// sent, so a conversion error never turns into a silent `NULL`.
     Invalid(Box<InvalidValue>),
+    /// Several values of one type bound as one array parameter. The
+    /// statement renderer produces it for `column = ANY($1)` on a dialect
+    /// that binds arrays (PostgreSQL; see
+    /// [`Dialect::binds_array_of`](crate::backend::Dialect::binds_array_of)),
+    /// so a statement over a thousand keys has one parameter and the same
+    /// text whatever their number. Never read from a row; other backends
+    /// refuse to bind it.
+    Array(Vec<Value>),
 }
 
 /// Why a Rust value could not become a [`Value`]; see [`Value::Invalid`].
@@ -201,14 +209,16 @@ impl Value {
         match self {
             Value::Null(kind) => *kind,
             Value::Invalid(invalid) => invalid.kind,
+            Value::Array(items) => items.first().map_or(ColumnKind::Text, Value::kind),
             other => other.value_type().map_or(ColumnKind::Text, ValueType::kind),
         }
     }
 
-    /// The variant as a [`ValueType`]; `None` for `Null` and `Invalid`.
+    /// The variant as a [`ValueType`]; `None` for `Null`, `Invalid` and
+    /// `Array`.
     pub fn value_type(&self) -> Option<ValueType> {
         Some(match self {
-            Value::Null(_) | Value::Invalid(_) => return None,
+            Value::Null(_) | Value::Invalid(_) | Value::Array(_) => return None,
             Value::Bool(_) => ValueType::Bool,
             Value::I16(_) => ValueType::I16,
             Value::I32(_) => ValueType::I32,
@@ -256,7 +266,7 @@ impl Value {
     /// integers of every width compare equal, `NULL` has none.
     pub(crate) fn group_key(&self) -> Option<GroupKey> {
         Some(match self {
-            Value::Null(_) | Value::Invalid(_) => return None,
+            Value::Null(_) | Value::Invalid(_) | Value::Array(_) => return None,
             Value::Bool(v) => GroupKey::Bool(*v),
             Value::I16(_) | Value::I32(_) | Value::I64(_) => GroupKey::Int(self.as_i64()?),
             Value::F32(v) => GroupKey::Float(f64::from(*v).to_bits()),
@@ -339,6 +349,10 @@ impl fmt::Display for Value {
             #[cfg(feature = "rust_decimal")]
             Value::Decimal(v) => write!(f, "{v}"),
             Value::Invalid(invalid) => write!(f, "<invalid: {}>", invalid.reason),
+            Value::Array(items) => {
+                f.write_str("ARRAY")?;
+                shown(f, items, "[", "]")
+            }
         }
     }
 }
@@ -354,19 +368,25 @@ pub struct Params<'a>(pub &'a [Value]);
 
 impl fmt::Display for Params<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        const SHOWN: usize = 20;
-        f.write_str("(")?;
-        for (i, v) in self.0.iter().take(SHOWN).enumerate() {
-            if i > 0 {
-                f.write_str(", ")?;
-            }
-            write!(f, "{v}")?;
-        }
-        if self.0.len() > SHOWN {
-            write!(f, ", … {} more", self.0.len() - SHOWN)?;
-        }
-        f.write_str(")")
+        shown(f, self.0, "(", ")")
     }
+}
+
+/// Writes the first 20 values between `open` and `close`, then how many
+/// more there are.
+fn shown(f: &mut fmt::Formatter<'_>, values: &[Value], open: &str, close: &str) -> fmt::Result {
+    const SHOWN: usize = 20;
+    f.write_str(open)?;
+    for (i, v) in values.iter().take(SHOWN).enumerate() {
+        if i > 0 {
+            f.write_str(", ")?;
+        }
+        write!(f, "{v}")?;
+    }
+    if values.len() > SHOWN {
+        write!(f, ", … {} more", values.len() - SHOWN)?;
+    }
+    f.write_str(close)
 }
 
 /// Why a database value could not become the Rust type of its field.
@@ -430,6 +450,7 @@ impl serde::Serialize for Value {
             Value::Bytes(v) => serializer.serialize_bytes(v),
             #[cfg(feature = "json")]
             Value::Json(v) => v.serialize(serializer),
+            Value::Array(items) => serializer.collect_seq(items),
             other => {
                 // SQL's spelling without its quotes: `'2024-05-01'` → `2024-05-01`.
                 let text = other.to_string();

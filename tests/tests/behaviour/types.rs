@@ -390,6 +390,49 @@ async fn filters_and_order_on_the_new_types<B: TestBackend>(ctx: Ctx<B>) {
         .unwrap();
     assert_eq!(joined, 3);
 
+    // Lists of every kind of value: PostgreSQL binds each list as one
+    // array parameter (`= ANY($1)`, `<> ALL($1)`), the others bind each
+    // value; the rows are the same.
+    let emails_of = |found: Vec<Author>| {
+        let mut emails: Vec<String> = found.into_iter().map(|a| a.email).collect();
+        emails.sort();
+        emails
+    };
+    let by_keys = Author::query()
+        .filter(Author::ID.is_in([authors[0].id, authors[2].id, AuthorId(Uuid::nil())]))
+        .all(&db)
+        .await
+        .unwrap();
+    assert_eq!(emails_of(by_keys), ["b@example.com", "c@example.com"]);
+    let by_instants = Author::query()
+        .filter(
+            Author::CREATED_AT.is_in([at("2024-05-01T00:00:00.5Z"), at("2024-05-03T00:00:00Z")]),
+        )
+        .all(&db)
+        .await
+        .unwrap();
+    assert_eq!(emails_of(by_instants), ["a@example.com", "c@example.com"]);
+    let not_published = Author::query()
+        .filter(Author::STATUS.not_in([Status::Published, Status::Draft]))
+        .all(&db)
+        .await
+        .unwrap();
+    assert_eq!(emails_of(not_published), ["a@example.com", "c@example.com"]);
+    let balance: Decimal = "12345678901234567890.10".parse().expect("a decimal");
+    let other: Decimal = "0.5".parse().expect("a decimal");
+    let by_amount = Author::query()
+        .filter(Author::BALANCE.is_in([other, balance]) & Author::JOINED_ON.is_in([leap, leap]))
+        .count(&db)
+        .await
+        .unwrap();
+    assert_eq!(by_amount, 3);
+    let by_text = Author::query()
+        .filter(Author::EMAIL.not_in(["a@example.com", "b@example.com"]))
+        .all(&db)
+        .await
+        .unwrap();
+    assert_eq!(emails_of(by_text), ["c@example.com"]);
+
     let missing = Author::query()
         .filter(Author::EMAIL.like("%@nowhere%"))
         .one(&db)
