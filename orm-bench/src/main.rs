@@ -43,6 +43,7 @@ mod cases;
 mod engine;
 mod fixture;
 mod harness;
+mod machine;
 mod memory;
 mod models;
 mod mysql;
@@ -68,11 +69,6 @@ const ROWS_TARGET: f64 = 1.1;
 /// Target against a peer ORM doing the same work (SeaORM): no slower.
 #[cfg(feature = "seaorm")]
 const PEER_TARGET: f64 = 1.0;
-/// SeaORM's `Model::cascade_delete` deletes (or updates) row by row, one
-/// statement per row: measured only where the delete touches at most this
-/// many rows (not the 100,000-children case, which would take minutes).
-#[cfg(feature = "seaorm")]
-const SEAORM_PER_ROW_MAX_ROWS: usize = 20_000;
 
 /// Sizes and repetitions of one run.
 struct RunPlan {
@@ -91,6 +87,11 @@ struct RunPlan {
     memory: (usize, usize),
     /// (children, repetitions) for the dry run against the delete.
     dry_run: (usize, usize),
+    /// SeaORM's `Model::cascade_delete` deletes (or updates) row by row, one
+    /// statement per row: measured only where the delete touches at most
+    /// this many rows (a quick run leaves out the 100,000-children case,
+    /// where it takes 10 to 20 s per repetition).
+    seaorm_per_row_max_rows: usize,
 }
 
 const FULL: RunPlan = RunPlan {
@@ -102,6 +103,7 @@ const FULL: RunPlan = RunPlan {
     load: (1_000, 10, 31),
     memory: (100_000, 1_000_000),
     dry_run: (100_000, 15),
+    seaorm_per_row_max_rows: 100_001,
 };
 
 const QUICK: RunPlan = RunPlan {
@@ -113,6 +115,7 @@ const QUICK: RunPlan = RunPlan {
     load: (1_000, 10, 15),
     memory: (10_000, 100_000),
     dry_run: (100_000, 7),
+    seaorm_per_row_max_rows: 20_000,
 };
 
 /// The full plan on PostgreSQL: the sizes of [`FULL`], fewer repetitions.
@@ -129,6 +132,7 @@ const PG_FULL: RunPlan = RunPlan {
     load: (1_000, 10, 19),
     memory: (100_000, 1_000_000),
     dry_run: (100_000, 9),
+    seaorm_per_row_max_rows: 100_001,
 };
 
 /// The quick plan on PostgreSQL: the same sizes as [`QUICK`].
@@ -354,14 +358,14 @@ async fn start<E: Engine>(engine: &E, args: &Args) -> BenchResult<()> {
 /// touches `rows` rows, on engine `E`: the ORM's, the passive one and
 /// hand-written sqlx; with the `seaorm` feature, SeaORM's where it runs.
 #[cfg_attr(not(feature = "seaorm"), allow(unused_variables))]
-fn delete_variants<E: Engine>(rows: usize) -> Vec<Who> {
+fn delete_variants<E: Engine>(plan: &RunPlan, rows: usize) -> Vec<Who> {
     #[allow(unused_mut)]
     let mut variants = DELETE_VARIANTS.to_vec();
     #[cfg(feature = "seaorm")]
     if E::SEAORM {
         variants.push(Who::SeaOrm);
         variants.push(Who::SeaOrmPassive);
-        if rows <= SEAORM_PER_ROW_MAX_ROWS {
+        if rows <= plan.seaorm_per_row_max_rows {
             variants.push(Who::SeaOrmCascadeDelete);
         }
     }
@@ -462,6 +466,7 @@ async fn bench<E: Engine>(engine: &E, args: &Args, plan: &RunPlan) -> BenchResul
     };
     let reps_for = |planned: usize| args.reps.unwrap_or(planned);
     engine.print_header(plan.name).await?;
+    machine::print();
     let mut ratios = Vec::new();
 
     #[cfg(feature = "seaorm")]
@@ -487,7 +492,7 @@ async fn bench<E: Engine>(engine: &E, args: &Args, plan: &RunPlan) -> BenchResul
         );
         let mut last = None;
         for &(n, reps) in plan.one_parent {
-            let variants = delete_variants::<E>(1 + n);
+            let variants = delete_variants::<E>(plan, 1 + n);
             let samples = interleave(variants.len(), reps_for(reps), async |v| {
                 cases::one_parent(engine, action, variants[v], n).await
             })
@@ -518,7 +523,7 @@ async fn bench<E: Engine>(engine: &E, args: &Args, plan: &RunPlan) -> BenchResul
             "== tree: 1 team × {heroes} heroes × {powers} powers, ON DELETE CASCADE at both levels"
         );
         let rows = 1 + heroes + heroes * powers;
-        let variants = delete_variants::<E>(rows);
+        let variants = delete_variants::<E>(plan, rows);
         let samples = interleave(variants.len(), reps_for(reps), async |v| {
             cases::three_levels(engine, variants[v], heroes, powers).await
         })
@@ -734,6 +739,12 @@ async fn bench<E: Engine>(engine: &E, args: &Args, plan: &RunPlan) -> BenchResul
 
     harness::print_summary(&ratios);
     println!();
-    println!("total wall time {:.1} s", started.elapsed().as_secs_f64());
+    println!(
+        "total wall time {:.1} s{}",
+        started.elapsed().as_secs_f64(),
+        machine::load_average()
+            .map(|l| format!("; load average at the end {l}"))
+            .unwrap_or_default()
+    );
     Ok(())
 }
