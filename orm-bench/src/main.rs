@@ -70,6 +70,13 @@ const ROWS_TARGET: f64 = 1.1;
 #[cfg(feature = "seaorm")]
 const PEER_TARGET: f64 = 1.0;
 
+/// SeaORM's `Model::cascade_delete` deletes (or updates) row by row, one
+/// statement per row: interleaved with the other variants only where the
+/// delete touches at most this many rows (see
+/// [`RunPlan::seaorm_per_row_large`] for the larger case).
+#[cfg(feature = "seaorm")]
+const SEAORM_PER_ROW_MAX_ROWS: usize = 20_000;
+
 /// Sizes and repetitions of one run.
 struct RunPlan {
     name: &'static str,
@@ -87,11 +94,12 @@ struct RunPlan {
     memory: (usize, usize),
     /// (children, repetitions) for the dry run against the delete.
     dry_run: (usize, usize),
-    /// SeaORM's `Model::cascade_delete` deletes (or updates) row by row, one
-    /// statement per row: measured only where the delete touches at most
-    /// this many rows (a quick run leaves out the 100,000-children case,
-    /// where it takes 10 to 20 s per repetition).
-    seaorm_per_row_max_rows: usize,
+    /// (children, repetitions) of a separate ORM vs SeaORM
+    /// `Model::cascade_delete` comparison at a size the interleaved runs
+    /// leave it out of (it deletes row by row: 10 to 20 s per repetition at
+    /// 100,000 children); `None` skips it.
+    #[cfg_attr(not(feature = "seaorm"), allow(dead_code))]
+    seaorm_per_row_large: Option<(usize, usize)>,
 }
 
 const FULL: RunPlan = RunPlan {
@@ -103,7 +111,7 @@ const FULL: RunPlan = RunPlan {
     load: (1_000, 10, 31),
     memory: (100_000, 1_000_000),
     dry_run: (100_000, 15),
-    seaorm_per_row_max_rows: 100_001,
+    seaorm_per_row_large: Some((100_000, 3)),
 };
 
 const QUICK: RunPlan = RunPlan {
@@ -115,7 +123,7 @@ const QUICK: RunPlan = RunPlan {
     load: (1_000, 10, 15),
     memory: (10_000, 100_000),
     dry_run: (100_000, 7),
-    seaorm_per_row_max_rows: 20_000,
+    seaorm_per_row_large: None,
 };
 
 /// The full plan on PostgreSQL: the sizes of [`FULL`], fewer repetitions.
@@ -132,12 +140,17 @@ const PG_FULL: RunPlan = RunPlan {
     load: (1_000, 10, 19),
     memory: (100_000, 1_000_000),
     dry_run: (100_000, 9),
-    seaorm_per_row_max_rows: 100_001,
+    seaorm_per_row_large: Some((100_000, 3)),
 };
 
-/// The quick plan on PostgreSQL: the same sizes as [`QUICK`].
+/// The quick plan on PostgreSQL: the sizes of [`QUICK`], fewer repetitions
+/// where the data is large (each measurement loads it through the server),
+/// so the run stays under two minutes on 2 cores.
 const PG_QUICK: RunPlan = RunPlan {
     name: "postgres quick",
+    one_parent: &[(1_000, 15), (10_000, 9), (100_000, 5)],
+    rows: (100_000, 9),
+    dry_run: (100_000, 5),
     ..QUICK
 };
 
@@ -358,14 +371,14 @@ async fn start<E: Engine>(engine: &E, args: &Args) -> BenchResult<()> {
 /// touches `rows` rows, on engine `E`: the ORM's, the passive one and
 /// hand-written sqlx; with the `seaorm` feature, SeaORM's where it runs.
 #[cfg_attr(not(feature = "seaorm"), allow(unused_variables))]
-fn delete_variants<E: Engine>(plan: &RunPlan, rows: usize) -> Vec<Who> {
+fn delete_variants<E: Engine>(rows: usize) -> Vec<Who> {
     #[allow(unused_mut)]
     let mut variants = DELETE_VARIANTS.to_vec();
     #[cfg(feature = "seaorm")]
     if E::SEAORM {
         variants.push(Who::SeaOrm);
         variants.push(Who::SeaOrmPassive);
-        if rows <= plan.seaorm_per_row_max_rows {
+        if rows <= SEAORM_PER_ROW_MAX_ROWS {
             variants.push(Who::SeaOrmCascadeDelete);
         }
     }
@@ -492,7 +505,7 @@ async fn bench<E: Engine>(engine: &E, args: &Args, plan: &RunPlan) -> BenchResul
         );
         let mut last = None;
         for &(n, reps) in plan.one_parent {
-            let variants = delete_variants::<E>(plan, 1 + n);
+            let variants = delete_variants::<E>(1 + n);
             let samples = interleave(variants.len(), reps_for(reps), async |v| {
                 cases::one_parent(engine, action, variants[v], n).await
             })
@@ -511,6 +524,28 @@ async fn bench<E: Engine>(engine: &E, args: &Args, plan: &RunPlan) -> BenchResul
             );
             last = Some((variants, samples));
         }
+        #[cfg(feature = "seaorm")]
+        if let (true, Some((n, reps))) = (E::SEAORM, plan.seaorm_per_row_large) {
+            // The ORM against SeaORM's row-by-row cascade at a size where
+            // the latter takes seconds: few repetitions, interleaved.
+            let variants = [Who::Orm, Who::SeaOrmCascadeDelete];
+            let samples = interleave(variants.len(), reps_for(reps), async |v| {
+                cases::one_parent(engine, action, variants[v], n).await
+            })
+            .await?;
+            print_variants(
+                &format!("N = {n}"),
+                &delete_labels(&variants),
+                &samples,
+                args.samples,
+            );
+            delete_ratios(
+                &format!("{}_n{n}", action.label()),
+                &variants,
+                &samples,
+                &mut ratios,
+            );
+        }
         if let Some((variants, samples)) = &last {
             print_orm_statements(variants, samples);
         }
@@ -523,7 +558,7 @@ async fn bench<E: Engine>(engine: &E, args: &Args, plan: &RunPlan) -> BenchResul
             "== tree: 1 team × {heroes} heroes × {powers} powers, ON DELETE CASCADE at both levels"
         );
         let rows = 1 + heroes + heroes * powers;
-        let variants = delete_variants::<E>(plan, rows);
+        let variants = delete_variants::<E>(rows);
         let samples = interleave(variants.len(), reps_for(reps), async |v| {
             cases::three_levels(engine, variants[v], heroes, powers).await
         })
