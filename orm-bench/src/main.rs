@@ -470,6 +470,36 @@ fn side_ratios(
     out
 }
 
+/// One one-parent comparison: `variants` interleaved `reps` times on N =
+/// `n` children, their times printed and their ratios added.
+async fn one_parent_comparison<E: Engine>(
+    engine: &E,
+    action: Action,
+    variants: &[Who],
+    n: usize,
+    reps: usize,
+    args: &Args,
+    ratios: &mut Vec<Ratio>,
+) -> BenchResult<Samples> {
+    let samples = interleave(variants.len(), reps, async |v| {
+        cases::one_parent(engine, action, variants[v], n).await
+    })
+    .await?;
+    print_variants(
+        &format!("N = {n}"),
+        &delete_labels(variants),
+        &samples,
+        args.samples,
+    );
+    delete_ratios(
+        &format!("{}_n{n}", action.label()),
+        variants,
+        &samples,
+        ratios,
+    );
+    Ok(samples)
+}
+
 async fn bench<E: Engine>(engine: &E, args: &Args, plan: &RunPlan) -> BenchResult<()> {
     let started = Instant::now();
     let wanted = |section: &str| {
@@ -506,22 +536,16 @@ async fn bench<E: Engine>(engine: &E, args: &Args, plan: &RunPlan) -> BenchResul
         let mut last = None;
         for &(n, reps) in plan.one_parent {
             let variants = delete_variants::<E>(1 + n);
-            let samples = interleave(variants.len(), reps_for(reps), async |v| {
-                cases::one_parent(engine, action, variants[v], n).await
-            })
-            .await?;
-            print_variants(
-                &format!("N = {n}"),
-                &delete_labels(&variants),
-                &samples,
-                args.samples,
-            );
-            delete_ratios(
-                &format!("{}_n{n}", action.label()),
+            let samples = one_parent_comparison(
+                engine,
+                action,
                 &variants,
-                &samples,
+                n,
+                reps_for(reps),
+                args,
                 &mut ratios,
-            );
+            )
+            .await?;
             last = Some((variants, samples));
         }
         #[cfg(feature = "seaorm")]
@@ -529,22 +553,16 @@ async fn bench<E: Engine>(engine: &E, args: &Args, plan: &RunPlan) -> BenchResul
             // The ORM against SeaORM's row-by-row cascade at a size where
             // the latter takes seconds: few repetitions, interleaved.
             let variants = [Who::Orm, Who::SeaOrmCascadeDelete];
-            let samples = interleave(variants.len(), reps_for(reps), async |v| {
-                cases::one_parent(engine, action, variants[v], n).await
-            })
-            .await?;
-            print_variants(
-                &format!("N = {n}"),
-                &delete_labels(&variants),
-                &samples,
-                args.samples,
-            );
-            delete_ratios(
-                &format!("{}_n{n}", action.label()),
+            one_parent_comparison(
+                engine,
+                action,
                 &variants,
-                &samples,
+                n,
+                reps_for(reps),
+                args,
                 &mut ratios,
-            );
+            )
+            .await?;
         }
         if let Some((variants, samples)) = &last {
             print_orm_statements(variants, samples);
