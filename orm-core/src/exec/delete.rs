@@ -14,13 +14,15 @@ use crate::registry::Schema;
 use crate::relation::{ParentSide, Rel};
 use crate::sql::{
     Assign, COMPOSITE_KEYS_PER_STATEMENT, ColumnRef, Condition, Render, Select, Update,
+    binds_as_array,
 };
 use crate::value::{Value, stamp};
 
 use super::run;
 
 /// Plans one chunk of keys per statement set, so no statement exceeds the
-/// bind-parameter limit. A statement may bind a chunk's keys more than once
+/// bind-parameter limit (one chunk of all of them where the dialect binds
+/// the keys as one array). A statement may bind a chunk's keys more than once
 /// (a self-referential `NO ACTION` check binds them twice): the chunk is
 /// sized from the widest statement of the first plan. `keys` holds the
 /// values of each key's columns, key after key (one value per key unless
@@ -42,6 +44,10 @@ fn plan_chunks<B: Backend>(
     let mut chunk = (max / width).min(count);
     if width > 1 {
         chunk = chunk.min(COMPOSITE_KEYS_PER_STATEMENT);
+    } else if binds_as_array(B::DIALECT, &keys) {
+        // Every statement binds the keys as one array parameter: one plan
+        // over all of them, however many.
+        chunk = count;
     }
     let mut chunk = chunk.max(1);
     let first = loop {

@@ -291,7 +291,9 @@ async fn fetch_by_columns<B: Backend, T: Model>(
     // into key tables when it would take more than half the statement.
     let spilled = spill::spill::<B>(conn, filter.as_mut(), keys.len().min(max / 2)).await?;
     let width = indexes.len().max(1);
-    let mut chunk = (max.saturating_sub(filter.as_ref().map_or(0, spill::params)) / width).max(1);
+    let mut chunk =
+        (max.saturating_sub(filter.as_ref().map_or(0, |f| spill::params(f, B::DIALECT))) / width)
+            .max(1);
     if width > 1 {
         chunk = chunk.min(COMPOSITE_KEYS_PER_STATEMENT);
     }

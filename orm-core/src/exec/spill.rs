@@ -1,6 +1,7 @@
 //! `IN` lists too long for one statement. A user's `is_in` may hold more
 //! values than the database accepts as bind parameters in one statement
-//! (SQLite 32,766; PostgreSQL and MySQL 65,535, counted in 16 bits). Such
+//! (SQLite 32,766; PostgreSQL and MySQL 65,535, counted in 16 bits; a list
+//! PostgreSQL binds as one array counts once and never needs this). Such
 //! lists are moved, before the query runs, into a temporary key table of the
 //! same connection, filled in chunks, and the condition reads
 //! `column IN (SELECT k FROM _orm_in_<n>)` instead: the same rows, with
@@ -10,9 +11,9 @@
 use std::collections::HashSet;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use crate::backend::{Backend, Connection};
+use crate::backend::{Backend, Connection, Dialect};
 use crate::error::Result;
-use crate::sql::{Condition, CreateKeyTable, DropTable, KEY_COLUMN, Name, Select};
+use crate::sql::{Condition, CreateKeyTable, DropTable, KEY_COLUMN, Name, Select, binds_as_array};
 use crate::value::Value;
 
 use super::run;
@@ -28,15 +29,21 @@ pub(crate) struct Spilled {
     tables: Vec<Name>,
 }
 
-/// Bind parameters a condition carries.
-pub(crate) fn params(condition: &Condition) -> usize {
+/// Bind parameters a condition carries in `dialect`: a list the dialect
+/// binds as one array counts once.
+pub(crate) fn params(condition: &Condition, dialect: &dyn Dialect) -> usize {
     match condition {
         Condition::Compare { .. } => 1,
         Condition::Columns { .. } | Condition::IsNull { .. } | Condition::Const(_) => 0,
+        Condition::In { values, .. } if binds_as_array(dialect, values) => 1,
         Condition::In { values, .. } => values.len(),
-        Condition::InSelect { select, .. } => select.filter.as_ref().map_or(0, params),
-        Condition::And(items) | Condition::Or(items) => items.iter().map(params).sum(),
-        Condition::Not(inner) | Condition::NotTrue(inner) => params(inner),
+        Condition::InSelect { select, .. } => {
+            select.filter.as_ref().map_or(0, |f| params(f, dialect))
+        }
+        Condition::And(items) | Condition::Or(items) => {
+            items.iter().map(|item| params(item, dialect)).sum()
+        }
+        Condition::Not(inner) | Condition::NotTrue(inner) => params(inner, dialect),
     }
 }
 
@@ -78,24 +85,25 @@ pub(crate) async fn spill<B: Backend>(
         .max_bind_parameters()
         .saturating_sub(reserved)
         .max(1);
-    let mut total = params(filter);
+    let dialect = B::DIALECT;
+    let mut total = params(filter, dialect);
     if total <= max {
         return Ok(spilled);
     }
     let mut found = Vec::new();
     lists(filter, &mut found);
-    found.sort_by_key(|c| std::cmp::Reverse(params(c)));
+    found.sort_by_key(|c| std::cmp::Reverse(params(c, dialect)));
     for condition in found {
         if total <= max {
             break;
         }
-        let before = params(condition);
+        let before = params(condition, dialect);
         let result = spill_one::<B>(conn, condition, max, &mut spilled).await;
         if let Err(error) = result {
             spilled.drop::<B>(conn).await;
             return Err(error);
         }
-        total = total - before + params(condition);
+        total = total - before + params(condition, dialect);
     }
     Ok(spilled)
 }

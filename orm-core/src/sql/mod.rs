@@ -27,7 +27,7 @@ pub use ddl::{
     create_table_deferring, ddl_for, declared_indexes, deferred_foreign_keys, dependency_order,
     drop_foreign_key, drop_tables, foreign_key_name, index_name,
 };
-pub use render::Render;
+pub use render::{Render, binds_as_array};
 
 #[cfg(test)]
 mod tests;

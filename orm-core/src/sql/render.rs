@@ -11,6 +11,19 @@ use super::ast::{
 use super::{SqlBuilder, Statement};
 use crate::value::Value;
 
+/// `true` when `values` of an `IN` list go as one array parameter
+/// ([`Value::Array`], `= ANY($1)`) in `dialect`: several of them, none
+/// `NULL`, all of one type the dialect binds as an array. Such a list counts
+/// as one bind parameter, however long.
+pub fn binds_as_array(dialect: &dyn Dialect, values: &[Value]) -> bool {
+    let Some(ty) = values.first().and_then(Value::value_type) else {
+        return false;
+    };
+    values.len() > 1
+        && dialect.binds_array_of(ty)
+        && values.iter().all(|v| v.value_type() == Some(ty))
+}
+
 /// A statement of the tree, turned into SQL text for a dialect. The tree is
 /// consumed, so bound values move into the statement without a copy.
 pub trait Render {
@@ -75,7 +88,7 @@ impl SqlBuilder<'_> {
             } => {
                 if values.is_empty() {
                     self.push(if negated { "1 = 1" } else { "1 = 0" });
-                } else if self.binds_as_array(&values) {
+                } else if binds_as_array(self.dialect(), &values) {
                     // The same meaning as `IN` / `NOT IN`, `NULL` included.
                     self.column(&column)
                         .push(if negated { " <> ALL(" } else { " = ANY(" })
@@ -134,17 +147,6 @@ impl SqlBuilder<'_> {
                 self.push(") IS NOT TRUE");
             }
         }
-    }
-
-    /// `true` when `values` go as one array parameter: several of them,
-    /// none `NULL`, all of one type the dialect binds as an array.
-    fn binds_as_array(&self, values: &[Value]) -> bool {
-        let Some(ty) = values.first().and_then(Value::value_type) else {
-            return false;
-        };
-        values.len() > 1
-            && self.dialect().binds_array_of(ty)
-            && values.iter().all(|v| v.value_type() == Some(ty))
     }
 
     /// `(a AND b)`; one item alone; `empty` for none.
