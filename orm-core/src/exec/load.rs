@@ -12,7 +12,7 @@ use crate::error::Result;
 use crate::model::{Model, RowSource};
 use crate::query::{Expr, Query, WholeRelation};
 use crate::relation::{BelongsTo, HasMany, HasOne, ManyToMany, Rel, Relationship};
-use crate::sql::{COMPOSITE_KEYS_PER_STATEMENT, ColumnRef, Condition, Select};
+use crate::sql::{COMPOSITE_KEYS_PER_STATEMENT, ColumnRef, Condition, Select, binds_as_array};
 use crate::value::{GroupKey, Value};
 
 use super::{run, spill};
@@ -287,15 +287,25 @@ async fn fetch_by_columns<B: Backend, T: Model>(
             None => live,
         });
     }
+    // Keys of one column the dialect binds as one array (PostgreSQL) take
+    // one parameter: one statement for all of them.
+    let one_array = indexes.len() == 1 && binds_as_array(B::DIALECT, &keys);
     // A filter with long `IN` lists leaves room for the keys: its lists go
     // into key tables when it would take more than half the statement.
-    let spilled = spill::spill::<B>(conn, filter.as_mut(), keys.len().min(max / 2)).await?;
+    let reserved = if one_array {
+        1
+    } else {
+        keys.len().min(max / 2)
+    };
+    let spilled = spill::spill::<B>(conn, filter.as_mut(), reserved).await?;
     let width = indexes.len().max(1);
     let mut chunk =
         (max.saturating_sub(filter.as_ref().map_or(0, |f| spill::params(f, B::DIALECT))) / width)
             .max(1);
     if width > 1 {
         chunk = chunk.min(COMPOSITE_KEYS_PER_STATEMENT);
+    } else if one_array {
+        chunk = keys.len();
     }
     let mut order_by: Vec<(ColumnRef, bool)> = refine
         .order

@@ -548,9 +548,16 @@ pub async fn more_keys_than_the_bind_limit_are_loaded_in_chunks<B: TestBackend>(
     .await
     .unwrap();
     // Two chunks of post keys for the comments, two chunks of the
-    // comments' post keys for their posts.
+    // comments' post keys for their posts; on PostgreSQL, which binds the
+    // keys as one array parameter, one statement each.
     let statements = selects(&log);
-    assert_eq!(statements.len(), 4, "{} SELECTs", statements.len());
+    let expected = if B::DIALECT.binds_array_of(orm_core::ValueType::I64) {
+        assert!(statements.iter().all(|s| s.contains("= ANY(")));
+        2
+    } else {
+        4
+    };
+    assert_eq!(statements.len(), expected, "{} SELECTs", statements.len());
     let mut loaded = 0;
     for (i, p) in posts.iter().enumerate() {
         let comments = p.comments.get().expect("every post loaded");
