@@ -146,6 +146,20 @@ pub trait Dialect: Send + Sync + 'static {
         None
     }
 
+    /// `true` when a delete may leave to the database each `CASCADE` /
+    /// `SET NULL` its foreign key declares alike (see
+    /// [`Purpose::Carried`](crate::delete::Purpose::Carried)): the executor
+    /// verifies those foreign keys in the catalog, in the delete's
+    /// transaction, and counts the rows they write exactly from the
+    /// transaction's own statistics (PostgreSQL's
+    /// `pg_stat_get_xact_tuples_deleted` / `_updated`; see
+    /// [`sql::catalog::foreign_keys_into`](crate::sql::catalog::foreign_keys_into)).
+    /// The default, `false`: the ORM sends every action's statement, and
+    /// the database's own `ON DELETE` finds nothing left to do.
+    fn counts_database_actions(&self) -> bool {
+        false
+    }
+
     /// The system catalog `create_all` reads back what it created from (see
     /// [`sql::catalog`](crate::sql::catalog)); `None` skips those checks.
     fn catalog(&self) -> Option<crate::sql::catalog::Catalog> {

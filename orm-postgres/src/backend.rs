@@ -78,6 +78,10 @@ impl Dialect for PostgresDialect {
         65_535
     }
 
+    fn counts_database_actions(&self) -> bool {
+        true
+    }
+
     fn binds_array_of(&self, ty: ValueType) -> bool {
         // Every type with a PostgreSQL array type sqlx encodes; JSON lists
         // keep one parameter per value.

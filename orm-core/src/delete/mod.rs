@@ -4,18 +4,21 @@
 //!
 //! For each relationship of a table being deleted from, the action is
 //! `cascade_delete` ⇒ CASCADE, else the child foreign key's `ondelete`, else
-//! SET NULL; the executor is the database with `passive_deletes`, else the ORM.
+//! SET NULL; the executor is the database with `passive_deletes`, else the ORM
+//! (or, where the database's foreign key declares the same action and the
+//! executor can count what it writes, the database: [`carry`]).
 //! The ORM's statements are one per table per level of the relationship tree,
 //! each selecting its rows with a subquery on the level above, so children are
 //! never loaded into memory; descendants are deleted leaves-first, and
 //! self-referential cascades use one recursive CTE.
 
+pub mod carry;
 mod plan;
 mod report;
 
 pub use plan::{
-    DeletePlan, Prepare, Purpose, RestrictCheck, SoftMode, Step, StepKind, plan_delete,
-    plan_delete_all, plan_delete_all_for, plan_delete_for,
+    CarriedAction, DeletePlan, Prepare, Purpose, RestrictCheck, SoftMode, Step, StepKind,
+    plan_delete, plan_delete_all, plan_delete_all_for, plan_delete_for,
 };
 pub use report::{DatabaseAction, DeleteReport, Effect, EffectKind};
 

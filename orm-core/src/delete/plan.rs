@@ -246,6 +246,31 @@ pub enum Purpose {
     /// further down), planned as the ORM would carry them out, so that they
     /// can be counted too.
     DryRun,
+    /// Carrying out the delete, leaving to the database each `CASCADE` /
+    /// `SET NULL` whose foreign key declares that very action, when a
+    /// cascade's every foreign key further down does likewise (so the
+    /// database's own `ON DELETE` ends where the ORM's would): such an
+    /// action is not planned as statements but listed in
+    /// [`DeletePlan::carried`]. Only for a hard delete, and only where the
+    /// executor can verify those foreign keys in the database's catalog and
+    /// count the rows they write ([`Dialect::counts_database_actions`]);
+    /// when it cannot, it plans again with [`Delete`](Purpose::Delete).
+    Carried,
+}
+
+/// A delete action the database carries out in a [`Purpose::Carried`]
+/// plan: the foreign key `fk` of `child` to `parent` declares `action`,
+/// the action the ORM applies.
+#[derive(Debug, Clone, Copy)]
+pub struct CarriedAction {
+    /// The referenced table, whose rows are deleted.
+    pub parent: &'static TableDef,
+    /// The table holding the foreign key.
+    pub child: &'static TableDef,
+    /// The foreign key.
+    pub fk: &'static ForeignKeyDef,
+    /// `CASCADE` or `SET NULL`.
+    pub action: Action,
 }
 
 /// A `RESTRICT` / `NO ACTION` relationship to verify before writing anything:
@@ -292,6 +317,11 @@ pub struct DeletePlan {
     /// Relationships whose action the database applies (`passive_deletes`),
     /// with the model and field that declared them.
     pub passive: Vec<(DatabaseAction, &'static str, &'static str)>,
+    /// In a [`Purpose::Carried`] plan: the actions left to the database
+    /// because its foreign key declares the same (each once, outermost
+    /// first, down to the leaves). The executor verifies them against the
+    /// catalog before sending anything and counts their rows.
+    pub carried: Vec<CarriedAction>,
     /// Statements that drop the temporary tables of `keys` and `prepare`.
     pub cleanup: Vec<Statement>,
     /// Whether a `NO ACTION` check of the plan leaves out the rows the plan
@@ -582,9 +612,112 @@ fn plan_rows(
 }
 
 impl Planner<'_> {
+    /// Every foreign key into `table` the ORM applies itself: those of
+    /// [`all_edges_into`](Self::all_edges_into) but the ones the database
+    /// carries ([`carries`](Self::carries)).
+    fn edges_into(&self, table: &'static TableDef) -> Result<Vec<Edge>> {
+        let mut edges = self.all_edges_into(table)?;
+        if self.carrying() {
+            let mut own = Vec::with_capacity(edges.len());
+            for edge in edges {
+                if !self.carries(&edge)? {
+                    own.push(edge);
+                }
+            }
+            edges = own;
+        }
+        Ok(edges)
+    }
+
+    /// Whether this plan leaves matching actions to the database (a hard
+    /// delete planned as [`Purpose::Carried`], outside what the database
+    /// does below a `passive_deletes` relationship).
+    fn carrying(&self) -> bool {
+        self.purpose == Purpose::Carried && self.soft == SoftMode::Hard && !self.database
+    }
+
+    /// Whether the database carries out `edge`: it is a `CASCADE` or
+    /// `SET NULL` (a single-column foreign key) the ORM would apply, its
+    /// foreign key declares the same `ON DELETE`, and for a cascade every
+    /// foreign key into the child does likewise, all the way down (so the
+    /// database's cascade writes what the ORM's would, and nothing else
+    /// the ORM knows of), through no self-referential foreign key or
+    /// cycle of tables.
+    fn carries(&self, edge: &Edge) -> Result<bool> {
+        if !self.carrying() {
+            return Ok(false);
+        }
+        let mut seen = vec![edge.parent.name];
+        self.database_does_alike(edge, &mut seen)
+    }
+
+    fn database_does_alike(&self, edge: &Edge, seen: &mut Vec<&'static str>) -> Result<bool> {
+        if edge.passive || edge.fk.on_delete != Some(edge.action) {
+            return Ok(false);
+        }
+        match edge.action {
+            Action::SetNull => Ok(edge.fk.columns.len() == 1),
+            Action::Cascade => {
+                // Not through a self-referential tree or a cycle: the
+                // database's cascade recurses once per level (PostgreSQL
+                // runs out of stack thousands of levels down), where the
+                // ORM collects the rows with one recursive query.
+                if edge.child.name == edge.parent.name || seen.contains(&edge.child.name) {
+                    return Ok(false);
+                }
+                seen.push(edge.child.name);
+                let mut alike = true;
+                for below in self.all_edges_into(edge.child)? {
+                    if !self.database_does_alike(&below, seen)? {
+                        alike = false;
+                        break;
+                    }
+                }
+                seen.pop();
+                Ok(alike)
+            }
+            _ => Ok(false),
+        }
+    }
+
+    /// Records, in [`DeletePlan::carried`], the actions the database
+    /// carries out on deleting rows of `table`, and (below a cascade) every
+    /// one they lead to; each once.
+    fn record_carried(&mut self, table: &'static TableDef) -> Result<()> {
+        if !self.carrying() {
+            return Ok(());
+        }
+        let mut pending = Vec::new();
+        for edge in self.all_edges_into(table)? {
+            if self.carries(&edge)? {
+                pending.push(edge);
+            }
+        }
+        while let Some(edge) = pending.pop() {
+            let known = self
+                .plan
+                .carried
+                .iter()
+                .any(|c| std::ptr::eq(c.fk, edge.fk) && c.child.name == edge.child.name);
+            if known {
+                continue;
+            }
+            self.plan.carried.push(CarriedAction {
+                parent: edge.parent,
+                child: edge.child,
+                fk: edge.fk,
+                action: edge.action,
+            });
+            if edge.action == Action::Cascade {
+                pending.extend(self.all_edges_into(edge.child)?);
+            }
+        }
+        Ok(())
+    }
+
     /// Every foreign key into `table` the delete applies: the registry's,
     /// or the parent-side relationships of `table`.
-    fn edges_into(&self, table: &'static TableDef) -> Result<Vec<Edge>> {
+    fn all_edges_into(&self, table: &'static TableDef) -> Result<Vec<Edge>> {
         let mut edges: Vec<Edge> = match self.schema {
             Some(schema) => schema.edges_into(table.name).to_vec(),
             None => table
@@ -827,6 +960,7 @@ impl Planner<'_> {
                 self.apply_edge(table, &rows, r)?;
             }
         }
+        self.record_carried(table)?;
 
         if let RowSet::Tree { edges, .. } = &*rows
             && soft.is_none()
@@ -1088,6 +1222,9 @@ impl Planner<'_> {
                     self.apply_edge(member, set, &edge)?;
                 }
             }
+        }
+        for member in &cycle {
+            self.record_carried(member)?;
         }
         for edge in &inner {
             let Some(c) = index(edge.child) else { continue };

@@ -95,6 +95,15 @@ pub struct DeleteReport {
     /// Actions carried out by the database (`passive_deletes`); the rows they
     /// touched are not counted in `effects`.
     pub left_to_database: Vec<DatabaseAction>,
+    /// Actions the database carried out although the relationship does not
+    /// say `passive_deletes`, because its foreign key declares the very
+    /// action the ORM applies (and, below a cascade, every foreign key
+    /// does likewise): PostgreSQL, which counts the rows they wrote
+    /// exactly. Their rows *are* counted in `effects`, as the ORM's own
+    /// statements would have counted them; the ORM sent fewer statements
+    /// and the database's triggers did the work once. Empty elsewhere,
+    /// and in a plan.
+    pub carried_by_database: Vec<DatabaseAction>,
     /// In a plan: the rows the database's own `ON DELETE` actions will
     /// delete or update (`passive_deletes`, and whatever those actions lead
     /// to further down), per table, in the order reached. Empty after a

@@ -18,6 +18,7 @@ use crate::sql::{
 };
 use crate::value::{Value, stamp};
 
+use super::carry::{self, Counting};
 use super::run;
 
 /// Plans one chunk of keys per statement set, so no statement exceeds the
@@ -265,6 +266,30 @@ pub(crate) enum How {
     Restore,
 }
 
+/// The plans a delete runs: where `carrying`, the actions the database's
+/// foreign keys declare alike are left to it once its catalog confirms
+/// them (with what to count of them); else, or when it does not, the ORM's
+/// own statements for every action.
+async fn delete_plans<B: Backend>(
+    conn: &mut Connection<B>,
+    keys: Vec<Value>,
+    plan: &(dyn Fn(Purpose, Vec<Value>) -> Result<Vec<DeletePlan>> + Sync),
+    carrying: bool,
+) -> Result<(Vec<DeletePlan>, Option<Counting>)> {
+    if !carrying {
+        return Ok((plan(Purpose::Delete, keys)?, None));
+    }
+    let retry = keys.clone();
+    let plans = plan(Purpose::Carried, keys)?;
+    if plans.iter().all(|p| p.carried.is_empty()) {
+        return Ok((plans, None));
+    }
+    match carry::verify::<B>(conn, &plans).await? {
+        Some(counting) => Ok((plans, Some(counting))),
+        None => Ok((plan(Purpose::Delete, retry)?, None)),
+    }
+}
+
 async fn in_transaction<B: Backend>(
     conn: &mut Connection<B>,
     schema: Option<&Schema>,
@@ -334,23 +359,48 @@ async fn in_transaction<B: Backend>(
         }
         Ok(plans)
     };
-    let plans = plan(purpose, keys)?;
+    // A hard delete where the backend counts what the database's own
+    // actions write: the actions its foreign keys declare alike are left
+    // to it, once the catalog confirms them (else the ORM sends them all).
+    let carrying = soft == SoftMode::Hard && B::DIALECT.counts_database_actions();
+    let (plans, counting) = if dry_run {
+        (plan(purpose, keys)?, None)
+    } else {
+        delete_plans::<B>(&mut tx, keys, &plan, carrying).await?
+    };
+    if let Some(counting) = &counting {
+        report.statements.push(counting.verified.clone());
+    }
     if let Some(keys) = listed {
         // The statements the delete would send: those of the plans, unless
         // they hold what the database does (passive_deletes), which the
-        // delete's own plans leave out.
+        // delete's own plans leave out, or the delete leaves actions to
+        // the database (its catalog is read, not written).
         let by_database = plans.iter().any(|p| !p.passive.is_empty());
-        let delete_plans = if by_database {
-            plan(Purpose::Delete, keys)?
+        let (delete_plans, counting) = if by_database || carrying {
+            delete_plans::<B>(&mut tx, keys, &plan, carrying).await?
         } else {
-            Vec::new()
+            (Vec::new(), None)
         };
-        let listed = if by_database { &delete_plans } else { &plans };
+        let listed = if by_database || carrying {
+            &delete_plans
+        } else {
+            &plans
+        };
+        report
+            .statements
+            .extend(counting.as_ref().map(|c| c.verified.clone()));
         for p in listed {
             report.statements.extend(p.statements().cloned());
         }
+        report
+            .statements
+            .extend(counting.as_ref().map(|c| c.count.clone()));
     }
     run_plans::<B>(&mut tx, &plans, &mut report).await?;
+    if let Some(counting) = counting {
+        carry::count::<B>(&mut tx, counting, &mut report).await?;
+    }
     let done = match soft {
         SoftMode::Hard => report.deleted(table.name),
         SoftMode::Mark(_) => report.soft_deleted(table.name),

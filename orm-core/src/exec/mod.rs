@@ -1,6 +1,7 @@
 //! Async execution: connections, transactions and the [`Executor`] trait
 //! whose methods are the ORM's whole runtime API.
 
+mod carry;
 mod crud;
 mod delete;
 mod dry_run;

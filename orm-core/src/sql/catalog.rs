@@ -2,7 +2,9 @@
 //! `CREATE ... IF NOT EXISTS` statements: `IF NOT EXISTS` skips an object
 //! whose *name* exists, whatever it is, so the ORM reads back what it found
 //! under each name and refuses a mismatch instead of running on a schema it
-//! did not declare.
+//! did not declare. A delete on PostgreSQL also asks which foreign keys
+//! lead into the tables it deletes from, and how many rows this
+//! transaction has written ([`foreign_keys_into`], [`write_counts`]).
 //!
 //! Every query returns text and integer columns only, in the order given.
 
@@ -334,4 +336,96 @@ pub fn foreign_keys(dialect: &dyn Dialect, catalog: Catalog, table: &str) -> Sta
         }
     }
     b.finish()
+}
+
+/// The action letters of `pg_constraint.confdeltype` spelled as SQL.
+const PG_ON_DELETE: &str = "CASE c.confdeltype WHEN 'a' THEN 'NO ACTION' WHEN 'r' THEN 'RESTRICT' \
+     WHEN 'c' THEN 'CASCADE' WHEN 'n' THEN 'SET NULL' WHEN 'd' THEN 'SET DEFAULT' ELSE '' END";
+
+/// The table names `tables` as one bound list (`$1`, a `text[]`).
+fn table_list(b: &mut SqlBuilder<'_>, tables: &[&str]) {
+    b.bind(Value::Array(
+        tables
+            .iter()
+            .map(|t| Value::Text((*t).to_owned()))
+            .collect(),
+    ));
+}
+
+/// Rows `(child table, referenced table, columns, referenced columns, on
+/// delete, carried, deleted, updated)`: every foreign key into one of
+/// `tables` (each resolved as the ORM's statements resolve it, through
+/// the `search_path`), read by a delete that leaves matching actions to
+/// the database (see
+/// [`Purpose::Carried`](crate::delete::Purpose::Carried)). The columns
+/// are joined with `,` in key order; `on delete` is spelled as SQL;
+/// `carried` is 1 when the database carries the action out in this
+/// session and counts what it writes: every trigger of the constraint
+/// fires (none disabled, and not `session_replication_role = replica`,
+/// which turns foreign keys off), the child is an ordinary table (a
+/// partitioned one counts its rows per partition) that its name resolves
+/// to, and the server counts rows (`track_counts`); else 0; `deleted` and
+/// `updated` are the rows of the child this transaction has deleted and
+/// updated so far (`pg_stat_get_xact_tuples_*`, exact within a
+/// transaction: the counters are only flushed outside one). `None` where
+/// the catalog has no such counters (all but PostgreSQL).
+pub fn foreign_keys_into(
+    dialect: &dyn Dialect,
+    catalog: Catalog,
+    tables: &[&str],
+) -> Option<Statement> {
+    if catalog != Catalog::Postgres {
+        return None;
+    }
+    let columns = |key: &str, relation: &str| {
+        format!(
+            "array_to_string(ARRAY(SELECT a.attname::text FROM unnest(c.{key}) \
+             WITH ORDINALITY AS k(attnum, pos) JOIN pg_attribute AS a \
+             ON a.attrelid = c.{relation} AND a.attnum = k.attnum ORDER BY k.pos), ',')"
+        )
+    };
+    let mut b = SqlBuilder::new(dialect);
+    b.push("SELECT t.relname::text, p.relname::text, ")
+        .push(&columns("conkey", "conrelid"))
+        .push(", ")
+        .push(&columns("confkey", "confrelid"))
+        .push(", ")
+        .push(PG_ON_DELETE)
+        .push(
+            ", CASE WHEN t.relkind = 'r' \
+             AND to_regclass(quote_ident(t.relname::text)) = c.conrelid \
+             AND current_setting('track_counts')::boolean \
+             AND NOT EXISTS (SELECT 1 FROM pg_trigger AS g WHERE g.tgconstraint = c.oid \
+             AND NOT (g.tgenabled = 'A' OR g.tgenabled = CASE \
+             WHEN current_setting('session_replication_role') = 'replica' THEN 'R' ELSE 'O' END)) \
+             THEN 1 ELSE 0 END::bigint, \
+             pg_stat_get_xact_tuples_deleted(c.conrelid), \
+             pg_stat_get_xact_tuples_updated(c.conrelid) \
+             FROM pg_constraint AS c \
+             JOIN pg_class AS t ON t.oid = c.conrelid \
+             JOIN pg_class AS p ON p.oid = c.confrelid \
+             WHERE c.contype = 'f' AND c.confrelid IN \
+             (SELECT to_regclass(quote_ident(x)) FROM unnest(",
+        );
+    table_list(&mut b, tables);
+    b.push("::text[]) AS x)");
+    Some(b.finish())
+}
+
+/// Rows `(table, deleted, updated)`: the rows of each of `tables` this
+/// transaction has deleted and updated so far (see
+/// [`foreign_keys_into`]), for the delete to count what the database's
+/// own actions wrote. `None` where there are no such counters.
+pub fn write_counts(dialect: &dyn Dialect, catalog: Catalog, tables: &[&str]) -> Option<Statement> {
+    if catalog != Catalog::Postgres {
+        return None;
+    }
+    let mut b = SqlBuilder::new(dialect);
+    b.push(
+        "SELECT x, pg_stat_get_xact_tuples_deleted(to_regclass(quote_ident(x))), \
+         pg_stat_get_xact_tuples_updated(to_regclass(quote_ident(x))) FROM unnest(",
+    );
+    table_list(&mut b, tables);
+    b.push("::text[]) AS x");
+    Some(b.finish())
 }

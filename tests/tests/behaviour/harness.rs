@@ -283,6 +283,15 @@ pub fn lock_statements<B: Backend>() -> usize {
     usize::from(B::DIALECT.row_lock_clause().is_some())
 }
 
+/// Whether a delete on a connection whose foreign keys are `enforced`
+/// leaves each `CASCADE` / `SET NULL` its foreign key declares alike to the
+/// database (PostgreSQL: `Purpose::Carried`): it then sends the root's
+/// `DELETE` without a lock, with one catalog query before and one count of
+/// the database's writes after.
+pub fn carried<B: Backend>(enforced: bool) -> bool {
+    enforced && B::DIALECT.counts_database_actions()
+}
+
 /// `SELECT COUNT(*) FROM "table"`, read with plain sqlx.
 pub async fn count<B: TestBackend>(db: &Db<B>, table: &str) -> i64 {
     let mut sql = "SELECT COUNT(*) FROM ".to_owned();

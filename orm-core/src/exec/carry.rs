@@ -1,0 +1,175 @@
+//! Actions a delete leaves to the database because its foreign key declares
+//! the same ([`Purpose::Carried`](crate::delete::Purpose::Carried)): verified
+//! in the catalog before anything is written, their rows counted from the
+//! transaction's statistics afterwards, so the report is the one the ORM's
+//! own statements would give.
+
+use crate::backend::{Backend, Connection};
+use crate::delete::carry::{self, Counted, DatabaseForeignKey};
+use crate::delete::{DatabaseAction, DeletePlan, DeleteReport, Effect, EffectKind};
+use crate::error::{Error, Result};
+use crate::model::RowSource;
+use crate::schema::Action;
+use crate::sql::{Statement, catalog};
+use crate::value::{Value, ValueType};
+
+use super::run;
+
+/// What a delete counts after its writes: per counted table, its deleted
+/// and updated rows before them.
+pub(crate) struct Counting {
+    /// The catalog query that confirmed the actions (sent).
+    pub(crate) verified: Statement,
+    /// The query that reads the counters after the writes.
+    pub(crate) count: Statement,
+    counted: Vec<Counted>,
+    before: Vec<(u64, u64)>,
+    carried: Vec<DatabaseAction>,
+}
+
+fn text(row: &mut dyn RowSource) -> Result<String> {
+    match row.next_value(ValueType::Text)? {
+        Value::Text(text) => Ok(text),
+        other => Err(Error::UnexpectedResult(format!(
+            "expected text from the catalog, got {other}"
+        ))),
+    }
+}
+
+fn number(row: &mut dyn RowSource) -> Result<u64> {
+    run::decode_count(row)
+}
+
+fn names(joined: &str) -> Vec<String> {
+    joined.split(',').map(str::to_owned).collect()
+}
+
+/// Asks the catalog whether the database carries out the plans' carried
+/// actions as the ORM would ([`carry::counted`]). `Ok(None)` when it does
+/// not (or the backend cannot count them): the caller plans the delete
+/// with the ORM's own statements. Reads only.
+pub(crate) async fn verify<B: Backend>(
+    conn: &mut Connection<B>,
+    plans: &[DeletePlan],
+) -> Result<Option<Counting>> {
+    let Some(catalog) = B::DIALECT.catalog() else {
+        return Ok(None);
+    };
+    let Some(statement) =
+        catalog::foreign_keys_into(B::DIALECT, catalog, &carry::deleted_tables(plans))
+    else {
+        return Ok(None);
+    };
+    let decode = |row: &mut dyn RowSource| -> Result<(DatabaseForeignKey, (u64, u64))> {
+        let child = text(row)?;
+        let parent = text(row)?;
+        let columns = names(&text(row)?);
+        let references = names(&text(row)?);
+        let on_delete = Action::from_sql(&text(row)?);
+        let carried = number(row)? == 1;
+        let counts = (number(row)?, number(row)?);
+        Ok((
+            DatabaseForeignKey {
+                child,
+                parent,
+                columns,
+                references,
+                on_delete,
+                carried,
+            },
+            counts,
+        ))
+    };
+    let rows = run::fetch::<B, _>(conn, &statement, &decode).await?;
+    let foreign_keys: Vec<DatabaseForeignKey> = rows.iter().map(|(fk, _)| fk.clone()).collect();
+    let Ok(counted) = carry::counted(plans, &foreign_keys) else {
+        return Ok(None);
+    };
+    let before = counted
+        .iter()
+        .map(|c| {
+            rows.iter()
+                .find(|(fk, _)| fk.child == c.table)
+                .map_or((0, 0), |(_, counts)| *counts)
+        })
+        .collect();
+    let carried = carry::carried(plans)
+        .into_iter()
+        .map(|c| DatabaseAction {
+            table: c.child.name,
+            column: c.fk.column(),
+            action: c.action,
+        })
+        .collect();
+    let tables: Vec<&str> = counted.iter().map(|c| c.table).collect();
+    let Some(count) = catalog::write_counts(B::DIALECT, catalog, &tables) else {
+        return Ok(None);
+    };
+    Ok(Some(Counting {
+        verified: statement,
+        count,
+        counted,
+        before,
+        carried,
+    }))
+}
+
+/// After the writes: records in the report the rows the carried actions
+/// deleted and set to `NULL` (what the counters moved by, less the rows
+/// the ORM's own statements deleted from the same tables).
+pub(crate) async fn count<B: Backend>(
+    conn: &mut Connection<B>,
+    counting: Counting,
+    report: &mut DeleteReport,
+) -> Result<()> {
+    let decode = |row: &mut dyn RowSource| -> Result<(String, u64, u64)> {
+        Ok((text(row)?, number(row)?, number(row)?))
+    };
+    let rows = run::fetch::<B, _>(conn, &counting.count, &decode).await?;
+    report.statements.push(counting.count);
+    let mut added: Vec<Effect> = Vec::new();
+    for (counted, (deleted_before, updated_before)) in counting.counted.iter().zip(counting.before)
+    {
+        let Some((_, deleted, updated)) = rows.iter().find(|(t, _, _)| t == counted.table) else {
+            return Err(Error::UnexpectedResult(format!(
+                "no write counters for `{}`",
+                counted.table
+            )));
+        };
+        let (moved, by_orm) = match counted.kind {
+            EffectKind::Deleted => (
+                deleted.checked_sub(deleted_before),
+                report.deleted(counted.table),
+            ),
+            _ => (updated.checked_sub(updated_before), 0),
+        };
+        let Some(by_database) = moved.and_then(|m| m.checked_sub(by_orm)) else {
+            return Err(Error::UnexpectedResult(format!(
+                "the write counters of `{}` went backwards",
+                counted.table
+            )));
+        };
+        let known = report.effects.iter_mut().find(|e| {
+            e.table == counted.table && e.columns == counted.columns && e.kind == counted.kind
+        });
+        match known {
+            Some(effect) => effect.rows += by_database,
+            None => added.push(Effect {
+                table: counted.table,
+                columns: counted.columns,
+                kind: counted.kind,
+                rows: by_database,
+            }),
+        }
+    }
+    // Leaves first, as the ORM's own statements would have touched them.
+    added.reverse();
+    added.append(&mut report.effects);
+    report.effects = added;
+    for action in counting.carried {
+        if !report.carried_by_database.contains(&action) {
+            report.carried_by_database.push(action);
+        }
+    }
+    Ok(())
+}
