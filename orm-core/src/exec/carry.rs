@@ -4,6 +4,8 @@
 //! transaction's statistics afterwards, so the report is the one the ORM's
 //! own statements would give.
 
+use std::sync::{Arc, Mutex, PoisonError};
+
 use crate::backend::{Backend, Connection};
 use crate::delete::carry::{self, Counted, DatabaseForeignKey};
 use crate::delete::{DatabaseAction, DeletePlan, DeleteReport, Effect, EffectKind};
@@ -13,12 +15,14 @@ use crate::schema::Action;
 use crate::sql::{Statement, catalog};
 use crate::value::{Value, ValueType};
 
-use super::run;
+use super::{limits, run};
 
 /// What a delete counts after its writes: per counted table, its deleted
 /// and updated rows before them.
 pub(crate) struct Counting {
-    /// The catalog query that confirmed the actions (sent).
+    /// The query that confirmed the actions and read the counters before
+    /// the writes (sent): the catalog's, or (the foreign keys known) the
+    /// counters'.
     pub(crate) verified: Statement,
     /// The query that reads the counters after the writes.
     pub(crate) count: Statement,
@@ -44,10 +48,39 @@ fn names(joined: &str) -> Vec<String> {
     joined.split(',').map(str::to_owned).collect()
 }
 
-/// Asks the catalog whether the database carries out the plans' carried
-/// actions as the ORM would ([`carry::counted`]). `Ok(None)` when it does
-/// not (or the backend cannot count them): the caller plans the delete
-/// with the ORM's own statements. Reads only.
+/// The foreign keys deletes on one pool ([`Db`](crate::Db)) found in the
+/// catalog, per set of tables deleted from: read once, by the first delete
+/// that leaves actions to the database. (The foreign keys are the
+/// schema's: a migration that changes them while the pool runs is seen by
+/// a new `Db`. What a session can change, whether foreign keys fire and
+/// rows are counted, is read again by every delete.)
+#[derive(Default)]
+pub(crate) struct ForeignKeyCache {
+    found: Mutex<Vec<(Vec<&'static str>, Arc<[DatabaseForeignKey]>)>>,
+}
+
+impl ForeignKeyCache {
+    fn get(&self, tables: &[&'static str]) -> Option<Arc<[DatabaseForeignKey]>> {
+        let found = self.found.lock().unwrap_or_else(PoisonError::into_inner);
+        found
+            .iter()
+            .find(|(t, _)| t == tables)
+            .map(|(_, fks)| fks.clone())
+    }
+
+    fn put(&self, tables: Vec<&'static str>, fks: Arc<[DatabaseForeignKey]>) {
+        let mut found = self.found.lock().unwrap_or_else(PoisonError::into_inner);
+        if !found.iter().any(|(t, _)| *t == tables) {
+            found.push((tables, fks));
+        }
+    }
+}
+
+/// Whether the database carries out the plans' carried actions as the ORM
+/// would ([`carry::counted`]), from the catalog (read once per pool, see
+/// [`ForeignKeyCache`]), and the counters before the writes. `Ok(None)`
+/// when it does not, or the session would not count: the caller plans the
+/// delete with the ORM's own statements. Reads only.
 pub(crate) async fn verify<B: Backend>(
     conn: &mut Connection<B>,
     plans: &[DeletePlan],
@@ -55,44 +88,81 @@ pub(crate) async fn verify<B: Backend>(
     let Some(catalog) = B::DIALECT.catalog() else {
         return Ok(None);
     };
-    let Some(statement) =
-        catalog::foreign_keys_into(B::DIALECT, catalog, &carry::deleted_tables(plans))
-    else {
-        return Ok(None);
+    let mut tables = carry::deleted_tables(plans);
+    tables.sort_unstable();
+    let cache = limits::foreign_key_cache();
+    let cached = cache.as_ref().and_then(|c| c.get(&tables));
+    let (foreign_keys, read) = match cached {
+        Some(fks) => (fks, None),
+        None => {
+            let Some(statement) = catalog::foreign_keys_into(B::DIALECT, catalog, &tables) else {
+                return Ok(None);
+            };
+            let decode = |row: &mut dyn RowSource| -> Result<(DatabaseForeignKey, (u64, u64))> {
+                let child = text(row)?;
+                let parent = text(row)?;
+                let columns = names(&text(row)?);
+                let references = names(&text(row)?);
+                let on_delete = Action::from_sql(&text(row)?);
+                let carried = number(row)? == 1;
+                let counts = (number(row)?, number(row)?);
+                Ok((
+                    DatabaseForeignKey {
+                        child,
+                        parent,
+                        columns,
+                        references,
+                        on_delete,
+                        carried,
+                    },
+                    counts,
+                ))
+            };
+            let rows = run::fetch::<B, _>(conn, &statement, &decode).await?;
+            let fks: Arc<[DatabaseForeignKey]> = rows.iter().map(|(fk, _)| fk.clone()).collect();
+            if let Some(cache) = &cache {
+                cache.put(tables, fks.clone());
+            }
+            (fks, Some((statement, rows)))
+        }
     };
-    let decode = |row: &mut dyn RowSource| -> Result<(DatabaseForeignKey, (u64, u64))> {
-        let child = text(row)?;
-        let parent = text(row)?;
-        let columns = names(&text(row)?);
-        let references = names(&text(row)?);
-        let on_delete = Action::from_sql(&text(row)?);
-        let carried = number(row)? == 1;
-        let counts = (number(row)?, number(row)?);
-        Ok((
-            DatabaseForeignKey {
-                child,
-                parent,
-                columns,
-                references,
-                on_delete,
-                carried,
-            },
-            counts,
-        ))
-    };
-    let rows = run::fetch::<B, _>(conn, &statement, &decode).await?;
-    let foreign_keys: Vec<DatabaseForeignKey> = rows.iter().map(|(fk, _)| fk.clone()).collect();
     let Ok(counted) = carry::counted(plans, &foreign_keys) else {
         return Ok(None);
     };
-    let before = counted
-        .iter()
-        .map(|c| {
-            rows.iter()
-                .find(|(fk, _)| fk.child == c.table)
-                .map_or((0, 0), |(_, counts)| *counts)
-        })
-        .collect();
+    let counted_tables: Vec<&str> = counted.iter().map(|c| c.table).collect();
+    let Some(count) = catalog::write_counts(B::DIALECT, catalog, &counted_tables) else {
+        return Ok(None);
+    };
+    let (verified, before) = match read {
+        Some((statement, rows)) => {
+            let before = counted
+                .iter()
+                .map(|c| {
+                    rows.iter()
+                        .find(|(fk, _)| fk.child == c.table)
+                        .map_or((0, 0), |(_, counts)| *counts)
+                })
+                .collect();
+            (statement, before)
+        }
+        None => {
+            // The foreign keys are known: the counters before the writes,
+            // and whether this session fires foreign keys and counts.
+            let rows = run::fetch::<B, _>(conn, &count, &decode_counts).await?;
+            if rows.iter().any(|r| !r.3) {
+                return Ok(None);
+            }
+            let before = counted
+                .iter()
+                .map(|c| {
+                    rows.iter()
+                        .find(|r| r.0 == c.table)
+                        .map_or((0, 0), |r| (r.1, r.2))
+                })
+                .collect();
+            (count.clone(), before)
+        }
+    };
     let carried = carry::carried(plans)
         .into_iter()
         .map(|c| DatabaseAction {
@@ -101,17 +171,19 @@ pub(crate) async fn verify<B: Backend>(
             action: c.action,
         })
         .collect();
-    let tables: Vec<&str> = counted.iter().map(|c| c.table).collect();
-    let Some(count) = catalog::write_counts(B::DIALECT, catalog, &tables) else {
-        return Ok(None);
-    };
     Ok(Some(Counting {
-        verified: statement,
+        verified,
         count,
         counted,
         before,
         carried,
     }))
+}
+
+/// A row of [`catalog::write_counts`]: table, deleted, updated, and
+/// whether the session fires foreign keys and counts rows.
+fn decode_counts(row: &mut dyn RowSource) -> Result<(String, u64, u64, bool)> {
+    Ok((text(row)?, number(row)?, number(row)?, number(row)? == 1))
 }
 
 /// After the writes: records in the report the rows the carried actions
@@ -122,15 +194,12 @@ pub(crate) async fn count<B: Backend>(
     counting: Counting,
     report: &mut DeleteReport,
 ) -> Result<()> {
-    let decode = |row: &mut dyn RowSource| -> Result<(String, u64, u64)> {
-        Ok((text(row)?, number(row)?, number(row)?))
-    };
-    let rows = run::fetch::<B, _>(conn, &counting.count, &decode).await?;
+    let rows = run::fetch::<B, _>(conn, &counting.count, &decode_counts).await?;
     report.statements.push(counting.count);
     let mut added: Vec<Effect> = Vec::new();
     for (counted, (deleted_before, updated_before)) in counting.counted.iter().zip(counting.before)
     {
-        let Some((_, deleted, updated)) = rows.iter().find(|(t, _, _)| t == counted.table) else {
+        let Some((_, deleted, updated, _)) = rows.iter().find(|r| r.0 == counted.table) else {
             return Err(Error::UnexpectedResult(format!(
                 "no write counters for `{}`",
                 counted.table

@@ -387,9 +387,11 @@ async fn in_transaction<B: Backend>(
         } else {
             &plans
         };
+        // The foreign keys are known now (read once per pool): the delete
+        // reads the counters before and after its writes.
         report
             .statements
-            .extend(counting.as_ref().map(|c| c.verified.clone()));
+            .extend(counting.as_ref().map(|c| c.count.clone()));
         for p in listed {
             report.statements.extend(p.statements().cloned());
         }

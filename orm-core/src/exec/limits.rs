@@ -11,13 +11,18 @@
 
 use std::cell::Cell;
 use std::future::Future;
+use std::sync::Arc;
 use std::time::Duration;
+
+use super::carry::ForeignKeyCache;
 
 use crate::error::{Error, Result, TimeoutKind};
 
 struct Limits {
     statement: Option<Duration>,
     timed_out: Cell<bool>,
+    /// The foreign keys the operation's pool found in the catalog.
+    foreign_keys: Arc<ForeignKeyCache>,
 }
 
 tokio::task_local! {
@@ -27,10 +32,15 @@ tokio::task_local! {
 /// Runs `op` with `statement` as the bound of each of its round trips.
 /// Returns its result, and whether one of its round trips ran out of time
 /// on the client (the connection is then in an unknown state).
-pub(crate) async fn scope<F: Future>(statement: Option<Duration>, op: F) -> (F::Output, bool) {
+pub(crate) async fn scope<F: Future>(
+    statement: Option<Duration>,
+    foreign_keys: Arc<ForeignKeyCache>,
+    op: F,
+) -> (F::Output, bool) {
     let limits = Limits {
         statement,
         timed_out: Cell::new(false),
+        foreign_keys,
     };
     LIMITS
         .scope(limits, async move {
@@ -39,6 +49,12 @@ pub(crate) async fn scope<F: Future>(statement: Option<Duration>, op: F) -> (F::
             (out, timed_out)
         })
         .await
+}
+
+/// The foreign keys the pool of the ORM operation running on this task
+/// found in the catalog (`None` outside one).
+pub(crate) fn foreign_key_cache() -> Option<Arc<ForeignKeyCache>> {
+    LIMITS.try_with(|l| l.foreign_keys.clone()).ok()
 }
 
 /// The statement timeout ([`Db::with_statement_timeout`](crate::Db::with_statement_timeout))

@@ -45,6 +45,8 @@ pub struct Db<B: Backend> {
     pool: sqlx::Pool<B::Database>,
     statement_timeout: Option<Duration>,
     schema: Option<Arc<Schema>>,
+    /// The foreign keys deletes on this pool found in the catalog.
+    foreign_keys: Arc<carry::ForeignKeyCache>,
 }
 
 impl<B: Backend> Clone for Db<B> {
@@ -53,6 +55,7 @@ impl<B: Backend> Clone for Db<B> {
             pool: self.pool.clone(),
             statement_timeout: self.statement_timeout,
             schema: self.schema.clone(),
+            foreign_keys: self.foreign_keys.clone(),
         }
     }
 }
@@ -81,6 +84,7 @@ impl<B: Backend> Db<B> {
             pool,
             statement_timeout: None,
             schema: None,
+            foreign_keys: Arc::default(),
         }
     }
 
@@ -166,6 +170,7 @@ impl<B: Backend> Db<B> {
             statement_timeout: self.statement_timeout,
             timed_out: Arc::default(),
             schema: self.schema.clone(),
+            foreign_keys: self.foreign_keys.clone(),
         })
     }
 
@@ -203,6 +208,8 @@ pub struct Transaction<'c, B: Backend> {
     timed_out: Arc<OnceLock<Duration>>,
     /// The registry of the pool the transaction was begun on.
     schema: Option<Arc<Schema>>,
+    /// The foreign keys found in the catalog, the pool's.
+    foreign_keys: Arc<carry::ForeignKeyCache>,
 }
 
 impl<B: Backend> std::fmt::Debug for Transaction<'_, B> {
@@ -261,6 +268,7 @@ impl<'c, B: Backend> Transaction<'c, B> {
             statement_timeout: self.statement_timeout,
             timed_out: timed_out.clone(),
             schema: self.schema.clone(),
+            foreign_keys: self.foreign_keys.clone(),
         })
     }
 
@@ -310,6 +318,7 @@ pub struct ConnRef<'e, B: Backend> {
     conn: Conn<'e, B>,
     statement_timeout: Option<Duration>,
     schema: Option<Arc<Schema>>,
+    foreign_keys: Arc<carry::ForeignKeyCache>,
 }
 
 enum Conn<'e, B: Backend> {
@@ -367,7 +376,8 @@ macro_rules! on_connection {
     ($executor:expr, |$conn:ident| $op:expr) => {{
         let mut $conn = $executor.connection().await?;
         let bound = $conn.statement_timeout;
-        let (result, timed_out) = limits::scope(bound, async { $op }).await;
+        let foreign_keys = $conn.foreign_keys.clone();
+        let (result, timed_out) = limits::scope(bound, foreign_keys, async { $op }).await;
         if timed_out {
             $conn.abandon();
         }
@@ -888,6 +898,7 @@ impl<'e, B: Backend> Executor<'e, B> for &'e Db<B> {
             conn: Conn::Pooled(conn),
             statement_timeout: self.statement_timeout,
             schema: self.schema.clone(),
+            foreign_keys: self.foreign_keys.clone(),
         })
     }
 }
@@ -900,11 +911,13 @@ impl<'e, 'c: 'e, B: Backend> Executor<'e, B> for &'e mut Transaction<'c, B> {
             statement_timeout,
             timed_out,
             schema,
+            foreign_keys,
         } = self;
         Ok(ConnRef {
             conn: Conn::Borrowed(&mut **inner, timed_out),
             statement_timeout: *statement_timeout,
             schema: schema.clone(),
+            foreign_keys: foreign_keys.clone(),
         })
     }
 }

@@ -360,15 +360,18 @@ fn table_list(b: &mut SqlBuilder<'_>, tables: &[&str]) {
 /// [`Purpose::Carried`](crate::delete::Purpose::Carried)). The columns
 /// are joined with `,` in key order; `on delete` is spelled as SQL;
 /// `carried` is 1 when the database carries the action out in this
-/// session and counts what it writes: every trigger of the constraint
-/// fires (none disabled, and not `session_replication_role = replica`,
-/// which turns foreign keys off), the child is an ordinary table (a
+/// session and counts what it writes: the constraint's `ON DELETE`
+/// trigger on the referenced table fires (it is not disabled, and the
+/// session is not `session_replication_role = replica`, which turns
+/// foreign keys off), the child is an ordinary table (a
 /// partitioned one counts its rows per partition) that its name resolves
 /// to, and the server counts rows (`track_counts`); else 0; `deleted` and
 /// `updated` are the rows of the child this transaction has deleted and
 /// updated so far (`pg_stat_get_xact_tuples_*`, exact within a
-/// transaction: the counters are only flushed outside one). `None` where
-/// the catalog has no such counters (all but PostgreSQL).
+/// transaction: the counters are only flushed outside one). The foreign
+/// keys are found through those triggers (`pg_trigger` is indexed by
+/// table, `pg_constraint` not by referenced table). `None` where the
+/// catalog has no such counters (all but PostgreSQL).
 pub fn foreign_keys_into(
     dialect: &dyn Dialect,
     catalog: Catalog,
@@ -395,27 +398,29 @@ pub fn foreign_keys_into(
             ", CASE WHEN t.relkind = 'r' \
              AND to_regclass(quote_ident(t.relname::text)) = c.conrelid \
              AND current_setting('track_counts')::boolean \
-             AND NOT EXISTS (SELECT 1 FROM pg_trigger AS g WHERE g.tgconstraint = c.oid \
-             AND NOT (g.tgenabled = 'A' OR g.tgenabled = CASE \
-             WHEN current_setting('session_replication_role') = 'replica' THEN 'R' ELSE 'O' END)) \
+             AND (g.tgenabled = 'A' OR g.tgenabled = CASE \
+             WHEN current_setting('session_replication_role') = 'replica' THEN 'R' ELSE 'O' END) \
              THEN 1 ELSE 0 END::bigint, \
              pg_stat_get_xact_tuples_deleted(c.conrelid), \
              pg_stat_get_xact_tuples_updated(c.conrelid) \
-             FROM pg_constraint AS c \
+             FROM pg_trigger AS g \
+             JOIN pg_constraint AS c ON c.oid = g.tgconstraint \
              JOIN pg_class AS t ON t.oid = c.conrelid \
              JOIN pg_class AS p ON p.oid = c.confrelid \
-             WHERE c.contype = 'f' AND c.confrelid IN \
-             (SELECT to_regclass(quote_ident(x)) FROM unnest(",
+             WHERE c.contype = 'f' AND c.confrelid = g.tgrelid AND (g.tgtype & 8) <> 0 \
+             AND g.tgrelid IN (SELECT to_regclass(quote_ident(x)) FROM unnest(",
         );
     table_list(&mut b, tables);
     b.push("::text[]) AS x)");
     Some(b.finish())
 }
 
-/// Rows `(table, deleted, updated)`: the rows of each of `tables` this
-/// transaction has deleted and updated so far (see
+/// Rows `(table, deleted, updated, counting)`: the rows of each of
+/// `tables` this transaction has deleted and updated so far (see
 /// [`foreign_keys_into`]), for the delete to count what the database's
-/// own actions wrote. `None` where there are no such counters.
+/// own actions wrote; `counting` is 1 when the session fires foreign keys
+/// (not `session_replication_role = replica`) and counts rows
+/// (`track_counts`), else 0. `None` where there are no such counters.
 pub fn write_counts(dialect: &dyn Dialect, catalog: Catalog, tables: &[&str]) -> Option<Statement> {
     if catalog != Catalog::Postgres {
         return None;
@@ -423,7 +428,10 @@ pub fn write_counts(dialect: &dyn Dialect, catalog: Catalog, tables: &[&str]) ->
     let mut b = SqlBuilder::new(dialect);
     b.push(
         "SELECT x, pg_stat_get_xact_tuples_deleted(to_regclass(quote_ident(x))), \
-         pg_stat_get_xact_tuples_updated(to_regclass(quote_ident(x))) FROM unnest(",
+         pg_stat_get_xact_tuples_updated(to_regclass(quote_ident(x))), \
+         CASE WHEN current_setting('track_counts')::boolean \
+         AND current_setting('session_replication_role') <> 'replica' THEN 1 ELSE 0 END::bigint \
+         FROM unnest(",
     );
     table_list(&mut b, tables);
     b.push("::text[]) AS x");
