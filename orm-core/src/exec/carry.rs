@@ -56,8 +56,11 @@ fn names(joined: &str) -> Vec<String> {
 /// rows are counted, is read again by every delete.)
 #[derive(Default)]
 pub(crate) struct ForeignKeyCache {
-    found: Mutex<Vec<(Vec<&'static str>, Arc<[DatabaseForeignKey]>)>>,
+    found: Mutex<Vec<Found>>,
 }
+
+/// The tables deleted from (sorted), and every foreign key into them.
+type Found = (Vec<&'static str>, Arc<[DatabaseForeignKey]>);
 
 impl ForeignKeyCache {
     fn get(&self, tables: &[&'static str]) -> Option<Arc<[DatabaseForeignKey]>> {
