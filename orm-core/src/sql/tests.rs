@@ -523,3 +523,69 @@ fn a_composite_foreign_key_must_reference_the_whole_primary_key() {
         Ok(schema) => panic!("{schema:?}"),
     }
 }
+
+/// A `Carried` plan leaves a cascade its foreign key declares alike to
+/// the database, and `carry::counted` accepts it only when the catalog's
+/// foreign keys say exactly that.
+#[test]
+fn a_carried_plan_leaves_matching_actions_to_the_database_if_the_catalog_agrees() {
+    use crate::delete::carry::{self, DatabaseForeignKey};
+    use crate::delete::{EffectKind, Purpose, SoftMode, plan_delete_for};
+    let plan = |purpose| {
+        plan_delete_for(
+            purpose,
+            SoftMode::Hard,
+            &Numbered,
+            None,
+            &PARENT,
+            vec![Value::I64(7)],
+            0,
+        )
+        .unwrap_or_default()
+    };
+    let carried = plan(Purpose::Carried);
+    let sql: Vec<&str> = carried
+        .steps
+        .iter()
+        .map(|s| s.statement.sql.as_str())
+        .collect();
+    assert_eq!(sql, ["DELETE FROM \"parent\" WHERE \"id\" = $1"]);
+    assert_eq!(carried.carried.len(), 1);
+    assert_eq!(carried.carried[0].child.name, CHILD.name);
+    // Without it, the ORM sends the child's DELETE.
+    let own = plan(Purpose::Delete);
+    assert_eq!(own.steps.len(), 2);
+    assert!(own.carried.is_empty());
+
+    let plans = [carried];
+    assert_eq!(carry::deleted_tables(&plans), ["parent", CHILD.name]);
+    let fk = |child: &str, on_delete, carried| DatabaseForeignKey {
+        child: child.into(),
+        parent: "parent".into(),
+        columns: vec!["parent_id".into()],
+        references: vec!["id".into()],
+        on_delete: Some(on_delete),
+        carried,
+    };
+    let alike = fk(CHILD.name, Action::Cascade, true);
+    let counted = carry::counted(&plans, std::slice::from_ref(&alike)).unwrap_or_default();
+    assert_eq!(counted.len(), 1);
+    assert_eq!(
+        (counted[0].table, counted[0].kind),
+        (CHILD.name, EffectKind::Deleted)
+    );
+    // A different action, one the session would not fire or count, no
+    // foreign key at all, or one more into the child: the ORM carries it.
+    let into_child = DatabaseForeignKey {
+        parent: CHILD.name.into(),
+        ..fk("grandchild", Action::Cascade, true)
+    };
+    for refused in [
+        vec![fk(CHILD.name, Action::SetNull, true)],
+        vec![fk(CHILD.name, Action::Cascade, false)],
+        vec![],
+        vec![alike.clone(), into_child],
+    ] {
+        assert!(carry::counted(&plans, &refused).is_err(), "{refused:?}");
+    }
+}
