@@ -157,8 +157,10 @@ async fn main() -> Result<(), Error> {
     };
     db.insert(&mut hero).await?;
     db.execute_sql("DELETE FROM mission", vec![]).await?;
-    // The root row is locked first: a hero inserted meanwhile for this team
-    // waits for the commit, then fails its foreign-key check.
+    // The team's row is locked (by its DELETE here, where the database
+    // carries the heroes' cascade; by a `SELECT ... FOR UPDATE` first in a
+    // plan that writes more): a hero inserted meanwhile for this team waits
+    // for the commit, then fails its foreign-key check.
     let report = db.delete(defenders).await?;
     println!("{report}");
     // ANCHOR_END: lock
