@@ -6,7 +6,9 @@
 
 use crate::schema::Action;
 
-use super::{CarriedAction, DeletePlan, EffectKind, StepKind};
+use crate::registry::Edge;
+
+use super::{DeletePlan, EffectKind, StepKind};
 
 /// A foreign key as the database's catalog describes it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -29,7 +31,7 @@ pub struct DatabaseForeignKey {
 }
 
 impl DatabaseForeignKey {
-    fn is(&self, carried: &CarriedAction) -> bool {
+    fn is(&self, carried: &Edge) -> bool {
         self.child == carried.child.name
             && self.parent == carried.parent.name
             && self.on_delete == Some(carried.action)
@@ -60,8 +62,8 @@ pub struct Counted {
 }
 
 /// The actions the plans leave to the database, each once.
-pub fn carried(plans: &[DeletePlan]) -> Vec<CarriedAction> {
-    let mut all: Vec<CarriedAction> = Vec::new();
+pub fn carried(plans: &[DeletePlan]) -> Vec<Edge> {
+    let mut all: Vec<Edge> = Vec::new();
     for action in plans.iter().flat_map(|p| &p.carried) {
         if !all
             .iter()

@@ -17,8 +17,8 @@ mod plan;
 mod report;
 
 pub use plan::{
-    CarriedAction, DeletePlan, Prepare, Purpose, RestrictCheck, SoftMode, Step, StepKind,
-    plan_delete, plan_delete_all, plan_delete_all_for, plan_delete_for,
+    DeletePlan, Prepare, Purpose, RestrictCheck, SoftMode, Step, StepKind, plan_delete,
+    plan_delete_all, plan_delete_all_for, plan_delete_for,
 };
 pub use report::{DatabaseAction, DeleteReport, Effect, EffectKind};
 

@@ -258,21 +258,6 @@ pub enum Purpose {
     Carried,
 }
 
-/// A delete action the database carries out in a [`Purpose::Carried`]
-/// plan: the foreign key `fk` of `child` to `parent` declares `action`,
-/// the action the ORM applies.
-#[derive(Debug, Clone, Copy)]
-pub struct CarriedAction {
-    /// The referenced table, whose rows are deleted.
-    pub parent: &'static TableDef,
-    /// The table holding the foreign key.
-    pub child: &'static TableDef,
-    /// The foreign key.
-    pub fk: &'static ForeignKeyDef,
-    /// `CASCADE` or `SET NULL`.
-    pub action: Action,
-}
-
 /// A `RESTRICT` / `NO ACTION` relationship to verify before writing anything:
 /// the delete is refused when the count is not zero.
 #[derive(Debug, Clone)]
@@ -317,11 +302,12 @@ pub struct DeletePlan {
     /// Relationships whose action the database applies (`passive_deletes`),
     /// with the model and field that declared them.
     pub passive: Vec<(DatabaseAction, &'static str, &'static str)>,
-    /// In a [`Purpose::Carried`] plan: the actions left to the database
-    /// because its foreign key declares the same (each once, outermost
-    /// first, down to the leaves). The executor verifies them against the
-    /// catalog before sending anything and counts their rows.
-    pub carried: Vec<CarriedAction>,
+    /// In a [`Purpose::Carried`] plan: the foreign keys whose action
+    /// (`CASCADE` or `SET NULL`) is left to the database because it
+    /// declares the same (each once, outermost first, down to the leaves).
+    /// The executor verifies them against the catalog before sending
+    /// anything and counts their rows.
+    pub carried: Vec<Edge>,
     /// Statements that drop the temporary tables of `keys` and `prepare`.
     pub cleanup: Vec<Statement>,
     /// Whether a `NO ACTION` check of the plan leaves out the rows the plan
@@ -702,12 +688,7 @@ impl Planner<'_> {
             if known {
                 continue;
             }
-            self.plan.carried.push(CarriedAction {
-                parent: edge.parent,
-                child: edge.child,
-                fk: edge.fk,
-                action: edge.action,
-            });
+            self.plan.carried.push(edge);
             if edge.action == Action::Cascade {
                 pending.extend(self.all_edges_into(edge.child)?);
             }
