@@ -7,7 +7,7 @@
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use orm_core::{BelongsTo, Executor, HasMany, Model};
 use sqlx::mysql::MySqlRow;
@@ -109,17 +109,33 @@ impl Action {
     }
 }
 
+/// Waits, untimed, until the pool holds its connections idle again: sqlx
+/// hands a released connection back from a background task, after a
+/// ping, which must not fall into the timed region (on PostgreSQL and
+/// MySQL a measurement's pool has one connection, see
+/// [`Engine::open`](crate::engine::Engine::open), so the timed region
+/// would wait for it).
+pub async fn idle<E: Engine>(db: &EngineDb<E>) {
+    let pool = db.pool();
+    let start = Instant::now();
+    while pool.num_idle() < pool.size() as usize && start.elapsed() < Duration::from_secs(1) {
+        tokio::time::sleep(Duration::from_micros(20)).await;
+    }
+}
+
 // ANCHOR: delete_variants
 /// The untimed warm-up of every delete variant: fetches the parent (which
 /// also loads the schema and the parent's page) and plans its delete
 /// through the ORM twice (a dry run: it reads the children's pages; the
 /// first reads the foreign keys the ORM reads from PostgreSQL's catalog
-/// once per pool, the second runs what the delete then reads first, so
-/// that the connection has it prepared, as a long-lived one has).
+/// once per pool, the second runs what the delete then reads, so that
+/// the connection has it prepared, as a long-lived one has), then waits
+/// for the connection to be idle ([`idle`]).
 async fn warm_up<E: Engine, P: Model<Key = i64>>(db: &EngineDb<E>, id: i64) -> BenchResult<P> {
     let parent: P = db.get(id).await?;
     db.plan_delete(&parent).await?;
     db.plan_delete(&parent).await?;
+    idle::<E>(db).await;
     Ok(parent)
 }
 
@@ -178,6 +194,7 @@ async fn orm_plan<E: Engine, P: Model<Key = i64>>(
     id: i64,
 ) -> BenchResult<Measured> {
     let parent: P = db.get(id).await?;
+    idle::<E>(db).await;
     let start = Instant::now();
     let report = db.plan_delete(&parent).await?;
     let secs = start.elapsed().as_secs_f64();
@@ -273,7 +290,7 @@ async fn one_parent_or_plan<E: Engine>(
         #[cfg(feature = "seaorm")]
         (_, seaorm) => {
             let conn = E::seaorm(&db).ok_or("SeaORM does not run on this engine")?;
-            Measured::time(crate::seaorm::one_parent(&conn, action, seaorm).await?)
+            Measured::time(crate::seaorm::one_parent(&conn, action, seaorm, idle::<E>(&db)).await?)
         }
     };
     expect("parents left", count::<E>(&db, "parent", "").await?, 0)?;
@@ -325,7 +342,7 @@ pub async fn three_levels<E: Engine>(
         #[cfg(feature = "seaorm")]
         seaorm => {
             let conn = E::seaorm(&db).ok_or("SeaORM does not run on this engine")?;
-            Measured::time(crate::seaorm::three_levels(&conn, seaorm).await?)
+            Measured::time(crate::seaorm::three_levels(&conn, seaorm, idle::<E>(&db)).await?)
         }
     };
     expect("teams left", count::<E>(&db, "team", "").await?, 0)?;
@@ -365,6 +382,7 @@ pub async fn bulk_by_filter<E: Engine>(
     db.plan_delete_where(bulk::Parent::GRP.eq(1)).await?;
     expect("parents in group 1", doomed.try_into()?, parents)?;
     let sql = delete_sql::<E>("parent", "grp");
+    idle::<E>(&db).await;
     let start = Instant::now();
     let report = match who {
         Who::Orm => Some(db.delete_where(bulk::Parent::GRP.eq(1)).await?),
@@ -562,6 +580,7 @@ pub async fn insert<E: Engine>(engine: &E, side: Side, n: usize) -> BenchResult<
     };
     #[cfg(feature = "seaorm")]
     let mut keys: Vec<i64> = Vec::new();
+    idle::<E>(&db).await;
     let start = Instant::now();
     match side {
         Side::Orm => db.insert_many(&mut items).await?,
@@ -643,6 +662,7 @@ pub async fn fetch<E: Engine>(engine: &E, side: Side, n: usize) -> BenchResult<M
     #[cfg(feature = "seaorm")]
     let mut sea_items = Vec::new();
     // Every result is dropped after the timed region.
+    idle::<E>(&db).await;
     let start = Instant::now();
     let items: Vec<Item> = match side {
         Side::Orm => Item::query().all(&db).await?,
@@ -795,6 +815,7 @@ pub async fn load<E: Engine>(
     #[cfg(feature = "seaorm")]
     let mut sea_loaded = Vec::new();
     // The loaded rows are dropped after the timed region.
+    idle::<E>(&db).await;
     let start = Instant::now();
     match side {
         Side::Orm => db.load_many(&mut ours, tree::Team::HEROES).await?,

@@ -50,7 +50,13 @@ pub trait Engine {
     /// A place no measurement has used yet, empty.
     async fn fresh(&self, label: &str) -> BenchResult<Self::Place>;
 
-    /// Opens `place` with the ORM, foreign keys enforced.
+    /// Opens `place` with the ORM, foreign keys enforced. On PostgreSQL and
+    /// MySQL the pool holds one connection: a measurement's untimed
+    /// warm-up then readies (catalog caches, prepared statements) the
+    /// connection its timed region uses, as a long-lived application's
+    /// connections are; a pool of several would hand the timed region
+    /// whichever connection sqlx returned first. SQLite opens its pool as
+    /// the ORM does.
     async fn open(&self, place: &Self::Place) -> BenchResult<Db<Self::Backend>> {
         self.open_with_foreign_keys(place, true).await
     }

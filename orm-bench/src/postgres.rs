@@ -160,7 +160,10 @@ impl Engine for PgEngine {
     async fn open_with_foreign_keys(&self, schema: &String, on: bool) -> BenchResult<Db> {
         let options = PgOptions::from_url(&self.url)?
             .schema(schema)
-            .foreign_keys(on);
+            .foreign_keys(on)
+            // One connection: the untimed warm-up readies the one the timed
+            // region uses (see `Engine::open`).
+            .max_connections(1);
         Ok(orm_postgres::connect_with(options).await?)
     }
 

@@ -211,7 +211,12 @@ pub mod item {
 /// SeaORM's delete of parent 1 of a one-parent case (`action`), by `who`;
 /// returns the seconds of the timed region. The untimed warm-up matches the
 /// ORM variants': the parent is fetched first (through SeaORM).
-pub async fn one_parent(conn: &DatabaseConnection, action: Action, who: Who) -> BenchResult<f64> {
+pub async fn one_parent(
+    conn: &DatabaseConnection,
+    action: Action,
+    who: Who,
+    idle: impl std::future::Future<Output = ()>,
+) -> BenchResult<f64> {
     let id = 1_i64;
     match action {
         Action::Cascade => {
@@ -220,6 +225,7 @@ pub async fn one_parent(conn: &DatabaseConnection, action: Action, who: Who) -> 
                 .one(conn)
                 .await?
                 .ok_or("no parent 1")?;
+            idle.await;
             let start = std::time::Instant::now();
             match who {
                 Who::SeaOrm => {
@@ -248,6 +254,7 @@ pub async fn one_parent(conn: &DatabaseConnection, action: Action, who: Who) -> 
                 .one(conn)
                 .await?
                 .ok_or("no parent 1")?;
+            idle.await;
             let start = std::time::Instant::now();
             match who {
                 Who::SeaOrm => {
@@ -277,13 +284,18 @@ pub async fn one_parent(conn: &DatabaseConnection, action: Action, who: Who) -> 
 
 /// SeaORM's delete of team 1 of the team → hero → power tree, by `who`;
 /// returns the seconds of the timed region.
-pub async fn three_levels(conn: &DatabaseConnection, who: Who) -> BenchResult<f64> {
+pub async fn three_levels(
+    conn: &DatabaseConnection,
+    who: Who,
+    idle: impl std::future::Future<Output = ()>,
+) -> BenchResult<f64> {
     use tree::{hero, power, team};
     let id = 1_i64;
     let found = team::Entity::find_by_id(id)
         .one(conn)
         .await?
         .ok_or("no team 1")?;
+    idle.await;
     let start = std::time::Instant::now();
     match who {
         Who::SeaOrm => {

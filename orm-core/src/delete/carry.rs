@@ -188,3 +188,22 @@ pub fn counted(
     }
     Ok(counted)
 }
+
+/// The one write of `plans` when it is all they send: a single plan whose
+/// only statement is the `DELETE` of the requested rows (no keys stored,
+/// no lock, nothing prepared, no check, nothing left to the database by
+/// `passive_deletes`), the rest left to the database's own actions. Such a
+/// delete can read the counters before it in the same statement
+/// (`sql::catalog::counted_delete`).
+pub fn only_write(plans: &[DeletePlan]) -> Option<&super::Step> {
+    let [plan] = plans else { return None };
+    let [step] = &plan.steps[..] else { return None };
+    let alone = plan.keys.is_empty()
+        && plan.lock.is_none()
+        && plan.prepare.is_empty()
+        && plan.checks.is_empty()
+        && plan.passive.is_empty()
+        && plan.cleanup.is_empty()
+        && !step.by_database;
+    (alone && step.kind == StepKind::Delete).then_some(step)
+}

@@ -22,10 +22,20 @@ use super::{limits, run};
 pub(crate) struct Counting {
     /// The query that confirmed the actions and read the counters before
     /// the writes (sent): the catalog's, or (the foreign keys known) the
-    /// counters'.
-    pub(crate) verified: Statement,
+    /// counters'; `None` when the delete's one write reads them itself
+    /// ([`fused`](Counting::fused)).
+    pub(crate) verified: Option<Statement>,
     /// The query that reads the counters after the writes.
     pub(crate) count: Statement,
+    /// Where the plan's only write is the `DELETE` of the requested rows
+    /// ([`carry::only_write`]): that `DELETE`, reading the counters before
+    /// it in the same statement ([`catalog::counted_delete`]), sent instead
+    /// of the plan's statements, and the table it deletes from.
+    pub(crate) fused: Option<(Statement, &'static str)>,
+    /// The requested keys, to plan the ORM's own statements if the fused
+    /// `DELETE` finds that the session does not count (it then deletes
+    /// nothing).
+    pub(crate) retry: Vec<Value>,
     counted: Vec<Counted>,
     before: Vec<(u64, u64)>,
     carried: Vec<DatabaseAction>,
@@ -83,10 +93,15 @@ impl ForeignKeyCache {
 /// would ([`carry::counted`]), from the catalog (read once per pool, see
 /// [`ForeignKeyCache`]), and the counters before the writes. `Ok(None)`
 /// when it does not, or the session would not count: the caller plans the
-/// delete with the ORM's own statements. Reads only.
+/// delete with the ORM's own statements. Reads only; where the plans'
+/// only write can read the counters itself ([`Counting::fused`]), a delete
+/// (not `listing`) with the foreign keys known reads nothing here. A dry
+/// run `listing` what the delete would send reads the counters all the
+/// same: whether this session counts decides what is listed.
 pub(crate) async fn verify<B: Backend>(
     conn: &mut Connection<B>,
     plans: &[DeletePlan],
+    listing: bool,
 ) -> Result<Option<Counting>> {
     let Some(catalog) = B::DIALECT.catalog() else {
         return Ok(None);
@@ -136,6 +151,16 @@ pub(crate) async fn verify<B: Backend>(
     let Some(count) = catalog::write_counts(B::DIALECT, catalog, &counted_tables) else {
         return Ok(None);
     };
+    let fused = carry::only_write(plans).and_then(|step| {
+        let delete = catalog::counted_delete(
+            B::DIALECT,
+            catalog,
+            step.table,
+            step.rows.clone(),
+            &counted_tables,
+        )?;
+        Some((delete, step.table))
+    });
     let (verified, before) = match read {
         Some((statement, rows)) => {
             let before = counted
@@ -146,8 +171,11 @@ pub(crate) async fn verify<B: Backend>(
                         .map_or((0, 0), |(_, counts)| *counts)
                 })
                 .collect();
-            (statement, before)
+            (Some(statement), before)
         }
+        // The delete reads the counters before it, and whether the
+        // session counts, in its own statement.
+        None if fused.is_some() && !listing => (None, Vec::new()),
         None => {
             // The foreign keys are known: the counters before the writes,
             // and whether this session fires foreign keys and counts.
@@ -155,15 +183,7 @@ pub(crate) async fn verify<B: Backend>(
             if rows.iter().any(|r| !r.3) {
                 return Ok(None);
             }
-            let before = counted
-                .iter()
-                .map(|c| {
-                    rows.iter()
-                        .find(|r| r.0 == c.table)
-                        .map_or((0, 0), |r| (r.1, r.2))
-                })
-                .collect();
-            (count.clone(), before)
+            (Some(count.clone()), before_writes(&counted, &rows))
         }
     };
     let carried = carry::carried(plans)
@@ -177,10 +197,53 @@ pub(crate) async fn verify<B: Backend>(
     Ok(Some(Counting {
         verified,
         count,
+        fused,
+        retry: Vec::new(),
         counted,
         before,
         carried,
     }))
+}
+
+/// Per counted table, its (deleted, updated) counters in `rows` (rows of
+/// [`catalog::write_counts`]); 0 for a table without a row.
+fn before_writes(counted: &[Counted], rows: &[(String, u64, u64, bool)]) -> Vec<(u64, u64)> {
+    counted
+        .iter()
+        .map(|c| {
+            rows.iter()
+                .find(|r| r.0 == c.table)
+                .map_or((0, 0), |r| (r.1, r.2))
+        })
+        .collect()
+}
+
+/// Sends the plans' one write, [`Counting::fused`], which reads the
+/// counters before it: records the rows it deleted and the counters in
+/// `counting`. `Ok(false)` when the session does not count (or fire
+/// foreign keys): it then deleted nothing, and the caller runs the ORM's
+/// own statements. The error of a refused `DELETE` is the database's.
+pub(crate) async fn delete_counting<B: Backend>(
+    conn: &mut Connection<B>,
+    counting: &mut Counting,
+    report: &mut DeleteReport,
+) -> Result<bool> {
+    let Some((statement, table)) = counting.fused.take() else {
+        return Ok(true);
+    };
+    let decode = |row: &mut dyn RowSource| -> Result<((String, u64, u64, bool), u64)> {
+        Ok((decode_counts(row)?, number(row)?))
+    };
+    let rows = run::fetch::<B, _>(conn, &statement, &decode).await?;
+    if rows.iter().any(|(r, _)| !r.3) {
+        return Ok(false);
+    }
+    let gone = rows.first().map_or(0, |(_, gone)| *gone);
+    let counters: Vec<_> = rows.into_iter().map(|(r, _)| r).collect();
+    counting.before = before_writes(&counting.counted, &counters);
+    report.statements.push(statement);
+    report.record(table, &[], EffectKind::Deleted, gone);
+    Ok(true)
 }
 
 /// A row of [`catalog::write_counts`]: table, deleted, updated, and

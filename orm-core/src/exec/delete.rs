@@ -275,6 +275,7 @@ async fn delete_plans<B: Backend>(
     keys: Vec<Value>,
     plan: &(dyn Fn(Purpose, Vec<Value>) -> Result<Vec<DeletePlan>> + Sync),
     carrying: bool,
+    listing: bool,
 ) -> Result<(Vec<DeletePlan>, Option<Counting>)> {
     if !carrying {
         return Ok((plan(Purpose::Delete, keys)?, None));
@@ -284,8 +285,11 @@ async fn delete_plans<B: Backend>(
     if plans.iter().all(|p| p.carried.is_empty()) {
         return Ok((plans, None));
     }
-    match carry::verify::<B>(conn, &plans).await? {
-        Some(counting) => Ok((plans, Some(counting))),
+    match carry::verify::<B>(conn, &plans, listing).await? {
+        Some(mut counting) => {
+            counting.retry = retry;
+            Ok((plans, Some(counting)))
+        }
         None => Ok((plan(Purpose::Delete, retry)?, None)),
     }
 }
@@ -366,10 +370,10 @@ async fn in_transaction<B: Backend>(
     let (plans, counting) = if dry_run {
         (plan(purpose, keys)?, None)
     } else {
-        delete_plans::<B>(&mut tx, keys, &plan, carrying).await?
+        delete_plans::<B>(&mut tx, keys, &plan, carrying, false).await?
     };
-    if let Some(counting) = &counting {
-        report.statements.push(counting.verified.clone());
+    if let Some(verified) = counting.as_ref().and_then(|c| c.verified.clone()) {
+        report.statements.push(verified);
     }
     if let Some(keys) = listed {
         // The statements the delete would send: those of the plans, unless
@@ -378,7 +382,7 @@ async fn in_transaction<B: Backend>(
         // the database (its catalog is read, not written).
         let by_database = plans.iter().any(|p| !p.passive.is_empty());
         let (delete_plans, counting) = if by_database || carrying {
-            delete_plans::<B>(&mut tx, keys, &plan, carrying).await?
+            delete_plans::<B>(&mut tx, keys, &plan, carrying, true).await?
         } else {
             (Vec::new(), None)
         };
@@ -388,18 +392,48 @@ async fn in_transaction<B: Backend>(
             &plans
         };
         // The foreign keys are known now (read once per pool): the delete
-        // reads the counters before and after its writes.
-        report
-            .statements
-            .extend(counting.as_ref().map(|c| c.count.clone()));
-        for p in listed {
-            report.statements.extend(p.statements().cloned());
+        // reads the counters before and after its writes (before them in
+        // its one write's statement, when that is all it sends).
+        match &counting {
+            Some(Counting {
+                fused: Some((delete, _)),
+                count,
+                ..
+            }) => report.statements.extend([delete.clone(), count.clone()]),
+            _ => {
+                report
+                    .statements
+                    .extend(counting.as_ref().map(|c| c.count.clone()));
+                for p in listed {
+                    report.statements.extend(p.statements().cloned());
+                }
+                report
+                    .statements
+                    .extend(counting.as_ref().map(|c| c.count.clone()));
+            }
         }
-        report
-            .statements
-            .extend(counting.as_ref().map(|c| c.count.clone()));
     }
-    run_plans::<B>(&mut tx, &plans, &mut report).await?;
+    let counting = match counting {
+        Some(mut counting) if counting.fused.is_some() => {
+            let table = counting.fused.as_ref().map_or(table.name, |(_, t)| *t);
+            let counts = carry::delete_counting::<B>(&mut tx, &mut counting, &mut report)
+                .await
+                .map_err(|e| name_table(e, table))?;
+            if counts {
+                Some(counting)
+            } else {
+                // The session does not count (nor fire foreign keys): the
+                // fused DELETE deleted nothing; the ORM's own statements.
+                let plans = plan(Purpose::Delete, std::mem::take(&mut counting.retry))?;
+                run_plans::<B>(&mut tx, &plans, &mut report).await?;
+                None
+            }
+        }
+        counting => {
+            run_plans::<B>(&mut tx, &plans, &mut report).await?;
+            counting
+        }
+    };
     if let Some(counting) = counting {
         carry::count::<B>(&mut tx, counting, &mut report).await?;
     }

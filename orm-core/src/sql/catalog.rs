@@ -11,7 +11,7 @@
 use crate::backend::Dialect;
 use crate::value::Value;
 
-use super::{SqlBuilder, Statement};
+use super::{Condition, SqlBuilder, Statement};
 
 /// The system catalog a database answers schema questions from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -426,14 +426,56 @@ pub fn write_counts(dialect: &dyn Dialect, catalog: Catalog, tables: &[&str]) ->
         return None;
     }
     let mut b = SqlBuilder::new(dialect);
+    counters(&mut b, tables, "");
+    Some(b.finish())
+}
+
+/// Whether the session fires foreign keys (not `session_replication_role
+/// = replica`) and counts rows (`track_counts`).
+const COUNTING: &str = "(current_setting('track_counts')::boolean \
+     AND current_setting('session_replication_role') <> 'replica')";
+
+/// `SELECT x, <deleted>, <updated>, <counting><more> FROM unnest(<tables>)
+/// AS x`: the rows of [`write_counts`], `more` further columns.
+fn counters(b: &mut SqlBuilder<'_>, tables: &[&str], more: &str) {
     b.push(
         "SELECT x, pg_stat_get_xact_tuples_deleted(to_regclass(quote_ident(x))), \
-         pg_stat_get_xact_tuples_updated(to_regclass(quote_ident(x))), \
-         CASE WHEN current_setting('track_counts')::boolean \
-         AND current_setting('session_replication_role') <> 'replica' THEN 1 ELSE 0 END::bigint \
-         FROM unnest(",
-    );
-    table_list(&mut b, tables);
+         pg_stat_get_xact_tuples_updated(to_regclass(quote_ident(x))), ",
+    )
+    .push(COUNTING)
+    .push("::int4::int8")
+    .push(more)
+    .push(" FROM unnest(");
+    table_list(b, tables);
     b.push("::text[]) AS x");
+}
+
+/// `DELETE FROM table WHERE <rows>` that also reads [`write_counts`] of
+/// `tables` (`table` not among them): rows `(table, deleted, updated,
+/// counting, gone)`, one per table of `tables`, the counters as they were
+/// before the database's own `ON DELETE` actions (which run at the end of
+/// the statement, after its rows are returned), `gone` the rows it
+/// deleted. It deletes only when the session counts (`counting` 1). A
+/// delete that leaves its actions to the database reads the counters
+/// again after it, within the same transaction, to count what they wrote,
+/// without a separate read before. `None` where there are no such
+/// counters, or `tables` is empty (no row would tell what was deleted).
+pub fn counted_delete(
+    dialect: &dyn Dialect,
+    catalog: Catalog,
+    table: &str,
+    rows: Condition,
+    tables: &[&str],
+) -> Option<Statement> {
+    if catalog != Catalog::Postgres || tables.is_empty() || tables.contains(&table) {
+        return None;
+    }
+    let mut b = SqlBuilder::new(dialect);
+    b.push("WITH gone AS (DELETE FROM ")
+        .ident(table)
+        .push(" WHERE (");
+    b.condition(rows);
+    b.push(") AND ").push(COUNTING).push(" RETURNING 1) ");
+    counters(&mut b, tables, ", (SELECT COUNT(*) FROM gone)");
     Some(b.finish())
 }

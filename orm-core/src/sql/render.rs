@@ -56,7 +56,8 @@ impl SqlBuilder<'_> {
         }
     }
 
-    fn condition(&mut self, condition: Condition) {
+    /// `condition`, its terms parenthesised where they need it.
+    pub(super) fn condition(&mut self, condition: Condition) {
         match condition {
             Condition::Const(true) => {
                 self.push("1 = 1");

@@ -286,10 +286,24 @@ pub fn lock_statements<B: Backend>() -> usize {
 /// Whether a delete on a connection whose foreign keys are `enforced`
 /// leaves each `CASCADE` / `SET NULL` its foreign key declares alike to the
 /// database (PostgreSQL: `Purpose::Carried`): it then sends the root's
-/// `DELETE` without a lock, with one catalog query before and one count of
-/// the database's writes after.
+/// `DELETE` without a lock, reading the database's write counters in the
+/// same statement ([`written_table`]), and reads them again after it.
 pub fn carried<B: Backend>(enforced: bool) -> bool {
     enforced && B::DIALECT.counts_database_actions()
+}
+
+/// The table (as quoted in the SQL) a statement of a delete writes:
+/// `DELETE FROM t ...`, `UPDATE t ...`, or the `DELETE` that also reads
+/// the write counters (`WITH gone AS (DELETE FROM t ...) SELECT ...`,
+/// PostgreSQL); `None` for a read.
+pub fn written_table(sql: &str) -> Option<&str> {
+    let rest = match sql.find("gone AS (DELETE FROM ") {
+        Some(at) => &sql[at + "gone AS (DELETE FROM ".len()..],
+        None => sql
+            .strip_prefix("DELETE FROM ")
+            .or_else(|| sql.strip_prefix("UPDATE "))?,
+    };
+    rest.split(' ').next()
 }
 
 /// `SELECT COUNT(*) FROM "table"`, read with plain sqlx.
