@@ -191,10 +191,11 @@ pub fn counted(
 
 /// The one write of `plans` when it is all they send: a single plan whose
 /// only statement is the `DELETE` of the requested rows (no keys stored,
-/// no lock, nothing prepared, no check, nothing left to the database by
-/// `passive_deletes`), the rest left to the database's own actions. Such a
-/// delete can read the counters before it in the same statement
-/// (`sql::catalog::counted_delete`).
+/// no lock, nothing prepared, no check), the rest left to the database's
+/// own actions (carried, or `passive_deletes`). Such a delete can read the
+/// counters in the same statement (`sql::catalog::counted_delete`, which
+/// deletes only where the session fires foreign keys: what
+/// `passive_deletes` needs on PostgreSQL).
 pub fn only_write(plans: &[DeletePlan]) -> Option<&super::Step> {
     let [plan] = plans else { return None };
     let [step] = &plan.steps[..] else { return None };
@@ -202,7 +203,6 @@ pub fn only_write(plans: &[DeletePlan]) -> Option<&super::Step> {
         && plan.lock.is_none()
         && plan.prepare.is_empty()
         && plan.checks.is_empty()
-        && plan.passive.is_empty()
         && plan.cleanup.is_empty()
         && !step.by_database;
     (alone && step.kind == StepKind::Delete).then_some(step)

@@ -114,13 +114,7 @@ async fn run_plans<B: Backend>(
     {
         return Err(Error::ForeignKeysNotEnforced { model, relation });
     }
-    for plan in plans {
-        for (action, _, _) in &plan.passive {
-            if !report.left_to_database.contains(action) {
-                report.left_to_database.push(action.clone());
-            }
-        }
-    }
+    left_to_database(plans, report);
     let result = run_statements::<B>(conn, plans, report).await;
     // The temporary tables go, also after a refusal or a database error
     // (MySQL keeps them on the connection, outside the transaction, where a
@@ -139,6 +133,18 @@ async fn run_plans<B: Backend>(
         }
     }
     result
+}
+
+/// Records in the report what the plans leave to the database
+/// (`passive_deletes`).
+fn left_to_database(plans: &[DeletePlan], report: &mut DeleteReport) {
+    for plan in plans {
+        for (action, _, _) in &plan.passive {
+            if !report.left_to_database.contains(action) {
+                report.left_to_database.push(action.clone());
+            }
+        }
+    }
 }
 
 /// Runs the plans (a dry run counts instead of writing); the caller drops
@@ -420,6 +426,9 @@ async fn in_transaction<B: Backend>(
                 .await
                 .map_err(|e| name_table(e, table))?;
             if counts {
+                // It deleted where the session fires foreign keys, which
+                // is what `passive_deletes` needs (PostgreSQL's check).
+                left_to_database(&plans, &mut report);
                 Some(counting)
             } else {
                 // The session does not count (nor fire foreign keys): the
