@@ -84,7 +84,7 @@ macro_rules! ensure {
 }
 
 thread_local! {
-    /// Run (once) when the ORM logs its next `DELETE` on this thread: the
+    /// Run (once) when the ORM logs its next `DELETE` (plain or counted) on this thread: the
     /// statement is sent right after, to a server that stopped answering.
     static ON_DELETE: RefCell<Option<Box<dyn FnOnce()>>> = const { RefCell::new(None) };
 }
@@ -123,7 +123,11 @@ impl<S: tracing::Subscriber> tracing_subscriber::Layer<S> for DeleteHook {
             h.as_ref()?;
             let mut message = Message(String::new());
             event.record(&mut message);
-            if message.0.trim_start().starts_with("DELETE") {
+            // A plain `DELETE`, or PostgreSQL's counted `DELETE`
+            // (`WITH gone AS (DELETE ...)`, which also reads the write
+            // counters): either is the delete's first write.
+            let sql = message.0.trim_start();
+            if sql.starts_with("DELETE") || sql.starts_with("WITH gone AS (DELETE") {
                 h.take()
             } else {
                 None
