@@ -113,7 +113,7 @@ impl Action {
 /// hands a released connection back from a background task, after a
 /// ping, which must not fall into the timed region (on PostgreSQL and
 /// MySQL a measurement's pool has one connection, see
-/// [`Engine::open`](crate::engine::Engine::open), so the timed region
+/// [`Engine::open`], so the timed region
 /// would wait for it).
 pub async fn idle<E: Engine>(db: &EngineDb<E>) {
     let pool = db.pool();
