@@ -128,23 +128,27 @@ pub async fn idle<E: Engine>(db: &EngineDb<E>) {
 /// also loads the schema and the parent's page) and plans its delete
 /// through the ORM twice (a dry run: it reads the children's pages; the
 /// first reads the foreign keys the ORM reads from PostgreSQL's catalog
-/// once per pool, the second runs what the delete then reads, so that
-/// the connection has it prepared, as a long-lived one has), then waits
-/// for the connection to be idle ([`idle`]).
+/// once per pool). Each variant then deletes the spare rows
+/// ([`fixture::SPARE`]) with its own method, so that the connection has
+/// its statements prepared, as a long-lived one has, and waits for the
+/// connection to be idle ([`idle`]).
 async fn warm_up<E: Engine, P: Model<Key = i64>>(db: &EngineDb<E>, id: i64) -> BenchResult<P> {
     let parent: P = db.get(id).await?;
     db.plan_delete(&parent).await?;
     db.plan_delete(&parent).await?;
-    idle::<E>(db).await;
     Ok(parent)
 }
 
-/// [`warm_up`], then deletes the parent through the ORM.
+/// [`warm_up`], the spare parent deleted through the ORM, then the parent,
+/// timed.
 async fn orm_delete<E: Engine, P: Model<Key = i64>>(
     db: &EngineDb<E>,
     id: i64,
 ) -> BenchResult<Measured> {
     let parent: P = warm_up::<E, P>(db, id).await?;
+    let spare: P = db.get(fixture::SPARE).await?;
+    db.delete(spare).await?;
+    idle::<E>(db).await;
     let start = Instant::now();
     let report = db.delete(parent).await?;
     let secs = start.elapsed().as_secs_f64();
@@ -154,16 +158,20 @@ async fn orm_delete<E: Engine, P: Model<Key = i64>>(
     })
 }
 
-/// The same warm-up as [`orm_delete`], then one hand-written statement
-/// (`sql`, in the engine's dialect: `DELETE FROM "parent" WHERE "id" = ?` on
-/// SQLite, `... = $1` on PostgreSQL, ``DELETE FROM `parent` WHERE `id` = ?``
-/// on MySQL), run by sqlx on the pool.
+/// The same warm-up as [`orm_delete`] (the spare parent deleted with the
+/// same statement), then one hand-written statement (`sql`, in the engine's
+/// dialect: `DELETE FROM "parent" WHERE "id" = ?` on SQLite, `... = $1` on
+/// PostgreSQL, ``DELETE FROM `parent` WHERE `id` = ?`` on MySQL), run by
+/// sqlx on the pool.
 async fn sqlx_delete<E: Engine, P: Model<Key = i64>>(
     db: &EngineDb<E>,
     sql: String,
     id: i64,
 ) -> BenchResult<Measured> {
     let _warm_up: P = warm_up::<E, P>(db, id).await?;
+    let spare = E::execute_int(db, sql.clone(), fixture::SPARE).await?;
+    expect("spare parents deleted by hand", spare.try_into()?, 1)?;
+    idle::<E>(db).await;
     let start = Instant::now();
     let rows = E::execute_int(db, sql, id).await?;
     let secs = start.elapsed().as_secs_f64();
@@ -188,12 +196,15 @@ pub fn delete_sql<E: Engine>(table: &str, column: &str) -> String {
 }
 
 /// Plans (a dry run: counts, writes nothing) the delete of the parent
-/// instead of deleting it, after the same warm-up as [`orm_delete`].
+/// instead of deleting it, after planning the spare parent's.
 async fn orm_plan<E: Engine, P: Model<Key = i64>>(
     db: &EngineDb<E>,
     id: i64,
 ) -> BenchResult<Measured> {
     let parent: P = db.get(id).await?;
+    // The spare parent's plan first, as the deletes delete it first.
+    let spare: P = db.get(fixture::SPARE).await?;
+    db.plan_delete(&spare).await?;
     idle::<E>(db).await;
     let start = Instant::now();
     let report = db.plan_delete(&parent).await?;
@@ -252,6 +263,7 @@ async fn one_parent_or_plan<E: Engine>(
     let db = engine.open(&place).await?;
     db.create_all(&tables).await?;
     fixture::load_family::<E>(&db, 1, n, None).await?;
+    fixture::load_spare_family::<E>(&db, 1, false).await?;
     engine.settle(&db, &["parent", "child"]).await?;
     db.close().await;
 
@@ -271,8 +283,9 @@ async fn one_parent_or_plan<E: Engine>(
                     .sum::<u64>()
         });
         expect("children counted by the dry run", counted.try_into()?, n)?;
-        expect("parents left", count::<E>(&db, "parent", "").await?, 1)?;
-        expect("children left", count::<E>(&db, "child", "").await?, n)?;
+        // The parent and the spare one, with their children.
+        expect("parents left", count::<E>(&db, "parent", "").await?, 2)?;
+        expect("children left", count::<E>(&db, "child", "").await?, n + 2)?;
         db.close().await;
         engine.remove(place).await?;
         return Ok(measured);
@@ -296,6 +309,7 @@ async fn one_parent_or_plan<E: Engine>(
     expect("parents left", count::<E>(&db, "parent", "").await?, 0)?;
     match action {
         Action::Cascade => expect("children left", count::<E>(&db, "child", "").await?, 0)?,
+        // The spare parent's children too.
         Action::SetNull => expect(
             "children with parent_id NULL",
             count::<E>(
@@ -304,7 +318,7 @@ async fn one_parent_or_plan<E: Engine>(
                 &format!("WHERE {} IS NULL", E::quote("parent_id")),
             )
             .await?,
-            n,
+            n + 2,
         )?,
     }
     db.close().await;
@@ -331,6 +345,7 @@ pub async fn three_levels<E: Engine>(
     let db = engine.open(&place).await?;
     db.create_all(&tables).await?;
     fixture::load_tree::<E>(&db, heroes, powers).await?;
+    fixture::load_spare_tree::<E>(&db).await?;
     engine.settle(&db, &["team", "hero", "power"]).await?;
     db.close().await;
 
@@ -369,6 +384,7 @@ pub async fn bulk_by_filter<E: Engine>(
     let db = engine.open(&place).await?;
     db.create_all(&tables).await?;
     fixture::load_family::<E>(&db, 2 * parents, children, Some(parents)).await?;
+    fixture::load_spare_family::<E>(&db, 2, true).await?;
     engine.settle(&db, &["parent", "child"]).await?;
     db.close().await;
 
@@ -382,6 +398,23 @@ pub async fn bulk_by_filter<E: Engine>(
     db.plan_delete_where(bulk::Parent::GRP.eq(1)).await?;
     expect("parents in group 1", doomed.try_into()?, parents)?;
     let sql = delete_sql::<E>("parent", "grp");
+    // Each variant deletes the spare group with its own method first
+    // (see [`warm_up`]).
+    let spare = fixture::SPARE_GROUP;
+    let spare_deleted = match who {
+        Who::Orm => db
+            .delete_where(bulk::Parent::GRP.eq(spare))
+            .await?
+            .deleted("parent"),
+        Who::Passive => db
+            .delete_where(bulk_passive::Parent::GRP.eq(spare))
+            .await?
+            .deleted("parent"),
+        Who::Sqlx => E::execute_int(&db, sql.clone(), spare).await?,
+        #[cfg(feature = "seaorm")]
+        other => return Err(format!("the bulk case does not run `{}`", other.label()).into()),
+    };
+    expect("spare parents deleted", spare_deleted.try_into()?, 2)?;
     idle::<E>(&db).await;
     let start = Instant::now();
     let report = match who {

@@ -146,6 +146,87 @@ pub async fn load_tree<E: Engine>(
     Ok(())
 }
 
+/// The key of the spare rows every delete variant deletes, untimed, with
+/// its own method just before its timed delete (a parent, a team, the
+/// first parent of the spare group [`SPARE_GROUP`]): the connection then
+/// has that variant's statements prepared, as a long-lived one has, and
+/// the timed delete measures their execution, not their first parse. Its
+/// children and grandchildren have keys from `SPARE` on too (the data's
+/// own keys are far below).
+pub const SPARE: i64 = 1_000_000_000;
+
+/// The group of the bulk case's spare parents (see [`SPARE`]).
+pub const SPARE_GROUP: i64 = 3;
+
+/// The spare rows (see [`SPARE`]) of a `parent` / `child` family: `parents`
+/// parents (`SPARE`, `SPARE + 1`, ...; in group [`SPARE_GROUP`] when the
+/// table has groups), each with two children. (The bulk case has two, so
+/// that its spare delete binds several keys as the timed one does.)
+pub async fn load_spare_family<E: Engine>(
+    db: &EngineDb<E>,
+    parents: usize,
+    groups: bool,
+) -> BenchResult<()> {
+    let mut tx = db.pool().begin().await?;
+    let columns: &[&str] = if groups {
+        &["id", "grp", "name"]
+    } else {
+        &["id", "name"]
+    };
+    insert_rows::<E>(&mut tx, "parent", columns, parents, |i, a| {
+        a.push(Param::Int(SPARE + i64::try_from(i)?));
+        if groups {
+            a.push(Param::Int(SPARE_GROUP));
+        }
+        a.push(Param::Text(format!("spare-{i}")));
+        Ok(())
+    })
+    .await?;
+    insert_rows::<E>(
+        &mut tx,
+        "child",
+        &["id", "name", "parent_id"],
+        2 * parents,
+        |i, a| {
+            a.push(Param::Int(SPARE + i64::try_from(i)?));
+            a.push(Param::Text(format!("spare-child-{i}")));
+            a.push(Param::Int(SPARE + i64::try_from(i / 2)?));
+            Ok(())
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The spare rows (see [`SPARE`]) of a `team` / `hero` / `power` tree: team
+/// `SPARE` with two heroes, each with two powers.
+pub async fn load_spare_tree<E: Engine>(db: &EngineDb<E>) -> BenchResult<()> {
+    let mut tx = db.pool().begin().await?;
+    insert_rows::<E>(&mut tx, "team", &["id", "name"], 1, |_, a| {
+        a.push(Param::Int(SPARE));
+        a.push(Param::Text("spare".into()));
+        Ok(())
+    })
+    .await?;
+    insert_rows::<E>(&mut tx, "hero", &["id", "name", "team_id"], 2, |i, a| {
+        a.push(Param::Int(SPARE + i64::try_from(i)?));
+        a.push(Param::Text(format!("spare-hero-{i}")));
+        a.push(Param::Int(SPARE));
+        Ok(())
+    })
+    .await?;
+    insert_rows::<E>(&mut tx, "power", &["id", "name", "hero_id"], 4, |i, a| {
+        a.push(Param::Int(SPARE + i64::try_from(i)?));
+        a.push(Param::Text(format!("spare-power-{i}")));
+        a.push(Param::Int(SPARE + i64::try_from(i / 2)?));
+        Ok(())
+    })
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 /// `teams` teams (ids 1..) each with `heroes` heroes (ids 1.. in team
 /// order), for the relationship-loading case.
 pub async fn load_teams<E: Engine>(

@@ -210,23 +210,53 @@ pub mod item {
 
 /// SeaORM's delete of parent 1 of a one-parent case (`action`), by `who`;
 /// returns the seconds of the timed region. The untimed warm-up matches the
-/// ORM variants': the parent is fetched first (through SeaORM).
+/// ORM variants': the spare parent ([`crate::fixture::SPARE`]) is deleted
+/// the same way first, and the parent is fetched (through SeaORM).
 pub async fn one_parent(
     conn: &DatabaseConnection,
     action: Action,
     who: Who,
     idle: impl std::future::Future<Output = ()>,
 ) -> BenchResult<f64> {
-    let id = 1_i64;
-    match action {
-        Action::Cascade => {
-            use cascade::{child, parent};
-            let found = parent::Entity::find_by_id(id)
+    let spare = find_parent(conn, action, crate::fixture::SPARE).await?;
+    delete_parent(conn, who, spare).await?;
+    let found = find_parent(conn, action, 1).await?;
+    idle.await;
+    let start = std::time::Instant::now();
+    delete_parent(conn, who, found).await?;
+    Ok(start.elapsed().as_secs_f64())
+}
+
+/// A parent of a one-parent case, fetched through SeaORM.
+enum Parent {
+    Cascade(cascade::parent::Model),
+    SetNull(set_null::parent::Model),
+}
+
+async fn find_parent(conn: &DatabaseConnection, action: Action, id: i64) -> BenchResult<Parent> {
+    let missing = || format!("no parent {id}");
+    Ok(match action {
+        Action::Cascade => Parent::Cascade(
+            cascade::parent::Entity::find_by_id(id)
                 .one(conn)
                 .await?
-                .ok_or("no parent 1")?;
-            idle.await;
-            let start = std::time::Instant::now();
+                .ok_or_else(missing)?,
+        ),
+        Action::SetNull => Parent::SetNull(
+            set_null::parent::Entity::find_by_id(id)
+                .one(conn)
+                .await?
+                .ok_or_else(missing)?,
+        ),
+    })
+}
+
+/// Deletes `found` the way `who` does.
+async fn delete_parent(conn: &DatabaseConnection, who: Who, found: Parent) -> BenchResult<()> {
+    match found {
+        Parent::Cascade(found) => {
+            use cascade::{child, parent};
+            let id = found.id;
             match who {
                 Who::SeaOrm => {
                     let txn = conn.begin().await?;
@@ -246,16 +276,10 @@ pub async fn one_parent(
                 }
                 other => return Err(format!("`{}` is not a SeaORM variant", other.label()).into()),
             }
-            Ok(start.elapsed().as_secs_f64())
         }
-        Action::SetNull => {
+        Parent::SetNull(found) => {
             use set_null::{child, parent};
-            let found = parent::Entity::find_by_id(id)
-                .one(conn)
-                .await?
-                .ok_or("no parent 1")?;
-            idle.await;
-            let start = std::time::Instant::now();
+            let id = found.id;
             match who {
                 Who::SeaOrm => {
                     let txn = conn.begin().await?;
@@ -277,26 +301,43 @@ pub async fn one_parent(
                 }
                 other => return Err(format!("`{}` is not a SeaORM variant", other.label()).into()),
             }
-            Ok(start.elapsed().as_secs_f64())
         }
     }
+    Ok(())
 }
 
 /// SeaORM's delete of team 1 of the team → hero → power tree, by `who`;
-/// returns the seconds of the timed region.
+/// returns the seconds of the timed region. The spare team
+/// ([`crate::fixture::SPARE`]) is deleted the same way first, untimed.
 pub async fn three_levels(
     conn: &DatabaseConnection,
     who: Who,
     idle: impl std::future::Future<Output = ()>,
 ) -> BenchResult<f64> {
-    use tree::{hero, power, team};
-    let id = 1_i64;
-    let found = team::Entity::find_by_id(id)
+    use tree::team;
+    let spare = team::Entity::find_by_id(crate::fixture::SPARE)
+        .one(conn)
+        .await?
+        .ok_or("no spare team")?;
+    delete_team(conn, who, spare).await?;
+    let found = team::Entity::find_by_id(1_i64)
         .one(conn)
         .await?
         .ok_or("no team 1")?;
     idle.await;
     let start = std::time::Instant::now();
+    delete_team(conn, who, found).await?;
+    Ok(start.elapsed().as_secs_f64())
+}
+
+/// Deletes `found`, a team of the tree, the way `who` does.
+async fn delete_team(
+    conn: &DatabaseConnection,
+    who: Who,
+    found: tree::team::Model,
+) -> BenchResult<()> {
+    use tree::{hero, power, team};
+    let id = found.id;
     match who {
         Who::SeaOrm => {
             // Level by level: the heroes (whose powers go first), their
@@ -323,7 +364,7 @@ pub async fn three_levels(
         }
         other => return Err(format!("`{}` is not a SeaORM variant", other.label()).into()),
     }
-    Ok(start.elapsed().as_secs_f64())
+    Ok(())
 }
 
 /// `items` as SeaORM active models (key not set: generated), in chunks of
