@@ -12,7 +12,7 @@ use crate::delete::{DatabaseAction, DeletePlan, DeleteReport, Effect, EffectKind
 use crate::error::{Error, Result};
 use crate::model::RowSource;
 use crate::schema::Action;
-use crate::sql::{Statement, catalog};
+use crate::sql::{Condition, Statement, catalog};
 use crate::value::{Value, ValueType};
 
 use super::{limits, run};
@@ -203,6 +203,21 @@ pub(crate) async fn verify<B: Backend>(
         before,
         carried,
     }))
+}
+
+impl Counting {
+    /// Makes the plans' one write the `DELETE` of the rows of `table` that
+    /// `rows` selects, reading the counters ([`catalog::counted_delete`]):
+    /// a delete by filter whose plan is that one write needs no keys.
+    /// `false` (and nothing fused) where the dialect has no such statement.
+    pub(crate) fn fuse_rows<B: Backend>(&mut self, table: &'static str, rows: Condition) -> bool {
+        let tables: Vec<&str> = self.counted.iter().map(|c| c.table).collect();
+        self.fused = B::DIALECT
+            .catalog()
+            .and_then(|catalog| catalog::counted_delete(B::DIALECT, catalog, table, rows, &tables))
+            .map(|statement| (statement, table));
+        self.fused.is_some()
+    }
 }
 
 /// Per counted table, its (deleted, updated) counters in `rows` (rows of

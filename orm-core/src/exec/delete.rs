@@ -300,6 +300,82 @@ async fn delete_plans<B: Backend>(
     }
 }
 
+/// What [`by_filter`] did.
+enum Filtered {
+    /// It deleted the rows with the filter itself: the plans (made for one
+    /// key) and what to count after.
+    Deleted(Vec<DeletePlan>, Box<Counting>),
+    /// The session does not count (nor fire foreign keys): it deleted
+    /// nothing; the ORM's own statements follow.
+    NotCounting,
+    /// Not applicable: the keys are read first.
+    Keys,
+}
+
+/// A hard delete by filter whose plan's only write is the `DELETE` of the
+/// rows (every action below them left to the database, see
+/// [`carry::verify`]): that `DELETE` takes the filter itself and reads the
+/// counters ([`Counting::fuse_rows`]), instead of the keys being read and
+/// locked first and deleted by key. Which actions the database carries
+/// does not depend on the keys, so the plan is made for one (placeholder)
+/// key. One statement selects and deletes the rows: nothing can change
+/// which rows the filter selects between the two. `None` where that is
+/// not the plan; a dry run (`listing`) reads the counters to know whether
+/// the session counts, as [`carry::verify`] says.
+async fn fused_by_filter<B: Backend>(
+    conn: &mut Connection<B>,
+    table: &'static TableDef,
+    filter: Option<Condition>,
+    plan: &(dyn Fn(Purpose, Vec<Value>) -> Result<Vec<DeletePlan>> + Sync),
+    listing: bool,
+) -> Result<Option<(Vec<DeletePlan>, Counting)>> {
+    let Some(filter) = filter else {
+        return Ok(None);
+    };
+    let one_key = table
+        .key_columns()
+        .into_iter()
+        .map(|c| Value::Null(c.ty.kind()))
+        .collect();
+    let plans = plan(Purpose::Carried, one_key)?;
+    if plans.iter().all(|p| p.carried.is_empty())
+        || crate::delete::carry::only_write(&plans).is_none()
+    {
+        return Ok(None);
+    }
+    let Some(mut counting) = carry::verify::<B>(conn, &plans, listing).await? else {
+        return Ok(None);
+    };
+    if !counting.fuse_rows::<B>(table.name, filter) {
+        return Ok(None);
+    }
+    Ok(Some((plans, counting)))
+}
+
+/// Deletes by filter with one statement where [`fused_by_filter`] says so.
+async fn by_filter<B: Backend>(
+    conn: &mut Connection<B>,
+    table: &'static TableDef,
+    filter: Option<Condition>,
+    plan: &(dyn Fn(Purpose, Vec<Value>) -> Result<Vec<DeletePlan>> + Sync),
+    report: &mut DeleteReport,
+) -> Result<Filtered> {
+    let Some((plans, mut counting)) =
+        fused_by_filter::<B>(conn, table, filter, plan, false).await?
+    else {
+        return Ok(Filtered::Keys);
+    };
+    report.statements.extend(counting.verified.take());
+    let counts = carry::delete_counting::<B>(conn, &mut counting, report)
+        .await
+        .map_err(|e| name_table(e, table.name))?;
+    Ok(if counts {
+        Filtered::Deleted(plans, Box::new(counting))
+    } else {
+        Filtered::NotCounting
+    })
+}
+
 async fn in_transaction<B: Backend>(
     conn: &mut Connection<B>,
     schema: Option<&Schema>,
@@ -315,6 +391,26 @@ async fn in_transaction<B: Backend>(
     };
     let selected_with_lock =
         matches!(roots, Roots::Select(_)) && B::DIALECT.row_lock_clause().is_some();
+    // A hard delete where the backend counts what the database's own
+    // actions write: the actions its foreign keys declare alike are left
+    // to it, once the catalog confirms them (else the ORM sends them all).
+    let hard = match how {
+        How::Purge => true,
+        How::Delete => table.soft_delete.is_none(),
+        How::Restore => false,
+    };
+    let mut carrying = hard && B::DIALECT.counts_database_actions();
+    // By filter, the one DELETE selects the rows itself (see [`by_filter`]).
+    let hard_plan = |purpose, keys| -> Result<Vec<DeletePlan>> {
+        let mut plans = plan_chunks::<B>(purpose, SoftMode::Hard, schema, table, keys)?;
+        for plan in &mut plans {
+            plan.lock = None;
+        }
+        Ok(plans)
+    };
+    // A dry run by filter: the filter, and where the key read is listed,
+    // for the listing of a delete that would take the filter itself.
+    let mut listed_filter = None;
     let (keys, single) = match roots {
         Roots::Key(key) => (key, true),
         Roots::Keys(keys) => (keys, false),
@@ -327,6 +423,27 @@ async fn in_transaction<B: Backend>(
                     .collect::<Result<Vec<Value>>>()
             };
             let spilled = super::spill::spill::<B>(&mut tx, select.filter.as_mut(), 0).await?;
+            if carrying && dry_run {
+                listed_filter = Some((select.filter.clone(), report.statements.len()));
+            }
+            if carrying && !dry_run {
+                let filter = select.filter.clone();
+                match by_filter::<B>(&mut tx, table, filter, &hard_plan, &mut report).await {
+                    Ok(Filtered::Deleted(plans, counting)) => {
+                        spilled.drop::<B>(&mut tx).await;
+                        left_to_database(&plans, &mut report);
+                        carry::count::<B>(&mut tx, *counting, &mut report).await?;
+                        run::commit::<B>(tx).await?;
+                        return Ok(report);
+                    }
+                    Ok(Filtered::NotCounting) => carrying = false,
+                    Ok(Filtered::Keys) => {}
+                    Err(error) => {
+                        spilled.drop::<B>(&mut tx).await;
+                        return Err(error);
+                    }
+                }
+            }
             let select = select.render(B::DIALECT);
             let keys = run::fetch::<B, Vec<Value>>(&mut tx, &select, &decode).await;
             spilled.drop::<B>(&mut tx).await;
@@ -369,10 +486,7 @@ async fn in_transaction<B: Backend>(
         }
         Ok(plans)
     };
-    // A hard delete where the backend counts what the database's own
-    // actions write: the actions its foreign keys declare alike are left
-    // to it, once the catalog confirms them (else the ORM sends them all).
-    let carrying = soft == SoftMode::Hard && B::DIALECT.counts_database_actions();
+    debug_assert_eq!(hard, soft == SoftMode::Hard);
     let (plans, counting) = if dry_run {
         (plan(purpose, keys)?, None)
     } else {
@@ -381,7 +495,28 @@ async fn in_transaction<B: Backend>(
     if let Some(verified) = counting.as_ref().and_then(|c| c.verified.clone()) {
         report.statements.push(verified);
     }
-    if let Some(keys) = listed {
+    let by_filter_listed = match listed_filter {
+        Some((filter, select_at)) => {
+            match fused_by_filter::<B>(&mut tx, table, filter, &hard_plan, true).await? {
+                Some((
+                    _,
+                    Counting {
+                        fused: Some((delete, _)),
+                        count,
+                        ..
+                    },
+                )) => {
+                    // The delete would not read the keys first.
+                    report.statements.truncate(select_at);
+                    report.statements.extend([delete, count]);
+                    true
+                }
+                _ => false,
+            }
+        }
+        None => false,
+    };
+    if let Some(keys) = listed.filter(|_| !by_filter_listed) {
         // The statements the delete would send: those of the plans, unless
         // they hold what the database does (passive_deletes), which the
         // delete's own plans leave out, or the delete leaves actions to

@@ -245,6 +245,50 @@ pub async fn bulk_delete_by_filter_cascades_like_deleting_each_row<B: TestBacken
     }
 }
 
+/// A delete by filter whose every action the database carries alike
+/// (PostgreSQL; foreign keys declaring the ORM's actions) is one `DELETE`
+/// that takes the filter itself, no keys read and locked first, then the
+/// counters' read; its dry run lists the same two. Elsewhere the keys are
+/// read first. The report and the end state are the same everywhere.
+pub async fn a_delete_by_filter_the_database_carries_is_one_delete<B: TestBackend>(ctx: Ctx<B>) {
+    let db = ctx.db(true).await;
+    seed(&db, 2, 2).await;
+    let plan = db.plan_delete_where(Team::NAME.eq("Doomed")).await.unwrap();
+    let report = db.delete_where(Team::NAME.eq("Doomed")).await.unwrap();
+    for r in [&plan, &report] {
+        assert_eq!(
+            (
+                r.deleted("team"),
+                r.deleted("hero"),
+                r.deleted("power"),
+                r.nullified("sidekick"),
+            ),
+            (1, 2, 4, 2),
+            "{r}"
+        );
+    }
+    let mut expected = seeded_state(true);
+    expected[0].truncate(1);
+    assert_eq!(end_state(&db).await, expected);
+    let first = &report.statements[0].sql;
+    if carried::<B>(true) {
+        assert_eq!(report.statements.len(), 2, "{report}");
+        assert_eq!(written_table(first), Some("\"team\""), "{report}");
+        assert!(
+            first.contains("\"name\" = $1"),
+            "the filter itself: {report}"
+        );
+        assert_eq!(plan.statements, report.statements);
+        assert_eq!(report.carried_by_database.len(), 3, "{report}");
+    } else {
+        assert!(first.starts_with("SELECT"), "the keys first: {report}");
+    }
+    // A filter that matches nothing deletes nothing, without an error.
+    let report = db.delete_where(Team::NAME.eq("nobody")).await.unwrap();
+    assert!(report.effects.iter().all(|e| e.rows == 0), "{report}");
+    assert_eq!(end_state(&db).await, expected);
+}
+
 pub async fn plan_reports_the_same_as_the_delete_without_writing<B: TestBackend>(ctx: Ctx<B>) {
     let db = ctx.db(true).await;
     let (_, doomed) = seed(&db, 5, 2).await;
@@ -794,6 +838,7 @@ pub fn tests<B: TestBackend>() -> Vec<Test<B>> {
         three_levels_cascade_leaves_first_and_nulls_second_level_set_null,
         cascade_over_ten_thousand_children_is_a_handful_of_statements,
         bulk_delete_by_filter_cascades_like_deleting_each_row,
+        a_delete_by_filter_the_database_carries_is_one_delete,
         plan_reports_the_same_as_the_delete_without_writing,
         a_delete_inside_a_callers_transaction_joins_it,
         a_delete_counts_its_own_rows_whoever_carries_the_actions,

@@ -281,6 +281,63 @@ pub async fn a_pool_with_its_own_schema_and_size(_ctx: Ctx<Postgres>) {
         .unwrap();
 }
 
+/// A delete by filter that would be one `DELETE` (every action carried by
+/// the database), in a session that stopped counting rows: that `DELETE`
+/// deletes nothing, then the ORM reads and locks the keys and sends its
+/// own statements; the report and the end state are the same.
+pub async fn a_delete_by_filter_in_a_session_that_stopped_counting(ctx: Ctx<Postgres>) {
+    use crate::delete::{Team as Squad, end_state, seed, seeded_state};
+    let db = ctx.db(true).await;
+    seed(&db, 2, 2).await;
+    let schema: String = sqlx::query_scalar("SELECT current_schema()::text")
+        .fetch_one(db.pool())
+        .await
+        .unwrap();
+    let options = PgOptions::from_url(&url())
+        .unwrap()
+        .schema(&schema)
+        .max_connections(1);
+    let one = orm_postgres::connect_with(options).await.unwrap();
+    // The foreign keys known (a dry run reads them), then no counting.
+    let plan = one
+        .plan_delete_where(Squad::NAME.eq("Doomed"))
+        .await
+        .unwrap();
+    assert_eq!(plan.statements.len(), 2, "{plan}");
+    one.execute_sql("SET track_counts = off", vec![])
+        .await
+        .unwrap();
+    let (guard, log) = orm_tests::capture_sql();
+    let report = one.delete_where(Squad::NAME.eq("Doomed")).await.unwrap();
+    drop(guard);
+    let sent = log.statements();
+    assert!(
+        sent.first().is_some_and(
+            |s| s.starts_with("WITH gone AS (DELETE FROM \"team\" WHERE (\"name\" = $1)")
+        ),
+        "the one DELETE first: {sent:#?}"
+    );
+    assert!(
+        sent.get(1).is_some_and(|s| s.contains("FOR UPDATE")),
+        "then the keys, locked: {sent:#?}"
+    );
+    assert_eq!(
+        (
+            report.deleted("team"),
+            report.deleted("hero"),
+            report.deleted("power"),
+            report.nullified("sidekick"),
+        ),
+        (1, 2, 4, 2),
+        "{report}"
+    );
+    assert!(report.carried_by_database.is_empty(), "{report}");
+    let mut expected = seeded_state(true);
+    expected[0].truncate(1);
+    assert_eq!(end_state(&db).await, expected);
+    one.close().await;
+}
+
 /// The tests of this module.
 /// See [`crate::delete::a_dry_run_waits_for_no_lock`].
 async fn a_dry_run_waits_for_no_lock(ctx: Ctx<Postgres>) {
@@ -298,5 +355,6 @@ pub fn tests() -> Vec<Test<Postgres>> {
         deferred_no_action_is_checked_at_commit_and_restrict_at_once,
         a_pool_with_its_own_schema_and_size,
         the_orm_carries_the_actions_when_the_database_would_not_alike,
+        a_delete_by_filter_in_a_session_that_stopped_counting,
     ]
 }
