@@ -174,7 +174,7 @@ impl Engine for MySqlEngine {
         println!("server settings: {}", settings.join(" "));
         println!(
             "{cpus} CPUs (client and server share them when the server is local); tokio current-thread \
-             runtime; pool of the ORM's MySqlOptions (default size) for every variant"
+             runtime; pool of the ORM's MySqlOptions with one connection for every variant"
         );
         println!(
             "databases: {}NNNN_* (a fresh database per measurement; InnoDB tables created by the ORM, \

@@ -136,7 +136,7 @@ impl Engine for PgEngine {
         println!("server settings: {}", settings.join(" "));
         println!(
             "{cpus} CPUs (client and server share them when the server is local); tokio current-thread \
-             runtime; pool of the ORM's PgOptions (default size) for every variant"
+             runtime; pool of the ORM's PgOptions with one connection for every variant"
         );
         println!(
             "schemas: {}NNNN_* (a fresh schema per measurement; data loaded, autovacuum off for its \

@@ -646,7 +646,9 @@ pub(crate) async fn model_root<B: Backend, M: Model>(
 
 /// Deletes every row matching `filter` with every cascade (or plans it).
 /// The matching keys are read first, inside the transaction, so that the
-/// cascade's own updates cannot change which rows the filter selects.
+/// cascade's own updates cannot change which rows the filter selects
+/// (unless the whole delete is one `DELETE` taking the filter itself, see
+/// [`by_filter`]).
 pub(crate) async fn delete_where<B: Backend, M: Model>(
     conn: &mut Connection<B>,
     schema: Option<&Schema>,

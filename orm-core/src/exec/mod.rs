@@ -528,7 +528,12 @@ pub trait Executor<'e, B: Backend>: Send + Sized {
     }
 
     /// Deletes every row matching `filter`, cascading exactly as deleting
-    /// each row would.
+    /// each row would. The matching keys are read (and locked, where the
+    /// database has row locks) first, so that the cascade's own writes
+    /// cannot change which rows the filter selects; on PostgreSQL, where
+    /// the database carries every action below those rows alike (see the
+    /// book's *Choosing ORM or database execution*), the delete is one
+    /// `DELETE` that takes the filter itself instead.
     fn delete_where<M: Model>(
         self,
         filter: Filter<M>,
