@@ -182,21 +182,27 @@ pub async fn load_spare_family<E: Engine>(
         Ok(())
     })
     .await?;
-    insert_rows::<E>(
-        &mut tx,
-        "child",
-        &["id", "name", "parent_id"],
-        2 * parents,
-        |i, a| {
-            a.push(Param::Int(SPARE + i64::try_from(i)?));
-            a.push(Param::Text(format!("spare-child-{i}")));
-            a.push(Param::Int(SPARE + i64::try_from(i / 2)?));
-            Ok(())
-        },
-    )
-    .await?;
+    insert_spare_children::<E>(&mut tx, "child", "parent_id", 2 * parents).await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// `count` spare rows of `table` (keys `SPARE`, `SPARE + 1`, ...), two under
+/// each spare row of the table `foreign_key` references (keys from
+/// `SPARE`), see [`SPARE`].
+async fn insert_spare_children<E: Engine>(
+    conn: &mut Conn<E>,
+    table: &str,
+    foreign_key: &str,
+    count: usize,
+) -> BenchResult<()> {
+    insert_rows::<E>(conn, table, &["id", "name", foreign_key], count, |i, a| {
+        a.push(Param::Int(SPARE + i64::try_from(i)?));
+        a.push(Param::Text(format!("spare-{table}-{i}")));
+        a.push(Param::Int(SPARE + i64::try_from(i / 2)?));
+        Ok(())
+    })
+    .await
 }
 
 /// The spare rows (see [`SPARE`]) of a `team` / `hero` / `power` tree: team
@@ -209,20 +215,8 @@ pub async fn load_spare_tree<E: Engine>(db: &EngineDb<E>) -> BenchResult<()> {
         Ok(())
     })
     .await?;
-    insert_rows::<E>(&mut tx, "hero", &["id", "name", "team_id"], 2, |i, a| {
-        a.push(Param::Int(SPARE + i64::try_from(i)?));
-        a.push(Param::Text(format!("spare-hero-{i}")));
-        a.push(Param::Int(SPARE));
-        Ok(())
-    })
-    .await?;
-    insert_rows::<E>(&mut tx, "power", &["id", "name", "hero_id"], 4, |i, a| {
-        a.push(Param::Int(SPARE + i64::try_from(i)?));
-        a.push(Param::Text(format!("spare-power-{i}")));
-        a.push(Param::Int(SPARE + i64::try_from(i / 2)?));
-        Ok(())
-    })
-    .await?;
+    insert_spare_children::<E>(&mut tx, "hero", "team_id", 2).await?;
+    insert_spare_children::<E>(&mut tx, "power", "hero_id", 4).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -151,16 +151,8 @@ pub(crate) async fn verify<B: Backend>(
     let Some(count) = catalog::write_counts(B::DIALECT, catalog, &counted_tables) else {
         return Ok(None);
     };
-    let fused = carry::only_write(plans).and_then(|step| {
-        let delete = catalog::counted_delete(
-            B::DIALECT,
-            catalog,
-            step.table,
-            step.rows.clone(),
-            &counted_tables,
-        )?;
-        Some((delete, step.table))
-    });
+    let fused = carry::only_write(plans)
+        .and_then(|step| counted_delete::<B>(step.table, step.rows.clone(), &counted));
     let (verified, before) = match read {
         Some((statement, rows)) => {
             let before = counted
@@ -211,13 +203,22 @@ impl Counting {
     /// a delete by filter whose plan is that one write needs no keys.
     /// `false` (and nothing fused) where the dialect has no such statement.
     pub(crate) fn fuse_rows<B: Backend>(&mut self, table: &'static str, rows: Condition) -> bool {
-        let tables: Vec<&str> = self.counted.iter().map(|c| c.table).collect();
-        self.fused = B::DIALECT
-            .catalog()
-            .and_then(|catalog| catalog::counted_delete(B::DIALECT, catalog, table, rows, &tables))
-            .map(|statement| (statement, table));
+        self.fused = counted_delete::<B>(table, rows, &self.counted);
         self.fused.is_some()
     }
+}
+
+/// [`catalog::counted_delete`] of the rows of `table` that `rows` selects,
+/// reading the counters of the `counted` tables, with that table: the
+/// value of [`Counting::fused`].
+fn counted_delete<B: Backend>(
+    table: &'static str,
+    rows: Condition,
+    counted: &[Counted],
+) -> Option<(Statement, &'static str)> {
+    let tables: Vec<&str> = counted.iter().map(|c| c.table).collect();
+    let catalog = B::DIALECT.catalog()?;
+    catalog::counted_delete(B::DIALECT, catalog, table, rows, &tables).map(|s| (s, table))
 }
 
 /// Per counted table, its (deleted, updated) counters in `rows` (rows of
