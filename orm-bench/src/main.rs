@@ -199,6 +199,8 @@ OPTIONS:
   --only <a,b,...>      run only these sections: cascade, set_null, tree, bulk, dry_run, insert, fetch, load, memory
   --samples             print every sample (in repetition order), not only median / min / max
   --reps <n>            repetitions for every comparison (default: the run's plan)
+  --children <n,...>    only these sizes of the cascade and SET NULL cases (the plan's sizes:
+                        1000, 10000, 100000)
   --journal <mode>      SQLite only: journal mode for every variant (default: wal, the ORM's file default)
   --synchronous <s>     SQLite only: synchronous setting for every variant (default: normal)
   -h, --help            this text
@@ -218,6 +220,9 @@ struct Args {
     /// Repetitions for every comparison, instead of the plan's.
     reps: Option<usize>,
     only: Option<Vec<String>>,
+    /// Only these sizes (children) of the one-parent cascade and SET NULL,
+    /// instead of all of the plan's.
+    children: Option<Vec<usize>>,
     /// The PostgreSQL server to run on, instead of SQLite files.
     postgres: Option<String>,
     /// The MySQL / MariaDB server to run on, instead of SQLite files.
@@ -238,6 +243,7 @@ fn parse_args() -> BenchResult<Option<Args>> {
         samples: false,
         reps: None,
         only: None,
+        children: None,
         postgres: None,
         mysql: None,
         settings: Settings::default(),
@@ -257,6 +263,13 @@ fn parse_args() -> BenchResult<Option<Args>> {
                     return Err(format!("unknown section `{bad}`; known: {SECTIONS:?}").into());
                 }
                 args.only = Some(list);
+            }
+            "--children" => {
+                let list = value("--children")?
+                    .split(',')
+                    .map(|n| n.replace('_', "").parse::<usize>())
+                    .collect::<Result<Vec<_>, _>>()?;
+                args.children = Some(list);
             }
             "--postgres" => args.postgres = Some(value("--postgres")?),
             "--mysql" => args.mysql = Some(value("--mysql")?),
@@ -537,6 +550,9 @@ async fn bench<E: Engine>(engine: &E, args: &Args, plan: &RunPlan) -> BenchResul
         );
         let mut last = None;
         for &(n, reps) in plan.one_parent {
+            if args.children.as_ref().is_some_and(|c| !c.contains(&n)) {
+                continue;
+            }
             let variants = delete_variants::<E>(1 + n);
             let samples = one_parent_comparison(
                 engine,

@@ -233,6 +233,22 @@ pub trait Backend: Sized + Send + Sync + 'static {
         decode: &'c Decoder<T>,
     ) -> impl Future<Output = Result<Vec<T>>> + Send + 'c;
 
+    /// Runs `sql`, text without parameters that may hold several
+    /// statements, as one message (PostgreSQL's simple query protocol),
+    /// and decodes with `decode` the rows of those that return some.
+    ///
+    /// The core sends such a message only where the dialect reads
+    /// PostgreSQL's catalog ([`Dialect::catalog`]). The default runs `sql`
+    /// as [`fetch_all`](Backend::fetch_all) does, which holds one
+    /// statement only.
+    fn fetch_script<'c, T: Send + 'c>(
+        conn: &'c mut Connection<Self>,
+        sql: &'c str,
+        decode: &'c Decoder<T>,
+    ) -> impl Future<Output = Result<Vec<T>>> + Send + 'c {
+        Self::fetch_all(conn, sql, Vec::new(), decode)
+    }
+
     /// Whether this connection enforces foreign keys right now
     /// (SQLite: `PRAGMA foreign_keys`).
     fn foreign_keys_enforced<'c>(

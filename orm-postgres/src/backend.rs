@@ -411,6 +411,21 @@ impl Backend for Postgres {
         Ok(out)
     }
 
+    /// One simple-query message (`sqlx::raw_sql`): its rows come in text
+    /// format, which the decoders read as they read binary ones.
+    async fn fetch_script<'c, T: Send + 'c>(
+        conn: &'c mut Connection<Self>,
+        sql: &'c str,
+        decode: &'c Decoder<T>,
+    ) -> Result<Vec<T>> {
+        let mut rows = sqlx::raw_sql(AssertSqlSafe(sql)).fetch(&mut *conn);
+        let mut out = Vec::new();
+        while let Some(row) = rows.try_next().await.map_err(crate::error::map_error)? {
+            out.push(decode(&mut Columns { row: &row, next: 0 })?);
+        }
+        Ok(out)
+    }
+
     /// PostgreSQL always enforces foreign keys, except in a session with
     /// `session_replication_role = replica`, which skips the triggers that
     /// implement them.

@@ -624,15 +624,14 @@ async fn pg_fresh_run_db(admin_url: &str, shape: &Shape) -> Result<(), String> {
     .await
 }
 
-/// Whether the child's transaction is in (or past) a `DELETE` (also the
-/// `WITH gone AS (DELETE ...)` that reads the write counters) and has a
+/// Whether the child's transaction is in (or past) a `DELETE` and has a
 /// transaction id: it has written and not committed.
 async fn pg_writing(admin_url: &str) -> Result<bool, String> {
     let mut conn = pg_connect(admin_url).await?;
     let writing: bool = sqlx::query_scalar(
         "SELECT COUNT(*) > 0 FROM pg_stat_activity WHERE datname = $1 \
          AND backend_xid IS NOT NULL \
-         AND (query LIKE 'DELETE%' OR query LIKE 'WITH gone AS (DELETE%')",
+         AND query LIKE 'DELETE%'",
     )
     .bind(PG_RUN_DB)
     .fetch_one(&mut conn)

@@ -123,11 +123,10 @@ impl<S: tracing::Subscriber> tracing_subscriber::Layer<S> for DeleteHook {
             h.as_ref()?;
             let mut message = Message(String::new());
             event.record(&mut message);
-            // A plain `DELETE`, or PostgreSQL's counted `DELETE`
-            // (`WITH gone AS (DELETE ...)`, which also reads the write
-            // counters): either is the delete's first write.
+            // The delete's first write (on PostgreSQL, the `DELETE`
+            // that also returns the write counters).
             let sql = message.0.trim_start();
-            if sql.starts_with("DELETE") || sql.starts_with("WITH gone AS (DELETE") {
+            if sql.starts_with("DELETE") {
                 h.take()
             } else {
                 None

@@ -28,9 +28,9 @@ pub(crate) struct Counting {
     /// The query that reads the counters after the writes.
     pub(crate) count: Statement,
     /// Where the plan's only write is the `DELETE` of the requested rows
-    /// ([`carry::only_write`]): that `DELETE`, reading the counters before
-    /// it in the same statement ([`catalog::counted_delete`]), sent instead
-    /// of the plan's statements, and the table it deletes from.
+    /// ([`carry::only_write`]): that `DELETE`, returning the counters
+    /// before the database's actions ([`catalog::counted_delete`]), sent
+    /// instead of the plan's statements, and the table it deletes from.
     pub(crate) fused: Option<(Statement, &'static str)>,
     /// The requested keys, to plan the ORM's own statements if the fused
     /// `DELETE` finds that the session does not count (it then deletes
@@ -172,10 +172,10 @@ pub(crate) async fn verify<B: Backend>(
             // The foreign keys are known: the counters before the writes,
             // and whether this session fires foreign keys and counts.
             let rows = run::fetch::<B, _>(conn, &count, &decode_counts).await?;
-            if rows.iter().any(|r| !r.3) {
+            if rows.iter().any(|r| !r.counting) {
                 return Ok(None);
             }
-            (Some(count.clone()), before_writes(&counted, &rows))
+            (Some(count.clone()), aligned_counters(&counted, &rows))
         }
     };
     let carried = carry::carried(plans)
@@ -222,23 +222,26 @@ fn counted_delete<B: Backend>(
 }
 
 /// Per counted table, its (deleted, updated) counters in `rows` (rows of
-/// [`catalog::write_counts`]); 0 for a table without a row.
-fn before_writes(counted: &[Counted], rows: &[(String, u64, u64, bool)]) -> Vec<(u64, u64)> {
+/// [`catalog::write_counts`]), 0 for a table without a row.
+fn aligned_counters(counted: &[Counted], rows: &[Counters]) -> Vec<(u64, u64)> {
     counted
         .iter()
         .map(|c| {
             rows.iter()
-                .find(|r| r.0 == c.table)
-                .map_or((0, 0), |r| (r.1, r.2))
+                .find(|r| r.table == c.table)
+                .map_or((0, 0), |r| (r.deleted, r.updated))
         })
         .collect()
 }
 
-/// Sends the plans' one write, [`Counting::fused`], which reads the
-/// counters before it: records the rows it deleted and the counters in
-/// `counting`. `Ok(false)` when the session does not count (or fire
-/// foreign keys): it then deleted nothing, and the caller runs the ORM's
-/// own statements. The error of a refused `DELETE` is the database's.
+/// Sends the plans' one write, [`Counting::fused`], which returns the
+/// counters before the database's actions with each row it deletes:
+/// records the rows it deleted and the counters in `counting`. Where it
+/// deleted nothing, the counters and whether the session counts are read
+/// ([`Counting::count`]). `Ok(false)` when the session does not count (or
+/// fire foreign keys): the `DELETE` then deleted nothing, and the caller
+/// runs the ORM's own statements. The error of a refused `DELETE` is the
+/// database's.
 pub(crate) async fn delete_counting<B: Backend>(
     conn: &mut Connection<B>,
     counting: &mut Counting,
@@ -247,25 +250,55 @@ pub(crate) async fn delete_counting<B: Backend>(
     let Some((statement, table)) = counting.fused.take() else {
         return Ok(true);
     };
-    let decode = |row: &mut dyn RowSource| -> Result<((String, u64, u64, bool), u64)> {
-        Ok((decode_counts(row)?, number(row)?))
-    };
-    let rows = run::fetch::<B, _>(conn, &statement, &decode).await?;
-    if rows.iter().any(|(r, _)| !r.3) {
-        return Ok(false);
-    }
-    let gone = rows.first().map_or(0, |(_, gone)| *gone);
-    let counters: Vec<_> = rows.into_iter().map(|(r, _)| r).collect();
-    counting.before = before_writes(&counting.counted, &counters);
+    let tables = counting.counted.len();
+    let rows = run::fetch::<B, _>(conn, &statement, &move |row: &mut dyn RowSource| {
+        pairs(row, tables)
+    })
+    .await?;
     report.statements.push(statement);
+    let gone = u64::try_from(rows.len()).unwrap_or(u64::MAX);
+    match rows.into_iter().next() {
+        Some(before) => counting.before = before,
+        None => {
+            // Nothing matched, or the session does not count.
+            let rows = run::fetch::<B, _>(conn, &counting.count, &decode_counts).await?;
+            report.statements.push(counting.count.clone());
+            if rows.iter().any(|r| !r.counting) {
+                report.statements.truncate(report.statements.len() - 2);
+                return Ok(false);
+            }
+            counting.before = aligned_counters(&counting.counted, &rows);
+        }
+    }
     report.record(table, &[], EffectKind::Deleted, gone);
     Ok(true)
 }
 
-/// A row of [`catalog::write_counts`]: table, deleted, updated, and
-/// whether the session fires foreign keys and counts rows.
-fn decode_counts(row: &mut dyn RowSource) -> Result<(String, u64, u64, bool)> {
-    Ok((text(row)?, number(row)?, number(row)?, number(row)? == 1))
+/// A row of [`catalog::write_counts_literal`] (and of
+/// [`catalog::counted_delete`]): `(deleted, updated)` of each of the
+/// `tables` counted tables.
+fn pairs(row: &mut dyn RowSource, tables: usize) -> Result<Vec<(u64, u64)>> {
+    (0..tables)
+        .map(|_| Ok((number(row)?, number(row)?)))
+        .collect()
+}
+
+/// A row of [`catalog::write_counts`].
+struct Counters {
+    table: String,
+    deleted: u64,
+    updated: u64,
+    /// Whether the session fires foreign keys and counts rows.
+    counting: bool,
+}
+
+fn decode_counts(row: &mut dyn RowSource) -> Result<Counters> {
+    Ok(Counters {
+        table: text(row)?,
+        deleted: number(row)?,
+        updated: number(row)?,
+        counting: number(row)? == 1,
+    })
 }
 
 /// After the writes: records in the report the rows the carried actions
@@ -277,16 +310,96 @@ pub(crate) async fn count<B: Backend>(
     report: &mut DeleteReport,
 ) -> Result<()> {
     let rows = run::fetch::<B, _>(conn, &counting.count, &decode_counts).await?;
-    report.statements.push(counting.count);
-    let mut added: Vec<Effect> = Vec::new();
-    for (counted, (deleted_before, updated_before)) in counting.counted.iter().zip(counting.before)
-    {
-        let Some((_, deleted, updated, _)) = rows.iter().find(|r| r.0 == counted.table) else {
+    report.statements.push(counting.count.clone());
+    for counted in &counting.counted {
+        if !rows.iter().any(|r| r.table == counted.table) {
             return Err(Error::UnexpectedResult(format!(
                 "no write counters for `{}`",
                 counted.table
             )));
-        };
+        }
+    }
+    let after = aligned_counters(&counting.counted, &rows);
+    record_counts(counting, &after, report)
+}
+
+impl Counting {
+    /// The read of the counters after the writes that goes with the
+    /// `COMMIT` ([`catalog::write_counts_literal`]).
+    fn committing<B: Backend>(&self) -> Option<Statement> {
+        let tables: Vec<&str> = self.counted.iter().map(|c| c.table).collect();
+        catalog::write_counts_literal(B::DIALECT, B::DIALECT.catalog()?, &tables)
+    }
+}
+
+/// The statement a delete sends to read the counters after its writes:
+/// [`Counting::committing`] where it commits in the same message
+/// (`commits`, see [`count_and_commit`]) and that is known, else
+/// [`Counting::count`].
+pub(crate) fn count_statement<B: Backend>(counting: &Counting, commits: bool) -> Statement {
+    commits
+        .then(|| counting.committing::<B>())
+        .flatten()
+        .unwrap_or_else(|| counting.count.clone())
+}
+
+/// [`count`], then commits `tx`. Where `tx` is the transaction itself,
+/// not a savepoint in one (`outermost`), the count and the `COMMIT` go
+/// in one message, one round trip
+/// ([`catalog::write_counts_then_commit`]): the message then opens an
+/// empty transaction, which dropping `tx` rolls back (sqlx sends the
+/// `ROLLBACK` with the connection's next message: a pooled connection's
+/// check when it returns to the pool). As with any `COMMIT`, the delete
+/// may have committed when this fails on the way (a timeout, a lost
+/// connection).
+pub(crate) async fn count_and_commit<B: Backend>(
+    mut tx: sqlx::Transaction<'_, B::Database>,
+    counting: Counting,
+    report: &mut DeleteReport,
+    outermost: bool,
+) -> Result<()> {
+    match outermost.then(|| counting.committing::<B>()).flatten() {
+        Some(literal) => {
+            let script = catalog::write_counts_then_commit(&literal);
+            let tables = counting.counted.len();
+            let rows =
+                run::fetch_script::<B, _>(&mut tx, &script, &move |row: &mut dyn RowSource| {
+                    pairs(row, tables)
+                })
+                .await?;
+            report.statements.push(literal);
+            drop(tx);
+            let Some(after) = rows.into_iter().next() else {
+                return Err(Error::UnexpectedResult("no write counters".into()));
+            };
+            record_counts(counting, &after, report)
+        }
+        None => {
+            count::<B>(&mut tx, counting, report).await?;
+            run::commit::<B>(tx).await
+        }
+    }
+}
+
+/// Records in the report what the counters moved by (see [`count`]):
+/// `after`, the counters after the writes, per counted table, against
+/// [`Counting::before`].
+fn record_counts(
+    counting: Counting,
+    after: &[(u64, u64)],
+    report: &mut DeleteReport,
+) -> Result<()> {
+    let mut added: Vec<Effect> = Vec::new();
+    if after.len() != counting.counted.len() || counting.before.len() != after.len() {
+        return Err(Error::UnexpectedResult(format!(
+            "write counters for {} tables, {} counted",
+            after.len(),
+            counting.counted.len()
+        )));
+    }
+    for ((counted, (deleted_before, updated_before)), &(deleted, updated)) in
+        counting.counted.iter().zip(counting.before).zip(after)
+    {
         let (moved, by_orm) = match counted.kind {
             EffectKind::Deleted => (
                 deleted.checked_sub(deleted_before),

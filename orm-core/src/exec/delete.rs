@@ -384,6 +384,9 @@ async fn in_transaction<B: Backend>(
     dry_run: bool,
     how: How,
 ) -> Result<DeleteReport> {
+    // The transaction is the delete's own, not a savepoint in the caller's:
+    // it may commit in the message that counts (see [`carry::count_and_commit`]).
+    let outermost = !sqlx::Connection::is_in_transaction(&*conn);
     let mut tx = run::begin::<B>(conn).await?;
     let mut report = DeleteReport {
         dry_run,
@@ -432,8 +435,7 @@ async fn in_transaction<B: Backend>(
                     Ok(Filtered::Deleted(plans, counting)) => {
                         spilled.drop::<B>(&mut tx).await;
                         left_to_database(&plans, &mut report);
-                        carry::count::<B>(&mut tx, *counting, &mut report).await?;
-                        run::commit::<B>(tx).await?;
+                        carry::count_and_commit::<B>(tx, *counting, &mut report, outermost).await?;
                         return Ok(report);
                     }
                     Ok(Filtered::NotCounting) => carrying = false,
@@ -498,17 +500,14 @@ async fn in_transaction<B: Backend>(
     let by_filter_listed = match listed_filter {
         Some((filter, select_at)) => {
             match fused_by_filter::<B>(&mut tx, table, filter, &hard_plan, true).await? {
-                Some((
-                    _,
-                    Counting {
-                        fused: Some((delete, _)),
-                        count,
-                        ..
-                    },
-                )) => {
+                Some((_, counting)) if counting.fused.is_some() => {
                     // The delete would not read the keys first.
+                    let count = carry::count_statement::<B>(&counting, outermost);
                     report.statements.truncate(select_at);
-                    report.statements.extend([delete, count]);
+                    report
+                        .statements
+                        .extend(counting.fused.map(|(delete, _)| delete));
+                    report.statements.push(count);
                     true
                 }
                 _ => false,
@@ -535,12 +534,14 @@ async fn in_transaction<B: Backend>(
         // The foreign keys are known now (read once per pool): the delete
         // reads the counters before and after its writes (before them in
         // its one write's statement, when that is all it sends).
+        let after = counting
+            .as_ref()
+            .map(|c| carry::count_statement::<B>(c, outermost));
         match &counting {
             Some(Counting {
                 fused: Some((delete, _)),
-                count,
                 ..
-            }) => report.statements.extend([delete.clone(), count.clone()]),
+            }) => report.statements.push(delete.clone()),
             _ => {
                 report
                     .statements
@@ -548,11 +549,9 @@ async fn in_transaction<B: Backend>(
                 for p in listed {
                     report.statements.extend(p.statements().cloned());
                 }
-                report
-                    .statements
-                    .extend(counting.as_ref().map(|c| c.count.clone()));
             }
         }
+        report.statements.extend(after);
     }
     let counting = match counting {
         Some(mut counting) if counting.fused.is_some() => {
@@ -578,9 +577,9 @@ async fn in_transaction<B: Backend>(
             counting
         }
     };
-    if let Some(counting) = counting {
-        carry::count::<B>(&mut tx, counting, &mut report).await?;
-    }
+    // Whether the row was there is known before the counters are read:
+    // the ORM's own statements, or the fused `DELETE`, deleted the rows
+    // requested (what the database's actions wrote is counted below).
     let done = match soft {
         SoftMode::Hard => report.deleted(table.name),
         SoftMode::Mark(_) => report.soft_deleted(table.name),
@@ -589,10 +588,12 @@ async fn in_transaction<B: Backend>(
     if single && done == 0 {
         return Err(super::crud::not_found(table, &first_key));
     }
-    if dry_run {
-        run::rollback::<B>(tx).await?;
-    } else {
-        run::commit::<B>(tx).await?;
+    match counting {
+        Some(counting) => {
+            carry::count_and_commit::<B>(tx, counting, &mut report, outermost).await?;
+        }
+        None if dry_run => run::rollback::<B>(tx).await?,
+        None => run::commit::<B>(tx).await?,
     }
     Ok(report)
 }

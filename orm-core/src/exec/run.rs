@@ -46,6 +46,18 @@ pub(crate) async fn fetch<B: Backend, T: Send>(
     limits::bounded(B::fetch_all(conn, &statement.sql, statement.params, decode)).await
 }
 
+/// Runs `script`, several statements without parameters, as one message
+/// ([`Backend::fetch_script`]), and decodes the rows of those that return
+/// some; bounded by the statement timeout like one statement.
+pub(crate) async fn fetch_script<B: Backend, T: Send>(
+    conn: &mut Connection<B>,
+    script: &str,
+    decode: &Decoder<T>,
+) -> Result<Vec<T>> {
+    tracing::debug!(target: "orm::sql", "{script}");
+    limits::bounded(B::fetch_script(conn, script, decode)).await
+}
+
 /// Opens a transaction (a savepoint inside one), bounded by the statement
 /// timeout like any statement.
 pub(crate) async fn begin<B: Backend>(

@@ -430,6 +430,84 @@ pub fn write_counts(dialect: &dyn Dialect, catalog: Catalog, tables: &[&str]) ->
     Some(b.finish())
 }
 
+/// One row: per table of `tables`, the rows this transaction has deleted
+/// and updated so far (the counters of [`write_counts`], in the order of
+/// `tables`), the names written as literals: a statement without
+/// parameters, for [`write_counts_then_commit`]. `None` where there are
+/// no such counters, `tables` is empty, or a name cannot be written as a
+/// PostgreSQL string literal (it holds a NUL).
+pub fn write_counts_literal(
+    dialect: &dyn Dialect,
+    catalog: Catalog,
+    tables: &[&str],
+) -> Option<Statement> {
+    if catalog != Catalog::Postgres || tables.is_empty() {
+        return None;
+    }
+    let mut sql = String::from("SELECT ");
+    counter_pairs(&mut sql, dialect, tables)?;
+    let mut b = SqlBuilder::new(dialect);
+    b.push(&sql);
+    Some(b.finish())
+}
+
+/// Per table of `tables`, `pg_stat_get_xact_tuples_deleted(<t>),
+/// pg_stat_get_xact_tuples_updated(<t>)`, the table written as a
+/// `regclass` literal (resolved through the `search_path` as the ORM's
+/// statements resolve it, when the statement is parsed).
+fn counter_pairs(out: &mut String, dialect: &dyn Dialect, tables: &[&str]) -> Option<()> {
+    for (i, table) in tables.iter().enumerate() {
+        let mut ident = String::new();
+        dialect.push_identifier(&mut ident, table);
+        let mut class = String::new();
+        push_pg_text_literal(&mut class, &ident)?;
+        class.push_str("::regclass");
+        if i > 0 {
+            out.push_str(", ");
+        }
+        out.push_str(&format!(
+            "pg_stat_get_xact_tuples_deleted({class}), pg_stat_get_xact_tuples_updated({class})"
+        ));
+    }
+    Some(())
+}
+
+/// The text of one PostgreSQL simple-query message that reads
+/// [`write_counts_literal`]'s `counts` and commits the transaction the delete
+/// opened, then opens an empty one: `<counts>; COMMIT; BEGIN`.
+///
+/// The delete's last round trip: the counters are read after its writes,
+/// inside its transaction, and the commit goes in the same message. The
+/// client's transaction (sqlx's) is still open when the answer comes, so
+/// the message leaves the connection in a transaction, an empty one,
+/// which the client then rolls back with the connection's next message.
+/// If the count fails, the server skips the rest of the message: nothing
+/// is committed.
+pub fn write_counts_then_commit(counts: &Statement) -> String {
+    debug_assert!(counts.params.is_empty(), "a simple query binds nothing");
+    format!("{}; COMMIT; BEGIN", counts.sql)
+}
+
+/// Appends `text` as a PostgreSQL string literal that reads the same
+/// whatever `standard_conforming_strings` says: `E'...'`, backslashes
+/// and quotes doubled. `None` when `text` holds a NUL, which no
+/// PostgreSQL text can.
+fn push_pg_text_literal(out: &mut String, text: &str) -> Option<()> {
+    if text.contains('\0') {
+        return None;
+    }
+    out.push_str("E'");
+    for c in text.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\'' => out.push_str("''"),
+            c => out.push(c),
+        }
+    }
+    out.push('\'');
+    Some(())
+}
+
 /// Whether the session fires foreign keys (not `session_replication_role
 /// = replica`) and counts rows (`track_counts`).
 const COUNTING: &str = "(current_setting('track_counts')::boolean \
@@ -450,16 +528,22 @@ fn counters(b: &mut SqlBuilder<'_>, tables: &[&str], more: &str) {
     b.push("::text[]) AS x");
 }
 
-/// `DELETE FROM table WHERE <rows>` that also reads [`write_counts`] of
-/// `tables` (`table` not among them): rows `(table, deleted, updated,
-/// counting, gone)`, one per table of `tables`, the counters as they were
-/// before the database's own `ON DELETE` actions (which run at the end of
-/// the statement, after its rows are returned), `gone` the rows it
-/// deleted. It deletes only when the session counts (`counting` 1). A
-/// delete that leaves its actions to the database reads the counters
-/// again after it, within the same transaction, to count what they wrote,
-/// without a separate read before. `None` where there are no such
-/// counters, or `tables` is empty (no row would tell what was deleted).
+/// `DELETE FROM table WHERE <rows> AND <counting> RETURNING <counters>`:
+/// per row it deleted, one row of the counters of `tables` (`table` not
+/// among them) as [`write_counts_literal`] reads them, as they were before
+/// the database's own `ON DELETE` actions (which run at the end of the
+/// statement, after its rows are returned). It deletes only when the
+/// session counts (see [`write_counts`]): where it returns no row, either
+/// nothing matched or the session does not count, which [`write_counts`]
+/// tells. A delete that leaves its actions to the database reads the
+/// counters again after it, within the same transaction, to count what
+/// they wrote, without a separate read before.
+///
+/// A plain `DELETE` with the tables named in its text, not bound: the
+/// server plans it for the key bound, each time (its first executions on
+/// a connection), about as fast as the `DELETE` alone. `None` where there
+/// are no such counters, `tables` is empty (no row would tell what was
+/// deleted), or a name cannot be written as a literal.
 pub fn counted_delete(
     dialect: &dyn Dialect,
     catalog: Catalog,
@@ -470,12 +554,11 @@ pub fn counted_delete(
     if catalog != Catalog::Postgres || tables.is_empty() || tables.contains(&table) {
         return None;
     }
+    let mut returning = String::from(" RETURNING ");
+    counter_pairs(&mut returning, dialect, tables)?;
     let mut b = SqlBuilder::new(dialect);
-    b.push("WITH gone AS (DELETE FROM ")
-        .ident(table)
-        .push(" WHERE (");
+    b.push("DELETE FROM ").ident(table).push(" WHERE (");
     b.condition(rows);
-    b.push(") AND ").push(COUNTING).push(" RETURNING 1) ");
-    counters(&mut b, tables, ", (SELECT COUNT(*) FROM gone)");
+    b.push(") AND ").push(COUNTING).push(&returning);
     Some(b.finish())
 }

@@ -589,3 +589,59 @@ fn a_carried_plan_leaves_matching_actions_to_the_database_if_the_catalog_agrees(
         assert!(carry::counted(&plans, &refused).is_err(), "{refused:?}");
     }
 }
+
+#[test]
+fn a_counted_delete_returns_the_counters_of_tables_named_as_literals() {
+    use super::catalog::{self, Catalog};
+    let rows = Condition::any_of("id", vec![Value::I64(7)]);
+    let Some(s) = catalog::counted_delete(&Numbered, Catalog::Postgres, "parent", rows, &["child"])
+    else {
+        panic!("PostgreSQL counts");
+    };
+    assert_eq!(
+        s.sql,
+        "DELETE FROM \"parent\" WHERE (\"id\" = $1) AND (current_setting('track_counts')::boolean \
+         AND current_setting('session_replication_role') <> 'replica') RETURNING \
+         pg_stat_get_xact_tuples_deleted(E'\"child\"'::regclass), \
+         pg_stat_get_xact_tuples_updated(E'\"child\"'::regclass)"
+    );
+    assert_eq!(s.params, vec![Value::I64(7)]);
+    // Nothing to count, the deleted table among the counted ones, another
+    // catalog: no such statement.
+    let rows = || Condition::any_of("id", vec![Value::I64(7)]);
+    assert!(catalog::counted_delete(&Numbered, Catalog::Postgres, "parent", rows(), &[]).is_none());
+    assert!(
+        catalog::counted_delete(&Numbered, Catalog::Postgres, "parent", rows(), &["parent"])
+            .is_none()
+    );
+    assert!(
+        catalog::counted_delete(&Numbered, Catalog::MySql, "parent", rows(), &["child"]).is_none()
+    );
+}
+
+#[test]
+fn counters_read_with_the_commit_escape_every_name_and_bind_nothing() {
+    use super::catalog::{self, Catalog};
+    // A quote, a double quote and a backslash: the identifier doubles the
+    // double quote, the `E'...'` literal doubles the quote and the
+    // backslash, whatever `standard_conforming_strings` says.
+    let names = ["a'b\"c\\d", "e"];
+    let Some(s) = catalog::write_counts_literal(&Numbered, Catalog::Postgres, &names) else {
+        panic!("PostgreSQL counts");
+    };
+    assert_eq!(
+        s.sql,
+        "SELECT pg_stat_get_xact_tuples_deleted(E'\"a''b\"\"c\\\\d\"'::regclass), \
+         pg_stat_get_xact_tuples_updated(E'\"a''b\"\"c\\\\d\"'::regclass), \
+         pg_stat_get_xact_tuples_deleted(E'\"e\"'::regclass), \
+         pg_stat_get_xact_tuples_updated(E'\"e\"'::regclass)"
+    );
+    assert!(s.params.is_empty());
+    assert_eq!(
+        catalog::write_counts_then_commit(&s),
+        format!("{}; COMMIT; BEGIN", s.sql)
+    );
+    // No text holds a NUL: no statement rather than a wrong one.
+    assert!(catalog::write_counts_literal(&Numbered, Catalog::Postgres, &["a\0b"]).is_none());
+    assert!(catalog::write_counts_literal(&Numbered, Catalog::Postgres, &[]).is_none());
+}

@@ -91,6 +91,7 @@ mod tests {
     #[test]
     fn a_stamp_survives_every_type() {
         let micros = 1_765_000_000_123_456;
+        #[cfg_attr(not(any(feature = "chrono", feature = "time")), allow(unused_mut))]
         let mut types = vec![ValueType::I64];
         #[cfg(feature = "chrono")]
         types.extend([ValueType::ChronoDateTimeUtc, ValueType::ChronoDateTime]);

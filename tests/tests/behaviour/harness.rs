@@ -293,16 +293,12 @@ pub fn carried<B: Backend>(enforced: bool) -> bool {
 }
 
 /// The table (as quoted in the SQL) a statement of a delete writes:
-/// `DELETE FROM t ...`, `UPDATE t ...`, or the `DELETE` that also reads
-/// the write counters (`WITH gone AS (DELETE FROM t ...) SELECT ...`,
-/// PostgreSQL); `None` for a read.
+/// `DELETE FROM t ...` (also PostgreSQL's `DELETE` that returns the write
+/// counters) or `UPDATE t ...`; `None` for a read.
 pub fn written_table(sql: &str) -> Option<&str> {
-    let rest = match sql.find("gone AS (DELETE FROM ") {
-        Some(at) => &sql[at + "gone AS (DELETE FROM ".len()..],
-        None => sql
-            .strip_prefix("DELETE FROM ")
-            .or_else(|| sql.strip_prefix("UPDATE "))?,
-    };
+    let rest = sql
+        .strip_prefix("DELETE FROM ")
+        .or_else(|| sql.strip_prefix("UPDATE "))?;
     rest.split(' ').next()
 }
 

@@ -312,13 +312,18 @@ pub async fn a_delete_by_filter_in_a_session_that_stopped_counting(ctx: Ctx<Post
     drop(guard);
     let sent = log.statements();
     assert!(
-        sent.first().is_some_and(
-            |s| s.starts_with("WITH gone AS (DELETE FROM \"team\" WHERE (\"name\" = $1)")
-        ),
+        sent.first()
+            .is_some_and(|s| s
+                .starts_with("DELETE FROM \"team\" WHERE (\"name\" = $1) AND (current_setting")),
         "the one DELETE first: {sent:#?}"
     );
     assert!(
-        sent.get(1).is_some_and(|s| s.contains("FOR UPDATE")),
+        sent.get(1)
+            .is_some_and(|s| s.contains("current_setting('track_counts')")),
+        "then, as it deleted nothing, whether the session counts: {sent:#?}"
+    );
+    assert!(
+        sent.get(2).is_some_and(|s| s.contains("FOR UPDATE")),
         "then the keys, locked: {sent:#?}"
     );
     assert_eq!(
@@ -335,6 +340,114 @@ pub async fn a_delete_by_filter_in_a_session_that_stopped_counting(ctx: Ctx<Post
     let mut expected = seeded_state(true);
     expected[0].truncate(1);
     assert_eq!(end_state(&db).await, expected);
+    one.close().await;
+}
+
+/// Whether the connection of a one-connection `Db` is outside any
+/// transaction: in one, `now()` is the transaction's start, not this
+/// statement's (one simple-query message, its own transaction otherwise).
+async fn outside_a_transaction(db: &orm_postgres::Db) -> bool {
+    use sqlx::Row;
+    let row = sqlx::raw_sql("SELECT now() = statement_timestamp()")
+        .fetch_one(db.pool())
+        .await
+        .unwrap();
+    row.get(0)
+}
+
+/// A delete that opened its own transaction and leaves its actions to the
+/// database reads the counters and commits in one message, one round trip
+/// (`...; COMMIT; BEGIN`); the empty transaction that message opens is
+/// rolled back before the connection is used again. Where that `COMMIT`
+/// fails (a deferred foreign key the models do not know), the delete fails,
+/// typed, and nothing is deleted.
+pub async fn a_delete_counts_and_commits_in_one_message(ctx: Ctx<Postgres>) {
+    use crate::delete::{end_state, seed, seeded_state};
+    let db = ctx.db(true).await;
+    let (keep, doomed) = seed(&db, 2, 2).await;
+    let schema: String = sqlx::query_scalar("SELECT current_schema()::text")
+        .fetch_one(db.pool())
+        .await
+        .unwrap();
+    let options = PgOptions::from_url(&url())
+        .unwrap()
+        .schema(&schema)
+        .max_connections(1);
+    let one = orm_postgres::connect_with(options).await.unwrap();
+
+    let (guard, log) = orm_tests::capture_sql();
+    let report = one.delete(doomed).await.unwrap();
+    drop(guard);
+    // The pool's first delete reads the foreign keys first.
+    let sent = log.statements();
+    let [.., delete, count_commit] = sent.as_slice() else {
+        panic!("{sent:#?}");
+    };
+    assert!(
+        delete.starts_with("DELETE FROM \"team\" WHERE") && delete.contains(" RETURNING "),
+        "{sent:#?}"
+    );
+    assert!(
+        count_commit.starts_with("SELECT pg_stat_get_xact_tuples_deleted(E'\"hero\"'::regclass)")
+            && count_commit.ends_with("; COMMIT; BEGIN"),
+        "the count and the commit, one message: {sent:#?}"
+    );
+    // The report lists the count without the transaction's statements.
+    let listed = report.statements.last().unwrap().sql.clone();
+    assert!(
+        listed.starts_with("SELECT pg_stat_get_xact_tuples_deleted(") && !listed.contains("COMMIT"),
+        "{report}"
+    );
+    assert_eq!(
+        (
+            report.deleted("team"),
+            report.deleted("hero"),
+            report.deleted("power"),
+            report.nullified("sidekick"),
+        ),
+        (1, 2, 4, 2),
+        "{report}"
+    );
+    let mut expected = seeded_state(true);
+    expected[0].truncate(1);
+    assert_eq!(end_state(&db).await, expected);
+    assert!(outside_a_transaction(&one).await);
+    // A dry run lists what the delete sends.
+    let plan = one.plan_delete(&keep).await.unwrap();
+    assert_eq!(plan.statements.len(), 2, "{plan}");
+    assert_eq!(plan.statements[1].sql, listed, "{plan}");
+
+    // A deferred foreign key into `hero` that the models do not know: the
+    // database checks it at the `COMMIT`, which fails.
+    sqlx::raw_sql(
+        "CREATE TABLE badge (id BIGINT PRIMARY KEY, \
+         hero_id BIGINT REFERENCES hero (id) DEFERRABLE INITIALLY DEFERRED); \
+         INSERT INTO badge SELECT id, id FROM hero",
+    )
+    .execute(db.pool())
+    .await
+    .unwrap();
+    let before = end_state(&db).await;
+    let (guard, log) = orm_tests::capture_sql();
+    let err = one.delete(keep.clone()).await.unwrap_err();
+    drop(guard);
+    assert!(matches!(err, Error::ForeignKeyViolation { .. }), "{err:?}");
+    assert!(
+        log.statements()
+            .iter()
+            .any(|s| s.ends_with("; COMMIT; BEGIN")),
+        "{:#?}",
+        log.statements()
+    );
+    assert_eq!(end_state(&db).await, before, "nothing deleted");
+    assert_eq!(count(&db, "badge").await, 2);
+    assert!(outside_a_transaction(&one).await);
+    // Without the badges, the same `Db` deletes the team.
+    one.execute_sql("DELETE FROM badge", vec![]).await.unwrap();
+    let report = one.delete(keep).await.unwrap();
+    assert_eq!(report.deleted("hero"), 2, "{report}");
+    assert_eq!(count(&db, "team").await, 0);
+    assert_eq!(count(&db, "hero").await, 0);
     one.close().await;
 }
 
@@ -356,5 +469,6 @@ pub fn tests() -> Vec<Test<Postgres>> {
         a_pool_with_its_own_schema_and_size,
         the_orm_carries_the_actions_when_the_database_would_not_alike,
         a_delete_by_filter_in_a_session_that_stopped_counting,
+        a_delete_counts_and_commits_in_one_message,
     ]
 }
