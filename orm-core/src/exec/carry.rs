@@ -234,8 +234,9 @@ fn aligned_counters(counted: &[Counted], rows: &[Counters]) -> Vec<(u64, u64)> {
         .collect()
 }
 
-/// Sends the plans' one write, [`Counting::fused`], which returns the
-/// counters before the database's actions with each row it deletes:
+/// Sends the plans' one write, `fused` (taken from [`Counting::fused`]):
+/// the `DELETE` and its table, which returns the counters before the
+/// database's actions with each row it deletes:
 /// records the rows it deleted and the counters in `counting`. Where it
 /// deleted nothing, the counters and whether the session counts are read
 /// ([`Counting::count`]). `Ok(false)` when the session does not count (or
@@ -244,12 +245,10 @@ fn aligned_counters(counted: &[Counted], rows: &[Counters]) -> Vec<(u64, u64)> {
 /// database's.
 pub(crate) async fn delete_counting<B: Backend>(
     conn: &mut Connection<B>,
+    (statement, table): (Statement, &'static str),
     counting: &mut Counting,
     report: &mut DeleteReport,
 ) -> Result<bool> {
-    let Some((statement, table)) = counting.fused.take() else {
-        return Ok(true);
-    };
     let tables = counting.counted.len();
     let rows = run::fetch::<B, _>(conn, &statement, &move |row: &mut dyn RowSource| {
         pairs(row, tables)

@@ -366,7 +366,10 @@ async fn by_filter<B: Backend>(
         return Ok(Filtered::Keys);
     };
     report.statements.extend(counting.verified.take());
-    let counts = carry::delete_counting::<B>(conn, &mut counting, report)
+    let Some(fused) = counting.fused.take() else {
+        return Ok(Filtered::Keys);
+    };
+    let counts = carry::delete_counting::<B>(conn, fused, &mut counting, report)
         .await
         .map_err(|e| name_table(e, table.name))?;
     Ok(if counts {
@@ -489,7 +492,7 @@ async fn in_transaction<B: Backend>(
         Ok(plans)
     };
     debug_assert_eq!(hard, soft == SoftMode::Hard);
-    let (plans, counting) = if dry_run {
+    let (plans, mut counting) = if dry_run {
         (plan(purpose, keys)?, None)
     } else {
         delete_plans::<B>(&mut tx, keys, &plan, carrying, false).await?
@@ -553,10 +556,11 @@ async fn in_transaction<B: Backend>(
         }
         report.statements.extend(after);
     }
-    let counting = match counting {
-        Some(mut counting) if counting.fused.is_some() => {
-            let table = counting.fused.as_ref().map_or(table.name, |(_, t)| *t);
-            let counts = carry::delete_counting::<B>(&mut tx, &mut counting, &mut report)
+    let fused = counting.as_mut().and_then(|c| c.fused.take());
+    let counting = match (counting, fused) {
+        (Some(mut counting), Some(fused)) => {
+            let table = fused.1;
+            let counts = carry::delete_counting::<B>(&mut tx, fused, &mut counting, &mut report)
                 .await
                 .map_err(|e| name_table(e, table))?;
             if counts {
@@ -572,7 +576,7 @@ async fn in_transaction<B: Backend>(
                 None
             }
         }
-        counting => {
+        (counting, _) => {
             run_plans::<B>(&mut tx, &plans, &mut report).await?;
             counting
         }
