@@ -254,19 +254,22 @@ pub(crate) async fn delete_counting<B: Backend>(
         pairs(row, tables)
     })
     .await?;
-    report.statements.push(statement);
     let gone = u64::try_from(rows.len()).unwrap_or(u64::MAX);
     match rows.into_iter().next() {
-        Some(before) => counting.before = before,
+        Some(before) => {
+            counting.before = before;
+            report.statements.push(statement);
+        }
         None => {
             // Nothing matched, or the session does not count.
             let rows = run::fetch::<B, _>(conn, &counting.count, &decode_counts).await?;
-            report.statements.push(counting.count.clone());
             if rows.iter().any(|r| !r.counting) {
-                report.statements.truncate(report.statements.len() - 2);
                 return Ok(false);
             }
             counting.before = aligned_counters(&counting.counted, &rows);
+            report
+                .statements
+                .extend([statement, counting.count.clone()]);
         }
     }
     report.record(table, &[], EffectKind::Deleted, gone);

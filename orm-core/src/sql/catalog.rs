@@ -426,7 +426,14 @@ pub fn write_counts(dialect: &dyn Dialect, catalog: Catalog, tables: &[&str]) ->
         return None;
     }
     let mut b = SqlBuilder::new(dialect);
-    counters(&mut b, tables, "");
+    b.push(
+        "SELECT x, pg_stat_get_xact_tuples_deleted(to_regclass(quote_ident(x))), \
+         pg_stat_get_xact_tuples_updated(to_regclass(quote_ident(x))), ",
+    )
+    .push(COUNTING)
+    .push("::int4::int8 FROM unnest(");
+    table_list(&mut b, tables);
+    b.push("::text[]) AS x");
     Some(b.finish())
 }
 
@@ -512,21 +519,6 @@ fn push_pg_text_literal(out: &mut String, text: &str) -> Option<()> {
 /// = replica`) and counts rows (`track_counts`).
 const COUNTING: &str = "(current_setting('track_counts')::boolean \
      AND current_setting('session_replication_role') <> 'replica')";
-
-/// `SELECT x, <deleted>, <updated>, <counting><more> FROM unnest(<tables>)
-/// AS x`: the rows of [`write_counts`], `more` further columns.
-fn counters(b: &mut SqlBuilder<'_>, tables: &[&str], more: &str) {
-    b.push(
-        "SELECT x, pg_stat_get_xact_tuples_deleted(to_regclass(quote_ident(x))), \
-         pg_stat_get_xact_tuples_updated(to_regclass(quote_ident(x))), ",
-    )
-    .push(COUNTING)
-    .push("::int4::int8")
-    .push(more)
-    .push(" FROM unnest(");
-    table_list(b, tables);
-    b.push("::text[]) AS x");
-}
 
 /// `DELETE FROM table WHERE <rows> AND <counting> RETURNING <counters>`:
 /// per row it deleted, one row of the counters of `tables` (`table` not

@@ -281,14 +281,10 @@ pub async fn a_pool_with_its_own_schema_and_size(_ctx: Ctx<Postgres>) {
         .unwrap();
 }
 
-/// A delete by filter that would be one `DELETE` (every action carried by
-/// the database), in a session that stopped counting rows: that `DELETE`
-/// deletes nothing, then the ORM reads and locks the keys and sends its
-/// own statements; the report and the end state are the same.
-pub async fn a_delete_by_filter_in_a_session_that_stopped_counting(ctx: Ctx<Postgres>) {
-    use crate::delete::{Team as Squad, end_state, seed, seeded_state};
-    let db = ctx.db(true).await;
-    seed(&db, 2, 2).await;
+/// A `Db` on the same schema as `db` whose pool holds one connection, so
+/// that a session setting, or what a delete leaves on its connection, is
+/// seen by the next operation.
+async fn one_connection(db: &orm_postgres::Db) -> orm_postgres::Db {
     let schema: String = sqlx::query_scalar("SELECT current_schema()::text")
         .fetch_one(db.pool())
         .await
@@ -297,7 +293,18 @@ pub async fn a_delete_by_filter_in_a_session_that_stopped_counting(ctx: Ctx<Post
         .unwrap()
         .schema(&schema)
         .max_connections(1);
-    let one = orm_postgres::connect_with(options).await.unwrap();
+    orm_postgres::connect_with(options).await.unwrap()
+}
+
+/// A delete by filter that would be one `DELETE` (every action carried by
+/// the database), in a session that stopped counting rows: that `DELETE`
+/// deletes nothing, then the ORM reads and locks the keys and sends its
+/// own statements; the report and the end state are the same.
+pub async fn a_delete_by_filter_in_a_session_that_stopped_counting(ctx: Ctx<Postgres>) {
+    use crate::delete::{Team as Squad, end_state, seed, seeded_state};
+    let db = ctx.db(true).await;
+    seed(&db, 2, 2).await;
+    let one = one_connection(&db).await;
     // The foreign keys known (a dry run reads them), then no counting.
     let plan = one
         .plan_delete_where(Squad::NAME.eq("Doomed"))
@@ -365,15 +372,7 @@ pub async fn a_delete_counts_and_commits_in_one_message(ctx: Ctx<Postgres>) {
     use crate::delete::{end_state, seed, seeded_state};
     let db = ctx.db(true).await;
     let (keep, doomed) = seed(&db, 2, 2).await;
-    let schema: String = sqlx::query_scalar("SELECT current_schema()::text")
-        .fetch_one(db.pool())
-        .await
-        .unwrap();
-    let options = PgOptions::from_url(&url())
-        .unwrap()
-        .schema(&schema)
-        .max_connections(1);
-    let one = orm_postgres::connect_with(options).await.unwrap();
+    let one = one_connection(&db).await;
 
     let (guard, log) = orm_tests::capture_sql();
     let report = one.delete(doomed).await.unwrap();
