@@ -475,6 +475,71 @@ pub async fn decode_errors_name_the_column<B: TestBackend>(ctx: Ctx<B>) {
     );
 }
 
+/// A query over more rows than SQLite's backend receives before decoding
+/// them (1,024 at a time): every row comes back, in order, with its own
+/// values; a row that does not decode in the last, partial batch is the
+/// query's error, and the same `Db` then answers the next query.
+pub async fn a_query_returns_every_row_across_decode_batches<B: TestBackend>(ctx: Ctx<B>) {
+    let db = setup(&ctx).await;
+    let rows = 2 * 1024 + 452;
+    let mut heroes: Vec<Hero> = (0..rows)
+        .map(|i| hero(&format!("h{i}"), Some(i32::try_from(i % 90).unwrap()), None))
+        .collect();
+    db.insert_many(&mut heroes).await.unwrap();
+    let back = Hero::query()
+        .order_by(Hero::ID.asc())
+        .all(&db)
+        .await
+        .unwrap();
+    assert_eq!(back.len(), rows);
+    for (i, h) in back.iter().enumerate() {
+        assert_eq!(
+            (h.id, h.name.as_str(), h.age),
+            (
+                Some(i64::try_from(i).unwrap() + 1),
+                format!("h{i}").as_str(),
+                Some(i32::try_from(i % 90).unwrap())
+            )
+        );
+    }
+    // A value too wide for the model's `i32`, in row 2,400 of 2,500.
+    let widen = match B::NAME {
+        "postgres" => Some("ALTER TABLE hero ALTER COLUMN age TYPE BIGINT"),
+        "mysql" => Some("ALTER TABLE hero MODIFY age BIGINT"),
+        _ => None,
+    };
+    if let Some(sql) = widen {
+        db.execute_sql(sql, vec![]).await.unwrap();
+    }
+    db.execute_sql("UPDATE hero SET age = 9999999999 WHERE id = 2400", vec![])
+        .await
+        .unwrap();
+    let err = Hero::query()
+        .order_by(Hero::ID.asc())
+        .all(&db)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::Decode {
+                table: "hero",
+                column: "age",
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert_eq!(
+        Hero::query()
+            .filter(Hero::ID.gt(2400))
+            .count(&db)
+            .await
+            .unwrap(),
+        100
+    );
+}
+
 pub async fn transactions_commit_roll_back_and_roll_back_on_drop<B: TestBackend>(ctx: Ctx<B>) {
     let db = setup(&ctx).await;
     let mut tx = db.begin().await.unwrap();
@@ -541,6 +606,7 @@ pub fn tests<B: TestBackend>() -> Vec<Test<B>> {
         update_writes_every_column_and_reports_missing_rows,
         constraint_violations_are_typed_and_name_the_table,
         decode_errors_name_the_column,
+        a_query_returns_every_row_across_decode_batches,
         transactions_commit_roll_back_and_roll_back_on_drop,
         every_statement_is_logged_with_its_parameters,
     ]
