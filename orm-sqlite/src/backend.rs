@@ -296,15 +296,6 @@ async fn arm_deadline(conn: &mut Connection<Sqlite>) -> Result<Option<Deadline>>
     Ok(Some(Deadline(armed)))
 }
 
-/// How many rows [`Backend::fetch_all`] receives from sqlx's worker thread
-/// before it decodes them. Decoding each row as it arrives has the worker
-/// wait on the decoding, which then wakes it, row by row; receiving a
-/// batch first lets the worker run ahead. Measured on 100,000 rows (the
-/// performance chapter): about 0.7 of the time of decoding row by row,
-/// for 1,024 rows' worth of memory (reading every row first is barely
-/// faster and holds all of them, about five times the result's size).
-const DECODE_BATCH: usize = 1024;
-
 impl Backend for Sqlite {
     type Database = sqlx::Sqlite;
 
@@ -344,20 +335,10 @@ impl Backend for Sqlite {
         let out = async {
             let mut rows = sqlx::query_with(AssertSqlSafe(sql), args).fetch(&mut *conn);
             let mut out = Vec::new();
-            let mut batch = Vec::with_capacity(DECODE_BATCH);
-            loop {
-                let row = rows.try_next().await.map_err(crate::error::map_error)?;
-                let last = row.is_none();
-                batch.extend(row);
-                if last || batch.len() == DECODE_BATCH {
-                    for row in batch.drain(..) {
-                        out.push(decode(&mut Columns { row: &row, next: 0 })?);
-                    }
-                }
-                if last {
-                    return Ok(out);
-                }
+            while let Some(row) = rows.try_next().await.map_err(crate::error::map_error)? {
+                out.push(decode(&mut Columns { row: &row, next: 0 })?);
             }
+            Ok(out)
         }
         .await;
         if let Some(deadline) = deadline {

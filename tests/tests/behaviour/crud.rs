@@ -475,11 +475,10 @@ pub async fn decode_errors_name_the_column<B: TestBackend>(ctx: Ctx<B>) {
     );
 }
 
-/// A query over more rows than SQLite's backend receives before decoding
-/// them (1,024 at a time): every row comes back, in order, with its own
-/// values; a row that does not decode in the last, partial batch is the
-/// query's error, and the same `Db` then answers the next query.
-pub async fn a_query_returns_every_row_across_decode_batches<B: TestBackend>(ctx: Ctx<B>) {
+/// A query over 2,500 rows: every row comes back, in order, with its own
+/// values; a row near the end that does not decode is the query's error
+/// (not a shorter list), and the same `Db` then answers the next query.
+pub async fn a_query_returns_every_row_and_fails_on_a_late_bad_one<B: TestBackend>(ctx: Ctx<B>) {
     let db = setup(&ctx).await;
     let rows = 2 * 1024 + 452;
     let mut heroes: Vec<Hero> = (0..rows)
@@ -606,7 +605,7 @@ pub fn tests<B: TestBackend>() -> Vec<Test<B>> {
         update_writes_every_column_and_reports_missing_rows,
         constraint_violations_are_typed_and_name_the_table,
         decode_errors_name_the_column,
-        a_query_returns_every_row_across_decode_batches,
+        a_query_returns_every_row_and_fails_on_a_late_bad_one,
         transactions_commit_roll_back_and_roll_back_on_drop,
         every_statement_is_logged_with_its_parameters,
     ]
