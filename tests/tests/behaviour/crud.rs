@@ -444,9 +444,9 @@ pub async fn constraint_violations_are_typed_and_name_the_table<B: TestBackend>(
     assert_eq!(count(&db, "hero").await, 0);
 }
 
-pub async fn decode_errors_name_the_column<B: TestBackend>(ctx: Ctx<B>) {
-    let db = setup(&ctx).await;
-    // A column widened behind the model's back (SQLite stores any integer).
+/// Widens `hero.age` to a 64-bit integer behind the model's back (SQLite
+/// already stores any integer there).
+async fn widen_hero_age<B: TestBackend>(db: &Db<B>) {
     let widen = match B::NAME {
         "postgres" => Some("ALTER TABLE hero ALTER COLUMN age TYPE BIGINT"),
         "mysql" => Some("ALTER TABLE hero MODIFY age BIGINT"),
@@ -455,6 +455,11 @@ pub async fn decode_errors_name_the_column<B: TestBackend>(ctx: Ctx<B>) {
     if let Some(sql) = widen {
         db.execute_sql(sql, vec![]).await.unwrap();
     }
+}
+
+pub async fn decode_errors_name_the_column<B: TestBackend>(ctx: Ctx<B>) {
+    let db = setup(&ctx).await;
+    widen_hero_age(&db).await;
     db.execute_sql(
         "INSERT INTO hero (name, secret_name, age) VALUES ('x', 'y', 9999999999)",
         vec![],
@@ -480,7 +485,7 @@ pub async fn decode_errors_name_the_column<B: TestBackend>(ctx: Ctx<B>) {
 /// (not a shorter list), and the same `Db` then answers the next query.
 pub async fn a_query_returns_every_row_and_fails_on_a_late_bad_one<B: TestBackend>(ctx: Ctx<B>) {
     let db = setup(&ctx).await;
-    let rows = 2 * 1024 + 452;
+    let rows = 2_500;
     let mut heroes: Vec<Hero> = (0..rows)
         .map(|i| hero(&format!("h{i}"), Some(i32::try_from(i % 90).unwrap()), None))
         .collect();
@@ -502,14 +507,7 @@ pub async fn a_query_returns_every_row_and_fails_on_a_late_bad_one<B: TestBacken
         );
     }
     // A value too wide for the model's `i32`, in row 2,400 of 2,500.
-    let widen = match B::NAME {
-        "postgres" => Some("ALTER TABLE hero ALTER COLUMN age TYPE BIGINT"),
-        "mysql" => Some("ALTER TABLE hero MODIFY age BIGINT"),
-        _ => None,
-    };
-    if let Some(sql) = widen {
-        db.execute_sql(sql, vec![]).await.unwrap();
-    }
+    widen_hero_age(&db).await;
     db.execute_sql("UPDATE hero SET age = 9999999999 WHERE id = 2400", vec![])
         .await
         .unwrap();
